@@ -1,0 +1,639 @@
+//! Boilerplate classification: which paragraphs are the article and which are site furniture.
+//!
+//! Input: the normalized paragraphs of one document, in order, and the title the metadata gave
+//! (if any). Output: one [`Label`] per paragraph, with the [`Role`] and the rule that decided it.
+//! Nothing is removed; the caller stores every paragraph with its label.
+//!
+//! The method follows jusText (Pomikálek 2011) adapted to plain text, plus signals plain text
+//! gives that HTML extractors get from the DOM:
+//! 1. Hard rules mark a paragraph boilerplate outright: a pattern from `data/boilerplate.tsv`
+//!    (ads, share and comment prompts, datelines, credits; each bounded by a word count), link
+//!    density (URL, hashtag and handle characters over 0.2 of the text, jusText's link density),
+//!    no words at all (prices, counters), a repeat of the title or of another short line, a pull
+//!    quote (a short line repeated inside a longer paragraph), a photo caption, and a headline-shaped
+//!    line inside the body (an inline link to another story).
+//! 2. The rest are classed by length and stopword density: `short` under 70 characters; `good`
+//!    over 200 characters with stopword density at least 0.32; `near-good` otherwise when the
+//!    density is at least 0.30 or the paragraph has the shape of prose; `bad` otherwise.
+//! 3. Context revision as in jusText: a short paragraph takes its neighbours' class (looking past
+//!    short and near-good ones); a near-good one is content unless both neighbours are bad. The
+//!    document's ends count as neutral, so a truncated last paragraph of real text stays content.
+//!
+//! Losing article text is worse than keeping an ad, so every doubt resolves toward content.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet, RegexSetBuilder};
+
+use crate::normalize;
+
+/// The role a paragraph plays in its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The headline.
+    Title,
+    /// Article text.
+    Content,
+    /// Site furniture: ads, navigation, prompts, repeated headlines, captions.
+    Boilerplate,
+}
+
+impl Role {
+    /// The name stored in `article_paragraphs.role`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Title => "title",
+            Self::Content => "content",
+            Self::Boilerplate => "boilerplate",
+        }
+    }
+}
+
+/// A paragraph's role and the rule that chose it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    /// Title, content or boilerplate.
+    pub role: Role,
+    /// Why: a pattern name from `data/boilerplate.tsv` or one of the built-in rule names.
+    pub rule: &'static str,
+}
+
+impl Label {
+    const fn new(role: Role, why: &'static str) -> Self {
+        Self { role, rule: why }
+    }
+}
+
+/// jusText: paragraphs shorter than this (in characters) are `short`.
+const LENGTH_LOW: usize = 70;
+/// jusText: `good` paragraphs are longer than this.
+const LENGTH_HIGH: usize = 200;
+/// jusText: stopword density for `near-good`.
+const STOPWORDS_LOW: f64 = 0.30;
+/// jusText: stopword density for `good`.
+const STOPWORDS_HIGH: f64 = 0.32;
+/// jusText: link density above which a paragraph is bad.
+const MAX_LINK_DENSITY: f64 = 0.2;
+/// Lines repeated within a document up to this length are furniture (longer ones may be quotes).
+const REPEAT_MAX_CHARS: usize = 100;
+/// A pull quote is at least this long (shorter substrings match by chance) ...
+const PULL_QUOTE_MIN_CHARS: usize = 20;
+/// ... and at most this long.
+const PULL_QUOTE_MAX_CHARS: usize = 200;
+/// Headline-shaped lines: word range and length bound.
+const HEADLINE_WORDS: std::ops::RangeInclusive<usize> = 3..=30;
+const HEADLINE_MAX_CHARS: usize = 250;
+/// An inline link to another story has at least this many words (sub-headings have fewer).
+const INLINE_HEADLINE_MIN_WORDS: usize = 6;
+
+/// One row of `data/boilerplate.tsv`.
+struct Pattern {
+    name: &'static str,
+    max_words: usize,
+}
+
+struct Patterns {
+    set: RegexSet,
+    rows: Vec<Pattern>,
+}
+
+static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
+    parse_patterns(include_str!("../data/boilerplate.tsv"))
+        // The file is compiled in and its parse is tested, so it cannot fail here.
+        .unwrap_or_else(|e| panic!("data/boilerplate.tsv: {e}"))
+});
+
+static STOPWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../data/stopwords-en.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+});
+
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(https?://|www\.)\S+|\b[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|org|net|co|io|me|ly|gl|info|news|kr|jp|cn|uk|us)(/\S*)?|[#@][\p{L}\p{N}_]+")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+fn parse_patterns(tsv: &'static str) -> Result<Patterns, String> {
+    let mut rows = Vec::new();
+    let mut regexes = Vec::new();
+    for (n, line) in tsv.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut cols = line.splitn(3, '\t');
+        let (Some(name), Some(max_words), Some(regex)) = (cols.next(), cols.next(), cols.next())
+        else {
+            return Err(format!("line {}: expected 3 tab-separated columns", n + 1));
+        };
+        let max_words = max_words
+            .parse()
+            .map_err(|e| format!("line {}: max_words: {e}", n + 1))?;
+        rows.push(Pattern { name, max_words });
+        regexes.push(regex);
+    }
+    let set = RegexSetBuilder::new(&regexes)
+        .case_insensitive(true)
+        .build()
+        .map_err(|e| e.to_string())?;
+    Ok(Patterns { set, rows })
+}
+
+/// Features of one paragraph, computed once.
+struct Features<'a> {
+    text: &'a str,
+    key: String,
+    chars: usize,
+    words: usize,
+    stopword_density: f64,
+    link_density: f64,
+    has_letters: bool,
+    ends_sentence: bool,
+    starts_upper: bool,
+}
+
+impl<'a> Features<'a> {
+    fn new(text: &'a str) -> Self {
+        let key = normalize::key(text).to_lowercase();
+        let chars = text.chars().count();
+        let tokens: Vec<&str> = text.split_whitespace().collect();
+        let words = normalize::word_count(text);
+        let stop = tokens
+            .iter()
+            .filter(|t| {
+                let w = t.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
+                STOPWORDS.contains(w.replace('’', "'").to_lowercase().as_str())
+            })
+            .count();
+        let link_chars: usize = URL
+            .find_iter(text)
+            .map(|m| m.as_str().chars().count())
+            .sum();
+        #[allow(clippy::cast_precision_loss)] // counts are far below 2^52
+        let (stopword_density, link_density) = (
+            if words == 0 {
+                0.0
+            } else {
+                stop as f64 / words as f64
+            },
+            if chars == 0 {
+                0.0
+            } else {
+                link_chars as f64 / chars as f64
+            },
+        );
+        let has_letters = text
+            .split_whitespace()
+            .any(|t| t.chars().filter(|c| c.is_alphabetic()).count() >= 2);
+        let ends_sentence = text
+            .trim_end()
+            .ends_with(['.', '!', '?', ':', ';', '"', '”', '’', ')', '…']);
+        let starts_upper = text
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric());
+        Self {
+            text,
+            key,
+            chars,
+            words,
+            stopword_density,
+            link_density,
+            has_letters,
+            ends_sentence,
+            starts_upper,
+        }
+    }
+
+    fn is_headline_shaped(&self) -> bool {
+        HEADLINE_WORDS.contains(&self.words)
+            && self.chars <= HEADLINE_MAX_CHARS
+            && self.starts_upper
+            && !self.text.trim_end().ends_with('.')
+    }
+}
+
+/// jusText's context-free classes, before revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Good,
+    NearGood,
+    Short,
+    Bad,
+    /// Boilerplate that interrupts an article body (an ad, a caption, a pull quote) rather than
+    /// surrounding it: not evidence that the body has ended. See [`FURNITURE_RULES`].
+    Furniture,
+}
+
+/// Hard rules for things that sit inside article bodies. When revising a near-good paragraph
+/// they are looked past, so a quote between an ad and a caption stays content.
+const FURNITURE_RULES: &[&str] = &[
+    "advertisement",
+    "credit",
+    "pull-quote",
+    "inline-headline",
+    "widget",
+    "share",
+    "repeated-title",
+    "repeated-line",
+];
+
+/// Classify every paragraph of one document. `paragraphs` are display-normalized texts;
+/// `meta_title` is the title the metadata gave, if any.
+#[must_use]
+pub fn classify(paragraphs: &[String], meta_title: Option<&str>) -> Vec<Label> {
+    let features: Vec<Features<'_>> = paragraphs.iter().map(|p| Features::new(p)).collect();
+    let mut labels: Vec<Option<Label>> = features.iter().map(hard_rule).collect();
+
+    let title = find_title(&features, &labels, meta_title);
+    if let Some((index, rule)) = title {
+        labels[index] = Some(Label::new(Role::Title, rule));
+        let key = &features[index].key;
+        for (i, f) in features.iter().enumerate() {
+            if i != index && &f.key == key {
+                labels[i] = Some(Label::new(Role::Boilerplate, "repeated-title"));
+            }
+        }
+    }
+    mark_repeated_lines(&features, &mut labels);
+    mark_pull_quotes(&features, &mut labels);
+
+    // Context-free classes for what no hard rule decided.
+    let mut classes: Vec<Class> = features
+        .iter()
+        .zip(&labels)
+        .map(|(f, label)| match label {
+            Some(l) if FURNITURE_RULES.contains(&l.rule) => Class::Furniture,
+            Some(l) if l.role == Role::Boilerplate => Class::Bad,
+            Some(_) => Class::Good, // the title counts as good for its neighbours
+            None => context_free_class(f),
+        })
+        .collect();
+
+    // A headline-shaped line after the body has begun is a link to another story.
+    let body_start = (0..features.len())
+        .find(|&i| labels[i].is_none() && matches!(classes[i], Class::Good | Class::NearGood));
+    if let Some(body_start) = body_start {
+        for i in body_start + 1..features.len() {
+            let f = &features[i];
+            if labels[i].is_none()
+                && f.words >= INLINE_HEADLINE_MIN_WORDS
+                && f.chars < LENGTH_LOW + 30
+                && f.is_headline_shaped()
+                && !f.ends_sentence
+                && i + 1 < features.len()
+            {
+                labels[i] = Some(Label::new(Role::Boilerplate, "inline-headline"));
+                classes[i] = Class::Furniture;
+            }
+        }
+    }
+
+    let revised = revise(&classes, &features);
+    labels
+        .into_iter()
+        .zip(revised)
+        .map(|(label, (class, rule))| {
+            label.unwrap_or(match class {
+                Class::Good => Label::new(Role::Content, rule),
+                _ => Label::new(Role::Boilerplate, rule),
+            })
+        })
+        .collect()
+}
+
+fn hard_rule(f: &Features<'_>) -> Option<Label> {
+    let patterns = &*PATTERNS;
+    if let Some(i) = patterns
+        .set
+        .matches(f.text)
+        .iter()
+        .find(|&i| f.words <= patterns.rows[i].max_words)
+    {
+        return Some(Label::new(Role::Boilerplate, patterns.rows[i].name));
+    }
+    if !f.has_letters {
+        return Some(Label::new(Role::Boilerplate, "no-text"));
+    }
+    if f.link_density > MAX_LINK_DENSITY {
+        return Some(Label::new(Role::Boilerplate, "link-dense"));
+    }
+    None
+}
+
+/// The title: the paragraph matching the metadata title; else, among the paragraphs before the
+/// body starts, the first headline-shaped one that the page repeats, or else the first one.
+fn find_title(
+    features: &[Features<'_>],
+    labels: &[Option<Label>],
+    meta_title: Option<&str>,
+) -> Option<(usize, &'static str)> {
+    if let Some(meta) = meta_title {
+        let key = normalize::key(&normalize::display(meta)).to_lowercase();
+        if let Some(i) = features.iter().position(|f| f.key == key) {
+            return Some((i, "title-metadata"));
+        }
+    }
+    let body_start = features
+        .iter()
+        .zip(labels)
+        .position(|(f, l)| {
+            l.is_none() && context_free_class(f) == Class::Good && !f.is_headline_shaped()
+        })
+        .unwrap_or(features.len());
+    let candidates: Vec<usize> = (0..body_start)
+        .filter(|&i| labels[i].is_none() && features[i].is_headline_shaped())
+        .collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for f in features {
+        *counts.entry(f.key.as_str()).or_default() += 1;
+    }
+    if let Some(&i) = candidates
+        .iter()
+        .find(|&&i| counts[features[i].key.as_str()] > 1)
+    {
+        return Some((i, "title-repeated"));
+    }
+    candidates.first().map(|&i| (i, "title-first-headline"))
+}
+
+/// Short lines that occur more than once in a document are furniture ("Share", "Advertisement").
+fn mark_repeated_lines(features: &[Features<'_>], labels: &mut [Option<Label>]) {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for f in features {
+        *counts.entry(f.key.as_str()).or_default() += 1;
+    }
+    for (f, label) in features.iter().zip(labels.iter_mut()) {
+        if label.is_none()
+            && f.chars <= REPEAT_MAX_CHARS
+            && !f.ends_sentence
+            && counts[f.key.as_str()] > 1
+        {
+            *label = Some(Label::new(Role::Boilerplate, "repeated-line"));
+        }
+    }
+}
+
+/// A short paragraph whose text stands again inside a longer one is a pull quote (or a teaser).
+fn mark_pull_quotes(features: &[Features<'_>], labels: &mut [Option<Label>]) {
+    for i in 0..features.len() {
+        let f = &features[i];
+        if labels[i].is_some() || !(PULL_QUOTE_MIN_CHARS..=PULL_QUOTE_MAX_CHARS).contains(&f.chars)
+        {
+            continue;
+        }
+        let needle = f
+            .key
+            .trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+        let repeated = features
+            .iter()
+            .enumerate()
+            .any(|(j, g)| j != i && g.chars > f.chars && g.key.contains(needle));
+        if repeated {
+            labels[i] = Some(Label::new(Role::Boilerplate, "pull-quote"));
+        }
+    }
+}
+
+fn context_free_class(f: &Features<'_>) -> Class {
+    if f.chars < LENGTH_LOW {
+        return Class::Short;
+    }
+    if f.stopword_density >= STOPWORDS_HIGH {
+        return if f.chars > LENGTH_HIGH {
+            Class::Good
+        } else {
+            Class::NearGood
+        };
+    }
+    if f.stopword_density >= STOPWORDS_LOW || (f.ends_sentence && f.words >= 8) {
+        return Class::NearGood;
+    }
+    Class::Bad
+}
+
+/// What lies beside a paragraph, looking past short (and optionally near-good) ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Neighbour {
+    Good,
+    Bad,
+    NearGood,
+    Edge,
+}
+
+fn neighbour(
+    classes: &[Class],
+    from: usize,
+    forward: bool,
+    skip_near_good: bool,
+    skip_furniture: bool,
+) -> Neighbour {
+    let mut i = from;
+    loop {
+        if forward {
+            i += 1;
+            if i >= classes.len() {
+                return Neighbour::Edge;
+            }
+        } else {
+            if i == 0 {
+                return Neighbour::Edge;
+            }
+            i -= 1;
+        }
+        match classes[i] {
+            Class::Good => return Neighbour::Good,
+            Class::Bad => return Neighbour::Bad,
+            Class::Furniture if !skip_furniture => return Neighbour::Bad,
+            Class::NearGood if !skip_near_good => return Neighbour::NearGood,
+            Class::NearGood | Class::Short | Class::Furniture => {}
+        }
+    }
+}
+
+/// jusText's context-sensitive revision, with document edges neutral rather than bad.
+fn revise(classes: &[Class], features: &[Features<'_>]) -> Vec<(Class, &'static str)> {
+    let mut out: Vec<(Class, &'static str)> = classes
+        .iter()
+        .map(|c| match c {
+            Class::Good => (Class::Good, "prose"),
+            Class::Bad | Class::Furniture => (Class::Bad, "low-stopwords"),
+            other => (*other, ""),
+        })
+        .collect();
+    for i in 0..classes.len() {
+        if classes[i] != Class::Short {
+            continue;
+        }
+        let prev = neighbour(classes, i, false, true, false);
+        let next = neighbour(classes, i, true, true, false);
+        let f = &features[i];
+        // A short paragraph that is plainly a sentence of prose: four words or more, ending like
+        // one, with the stopwords prose has. Doubt resolves toward keeping text.
+        let sentence = f.words >= 4
+            && f.text
+                .trim_end()
+                .ends_with(['.', '!', '?', '"', '”', '’', '…'])
+            && f.stopword_density >= 0.2;
+        let own_prose = sentence || f.stopword_density >= STOPWORDS_LOW - 0.05;
+        out[i] = match (prev, next) {
+            (Neighbour::Good, Neighbour::Good) => (Class::Good, "short-in-content"),
+            (Neighbour::Bad | Neighbour::Edge, Neighbour::Bad)
+            | (Neighbour::Bad, Neighbour::Edge) => (Class::Bad, "short-in-boilerplate"),
+            (Neighbour::Edge, Neighbour::Edge) => (Class::Good, "short-document"),
+            (Neighbour::Good, Neighbour::Edge) | (Neighbour::Edge, Neighbour::Good) => {
+                if own_prose {
+                    (Class::Good, "short-at-edge")
+                } else {
+                    (Class::Bad, "short-at-edge")
+                }
+            }
+            _ => {
+                let near_good_between = (prev == Neighbour::Bad
+                    && neighbour(classes, i, false, false, false) == Neighbour::NearGood)
+                    || (next == Neighbour::Bad
+                        && neighbour(classes, i, true, false, false) == Neighbour::NearGood);
+                if near_good_between {
+                    (Class::Good, "short-near-content")
+                } else if sentence {
+                    (Class::Good, "short-sentence")
+                } else {
+                    (Class::Bad, "short-beside-boilerplate")
+                }
+            }
+        };
+    }
+    for i in 0..classes.len() {
+        if classes[i] != Class::NearGood {
+            continue;
+        }
+        let prev = neighbour(classes, i, false, true, true);
+        let next = neighbour(classes, i, true, true, true);
+        out[i] = if matches!((prev, next), (Neighbour::Bad, Neighbour::Bad)) {
+            (Class::Bad, "near-good-in-boilerplate")
+        } else {
+            (Class::Good, "near-good")
+        };
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles(text: &str, meta_title: Option<&str>) -> Vec<(String, &'static str, &'static str)> {
+        let paras: Vec<String> = text
+            .split("\n\n")
+            .map(normalize::display)
+            .filter(|p| !p.is_empty())
+            .collect();
+        classify(&paras, meta_title)
+            .into_iter()
+            .zip(paras)
+            .map(|(l, p)| (p, l.role.as_str(), l.rule))
+            .collect()
+    }
+
+    #[track_caller]
+    fn case(text: &str, want: &[&str]) {
+        let got: Vec<&str> = roles(text, None).iter().map(|r| r.1).collect();
+        assert_eq!(got, want, "{:#?}", roles(text, None));
+    }
+
+    const PROSE: &str = "The two governments agreed on Thursday to resume the talks that \
+        had been suspended since the spring, officials in both capitals said, adding that \
+        they hoped the meeting would be the first of several over the coming months.";
+
+    #[test]
+    fn patterns_parse() {
+        assert!(PATTERNS.rows.len() > 10);
+        assert_eq!(PATTERNS.rows.len(), PATTERNS.set.len());
+    }
+
+    #[test]
+    fn title_and_furniture() {
+        case(
+            &format!(
+                "Advertisement\n\nLeaders Meet To Mend Ties After Years Of Dispute\n\n{PROSE}\n\nShare this article\n\nPlease enter your comment!"
+            ),
+            &[
+                "boilerplate",
+                "title",
+                "content",
+                "boilerplate",
+                "boilerplate",
+            ],
+        );
+    }
+
+    #[test]
+    fn repeated_headline_is_boilerplate_after_the_first() {
+        let h = "Leaders meet to mend ties after years of dispute";
+        case(
+            &format!("{h}\n\n{h}\n\n{PROSE}\n\n{h}\n\n{PROSE} Again."),
+            &["title", "boilerplate", "content", "boilerplate", "content"],
+        );
+    }
+
+    #[test]
+    fn short_lines_take_their_neighbours_class() {
+        case(
+            &format!("{PROSE}\n\nA subheading\n\n{PROSE} More."),
+            &["content", "content", "content"],
+        );
+        case(
+            &format!("{PROSE}\n\nFollow us\n\nTelegram\n\nLatest news"),
+            &["content", "boilerplate", "boilerplate", "boilerplate"],
+        );
+    }
+
+    #[test]
+    fn truncated_last_paragraph_is_content() {
+        case(
+            &format!("{PROSE}\n\nThe balance is frag"),
+            &["content", "content"],
+        );
+    }
+
+    #[test]
+    fn link_dense_and_wordless_lines() {
+        case(
+            &format!(
+                "{PROSE}\n\nBest rates #fx #won #yen https://example.com/rates/today\n\n1,250 $"
+            ),
+            &["content", "boilerplate", "boilerplate"],
+        );
+    }
+
+    #[test]
+    fn pull_quote_and_caption() {
+        let quote = "“We will not accept any attempt to change the status quo by force,” the minister said, in remarks carried by the state broadcaster late on Friday evening.";
+        case(
+            &format!(
+                "{PROSE}\n\nWe will not accept any attempt to change the status quo\n\n{quote}\n\nThe minister at a news conference in the capital on Friday. Photo: Reuters\n\n{PROSE} More."
+            ),
+            &[
+                "content",
+                "boilerplate",
+                "content",
+                "boilerplate",
+                "content",
+            ],
+        );
+    }
+
+    #[test]
+    fn mentions_of_furniture_words_inside_prose_stay_content() {
+        case(
+            &format!(
+                "{PROSE}\n\nThe ministry said it would share the advertisement budget with newsletters and comment pages across the region next year, according to officials.\n\n{PROSE} More."
+            ),
+            &["content", "content", "content"],
+        );
+    }
+}

@@ -1,0 +1,59 @@
+//! Command-line types (clap derive). The doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Default database path, relative to the working directory.
+pub const DEFAULT_DB: &str = "data/dossier.sqlite";
+
+/// dossier: turn scraped news articles into a deduplicated, queryable SQLite archive.
+///
+/// Example: dossier ingest seeds/ && sqlite3 data/dossier.sqlite 'SELECT title FROM articles'
+#[derive(Debug, Parser)]
+#[command(name = "dossier", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// The archive to use; created with its parent folder if missing.
+    #[arg(long, global = true, env = "DOSSIER_DB", value_name = "PATH", default_value = DEFAULT_DB)]
+    pub db: PathBuf,
+
+    /// Print no progress bar and no summary (errors are still printed).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read articles into the archive. Example: dossier ingest seeds/ more/story.txt
+    Ingest(IngestArgs),
+}
+
+/// Arguments of `dossier ingest`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Files, folders (walked recursively: .txt, .md, .jsonl, .json) or `-` for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// How to read the inputs; `auto` goes by file extension and reads stdin as text.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub format: InputFormat,
+}
+
+/// Input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// By extension: .jsonl/.ndjson as JSON Lines, .json as JSON, anything else as text.
+    Auto,
+    /// One article per file, plain UTF-8 text.
+    Text,
+    /// One JSON object per line: {"text": …, "title", "url", "outlet", "published", "id"}.
+    Jsonl,
+    /// One JSON object, or an array of them, per file.
+    Json,
+}

@@ -1,0 +1,29 @@
+//! One module per subcommand: wiring of sources, stages, store and output. Only these modules
+//! (and `main`) print.
+
+pub mod ingest;
+
+use std::path::Path;
+
+use crate::cli::DEFAULT_DB;
+use crate::error::{Error, Result};
+
+/// Create the parent folder of the default database (`data/`) on first use. A path the user
+/// chose is used as given, so a typo does not silently create folders.
+pub(crate) fn prepare_db_path(db: &Path) -> Result<()> {
+    if db == Path::new(DEFAULT_DB)
+        && let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    Ok(())
+}
+
+/// "1 duplicate", "2 duplicates".
+pub(crate) fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -1,0 +1,174 @@
+//! The one error type for everything a user can cause.
+//!
+//! Messages are one line, lowercase, without a trailing period, and name the file (and the line
+//! where there is one) so a user can find and fix the input. `main` prints them as `error: …`.
+
+use std::path::PathBuf;
+
+/// Result alias used throughout dossier.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong, phrased for the person running dossier.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input path that does not exist.
+    #[error("{}: no such file or directory", .path.display())]
+    NotFound {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// A folder that holds no file dossier reads.
+    #[error("{}: no articles found (looked for .txt, .md, .jsonl and .json files)", .path.display())]
+    NoArticles {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// A path that is neither a regular file nor a folder (a FIFO, socket or device).
+    #[error("{}: not a regular file (to read a pipe, pass `-` and use stdin)", .path.display())]
+    NotRegular {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// Reading or writing a file failed.
+    #[error("{}: {}", .path.display(), .source)]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// An input with no text in it.
+    #[error("{}: empty file", .path.display())]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// An input with only white space in it.
+    #[error("{}: file holds only white space", .path.display())]
+    Blank {
+        /// The file.
+        path: PathBuf,
+    },
+    /// An input that looks binary (it holds NUL bytes).
+    #[error("{}: binary file (NUL byte at byte {}); dossier reads UTF-8 text", .path.display(), .offset)]
+    Binary {
+        /// The file.
+        path: PathBuf,
+        /// 0-based offset of the first NUL byte.
+        offset: usize,
+    },
+    /// An input that is not valid UTF-8.
+    #[error("{}: not valid UTF-8 at byte {}", .path.display(), .offset)]
+    InvalidUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// 0-based offset of the first invalid byte.
+        offset: usize,
+    },
+    /// An input larger than one article may be.
+    #[error("{}: {} bytes is over the limit of {} bytes for one article", .path.display(), .bytes, .limit)]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        bytes: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A JSON Lines record (or JSON file) that does not parse.
+    #[error("{}:{}: malformed JSON at column {}: {}", .path.display(), .line, .column, .message)]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the file.
+        line: u64,
+        /// 1-based column within the line.
+        column: u64,
+        /// What the parser said, without its own position.
+        message: String,
+    },
+    /// A JSON record that parses but does not describe an article.
+    #[error("{}:{}: {}", .path.display(), .line, .message)]
+    Record {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line (JSON Lines) or record number (JSON array).
+        line: u64,
+        /// What is wrong, e.g. "no `text` field".
+        message: String,
+    },
+    /// A `NAME.meta.json` sidecar that cannot be used.
+    #[error("{}: bad sidecar: {}", .path.display(), .message)]
+    Sidecar {
+        /// The sidecar file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The database file is not an SQLite database at all.
+    #[error("{}: not an SQLite database; refusing to touch it (choose another `--db`)", .path.display())]
+    NotSqlite {
+        /// The database path.
+        path: PathBuf,
+    },
+    /// The database is SQLite but belongs to another program.
+    #[error("{}: an SQLite database that is not dossier's (application_id {:#010x}); refusing to touch it", .path.display(), .application_id)]
+    NotDossier {
+        /// The database path.
+        path: PathBuf,
+        /// The `PRAGMA application_id` found.
+        application_id: u32,
+    },
+    /// The database was written by a newer dossier.
+    #[error("{}: schema V{} is newer than this dossier knows (V{}); upgrade dossier", .path.display(), .found, .supported)]
+    SchemaTooNew {
+        /// The database path.
+        path: PathBuf,
+        /// Newest migration applied to the file.
+        found: i64,
+        /// Newest migration this binary embeds.
+        supported: i64,
+    },
+    /// The database could not be opened or written.
+    #[error("{}: {}", .path.display(), .source)]
+    Database {
+        /// The database path.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// Applying the embedded migrations failed.
+    #[error("{}: migration failed: {}", .path.display(), .source)]
+    Migration {
+        /// The database path.
+        path: PathBuf,
+        /// What refinery said.
+        source: Box<refinery::Error>,
+    },
+}
+
+impl Error {
+    /// A JSON parse error at `line` of `path` (`line_offset` is added to the parser's own line,
+    /// which counts from the start of the text it was given).
+    pub fn json(path: impl Into<PathBuf>, line_offset: u64, source: &serde_json::Error) -> Self {
+        let text = source.to_string();
+        let message = text
+            .rsplit_once(" at line ")
+            .map_or(text.as_str(), |(m, _)| m)
+            .to_string();
+        Self::Json {
+            path: path.into(),
+            line: line_offset + source.line() as u64,
+            column: source.column() as u64,
+            message,
+        }
+    }
+
+    /// Wrap an I/O error with the path it happened on.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

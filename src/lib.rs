@@ -1,0 +1,32 @@
+//! dossier turns scraped news articles into an embedded SQLite archive that analysts query
+//! with SQL.
+//!
+//! The crate is laid out as thin edges around pure stages:
+//! - [`cli`] (clap types) and [`cmd`] (one module per subcommand, wiring only) at the edge;
+//! - [`source`] reads inputs into [`source::RawInput`]s, keeping raw bytes untouched;
+//! - pure stages with no I/O: [`segment`], [`normalize`], [`boilerplate`], composed by
+//!   [`pipeline::prepare`], with hashes from [`hashing`];
+//! - [`store`], the only module that talks to SQLite.
+
+pub mod boilerplate;
+pub mod cli;
+pub mod cmd;
+pub mod error;
+pub mod hashing;
+pub mod normalize;
+pub mod pipeline;
+pub mod segment;
+pub mod source;
+pub mod store;
+
+use std::process::ExitCode;
+
+pub use error::{Error, Result};
+
+/// Run a parsed command line. Returns the exit code for a run that completed (1 when some
+/// inputs failed); an `Err` is a failure that stopped the run.
+pub fn run(cli: &cli::Cli) -> Result<ExitCode> {
+    match &cli.command {
+        cli::Command::Ingest(args) => cmd::ingest::run(args, &cli.db, cli.quiet),
+    }
+}

@@ -1,0 +1,588 @@
+//! Inputs: files, folders, JSON Lines, JSON and stdin, read into [`RawInput`]s.
+//!
+//! Raw text is kept byte for byte (a BOM, CRLF line endings and all); only validity is checked:
+//! not empty, not binary, valid UTF-8, under [`MAX_ARTICLE_BYTES`]. Each input that fails is
+//! reported as its own [`Error`] naming the file (and line) and the others carry on.
+//!
+//! Folders are walked recursively in sorted order, skipping hidden entries; `NAME.meta.json`
+//! beside `NAME.txt` is that article's sidecar, not an article. JSON Lines are streamed line by
+//! line, so memory does not grow with the file.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::cli::InputFormat;
+use crate::error::{Error, Result};
+
+/// The largest single article dossier accepts, in bytes (16 MiB). News articles are a few
+/// kilobytes; anything this large is a mistake, and refusing it keeps memory bounded.
+pub const MAX_ARTICLE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// File extensions read when walking a folder.
+const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "jsonl", "ndjson", "json"];
+const SIDECAR_SUFFIX: &str = ".meta.json";
+
+/// Metadata that came with an input (sidecar or JSON fields). All optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// Headline.
+    pub title: Option<String>,
+    /// Where the article was published.
+    pub url: Option<String>,
+    /// Publication or site name.
+    pub outlet: Option<String>,
+    /// Publication date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub published: Option<String>,
+    /// The record's own `id` (JSON input).
+    pub external_id: Option<String>,
+}
+
+/// One article as read, before any processing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawInput {
+    /// The file as named on the command line (or found in a folder); `-` for stdin.
+    pub path: PathBuf,
+    /// 1-based line (JSON Lines) or record number (JSON array).
+    pub line: Option<u64>,
+    /// The text exactly as given.
+    pub raw: String,
+    /// Metadata from the sidecar or the JSON record.
+    pub meta: Meta,
+}
+
+/// Something to read articles from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A file, read in the given format.
+    File {
+        /// The path.
+        path: PathBuf,
+        /// Text, JSON Lines or JSON (never `Auto`).
+        format: InputFormat,
+    },
+    /// Standard input.
+    Stdin {
+        /// Text or JSON Lines.
+        format: InputFormat,
+    },
+}
+
+impl Source {
+    /// Size in bytes, when known up front (for the progress bar).
+    #[must_use]
+    pub fn size(&self) -> Option<u64> {
+        match self {
+            Self::File { path, .. } => fs::metadata(path).ok().map(|m| m.len()),
+            Self::Stdin { .. } => None,
+        }
+    }
+}
+
+/// Turn command-line paths into sources: folders are walked, `-` is stdin. A path that cannot
+/// be used yields an error in its place; the rest are still returned.
+#[must_use]
+pub fn expand(paths: &[PathBuf], format: InputFormat) -> Vec<Result<Source>> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let format = if format == InputFormat::Auto {
+                InputFormat::Text
+            } else {
+                format
+            };
+            out.push(Ok(Source::Stdin { format }));
+            continue;
+        }
+        match fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                out.push(Err(Error::NotFound { path: path.clone() }));
+            }
+            Err(e) => out.push(Err(Error::io(path, e))),
+            Ok(m) if m.is_dir() => {
+                let before = out.len();
+                walk(path, format, &mut out);
+                if out.len() == before {
+                    out.push(Err(Error::NoArticles { path: path.clone() }));
+                }
+            }
+            Ok(m) if m.is_file() => out.push(Ok(Source::File {
+                path: path.clone(),
+                format: resolve_format(path, format),
+            })),
+            Ok(_) => out.push(Err(Error::NotRegular { path: path.clone() })),
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, format: InputFormat, out: &mut Vec<Result<Source>>) {
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                out.push(Err(Error::io(path, e.into())));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || name.ends_with(SIDECAR_SUFFIX) {
+            continue;
+        }
+        let wanted = Path::new(&*name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+        if wanted {
+            let path = entry.into_path();
+            let format = resolve_format(&path, format);
+            out.push(Ok(Source::File { path, format }));
+        }
+    }
+}
+
+fn resolve_format(path: &Path, format: InputFormat) -> InputFormat {
+    if format != InputFormat::Auto {
+        return format;
+    }
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("jsonl" | "ndjson") => InputFormat::Jsonl,
+        Some("json") => InputFormat::Json,
+        _ => InputFormat::Text,
+    }
+}
+
+/// Read every article of one source, handing each (or its error) to `sink`. An error from the
+/// sink stops reading and is returned; errors of single inputs go to the sink and do not.
+pub fn read(source: &Source, sink: &mut dyn FnMut(Result<RawInput>) -> Result<()>) -> Result<()> {
+    match source {
+        Source::File {
+            path,
+            format: InputFormat::Jsonl,
+        } => match fs::File::open(path) {
+            Ok(file) => read_jsonl(path, BufReader::new(file), sink),
+            Err(e) => sink(Err(Error::io(path, e))),
+        },
+        Source::File {
+            path,
+            format: InputFormat::Json,
+        } => match read_file(path) {
+            Ok(text) => read_json(path, &text, sink),
+            Err(e) => sink(Err(e)),
+        },
+        Source::File { path, .. } => sink(read_text_file(path)),
+        Source::Stdin { format } => {
+            let path = PathBuf::from("-");
+            let stdin = std::io::stdin().lock();
+            if *format == InputFormat::Jsonl {
+                return read_jsonl(&path, stdin, sink);
+            }
+            let mut bytes = Vec::new();
+            let limited = stdin.take(MAX_ARTICLE_BYTES + 1).read_to_end(&mut bytes);
+            let result = limited.map_err(|e| Error::io(&path, e)).and_then(|_| {
+                check_size(&path, bytes.len() as u64)?;
+                let raw = decode(&path, bytes)?;
+                if *format == InputFormat::Json {
+                    return Err(Error::Record {
+                        path: path.clone(),
+                        line: 1,
+                        message: "JSON from stdin is not supported; use `--format jsonl`".into(),
+                    });
+                }
+                Ok(RawInput {
+                    path: path.clone(),
+                    line: None,
+                    raw,
+                    meta: Meta::default(),
+                })
+            });
+            sink(result)
+        }
+    }
+}
+
+fn read_text_file(path: &Path) -> Result<RawInput> {
+    let raw = read_file(path)?;
+    let meta = read_sidecar(path)?;
+    Ok(RawInput {
+        path: path.to_path_buf(),
+        line: None,
+        raw,
+        meta,
+    })
+}
+
+fn read_file(path: &Path) -> Result<String> {
+    let size = fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    check_size(path, size)?;
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    decode(path, bytes)
+}
+
+fn check_size(path: &Path, bytes: u64) -> Result<()> {
+    if bytes > MAX_ARTICLE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            bytes,
+            limit: MAX_ARTICLE_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// Check raw bytes are usable text and return them as a `String`, unchanged.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    if bytes.is_empty() {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::Binary {
+            path: path.to_path_buf(),
+            offset,
+        });
+    }
+    let text = String::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
+    })?;
+    if text.chars().all(|c| c.is_whitespace() || c == '\u{feff}') {
+        return Err(Error::Blank {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(text)
+}
+
+/// `NAME.meta.json` beside `NAME.txt`, if there is one.
+fn read_sidecar(path: &Path) -> Result<Meta> {
+    let Some(stem) = path.file_stem() else {
+        return Ok(Meta::default());
+    };
+    let mut name = stem.to_os_string();
+    name.push(SIDECAR_SUFFIX);
+    let sidecar = path.with_file_name(name);
+    let text = match fs::read_to_string(&sidecar) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Meta::default()),
+        Err(e) => {
+            return Err(Error::Sidecar {
+                path: sidecar,
+                message: e.to_string(),
+            });
+        }
+    };
+    let bad = |message: String| Error::Sidecar {
+        path: sidecar.clone(),
+        message,
+    };
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| bad(format!("malformed JSON: {e}")))?;
+    let Value::Object(fields) = value else {
+        return Err(bad("expected a JSON object".into()));
+    };
+    meta_from_fields(&fields).map_err(bad)
+}
+
+fn read_jsonl(
+    path: &Path,
+    mut reader: impl BufRead,
+    sink: &mut dyn FnMut(Result<RawInput>) -> Result<()>,
+) -> Result<()> {
+    let mut buf = Vec::new();
+    let mut line_no = 0u64;
+    let mut records = 0u64;
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        if buf.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        records += 1;
+        sink(parse_jsonl_line(path, line_no, &buf))?;
+    }
+    if records == 0 {
+        sink(Err(Error::Empty {
+            path: path.to_path_buf(),
+        }))?;
+    }
+    Ok(())
+}
+
+fn parse_jsonl_line(path: &Path, line: u64, bytes: &[u8]) -> Result<RawInput> {
+    let record_error = |message: String| Error::Record {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    if bytes.len() as u64 > MAX_ARTICLE_BYTES {
+        return Err(record_error(format!(
+            "{} bytes is over the limit of {MAX_ARTICLE_BYTES} bytes for one article",
+            bytes.len()
+        )));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        record_error(format!(
+            "not valid UTF-8 at byte {} of the line",
+            e.valid_up_to()
+        ))
+    })?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .trim_end_matches(['\n', '\r']);
+    let value: Value = serde_json::from_str(text).map_err(|e| Error::json(path, line - 1, &e))?;
+    record(path, line, value)
+}
+
+fn read_json(
+    path: &Path,
+    text: &str,
+    sink: &mut dyn FnMut(Result<RawInput>) -> Result<()>,
+) -> Result<()> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let value: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(e) => return sink(Err(Error::json(path, 0, &e))),
+    };
+    match value {
+        Value::Array(items) => {
+            if items.is_empty() {
+                return sink(Err(Error::Empty {
+                    path: path.to_path_buf(),
+                }));
+            }
+            for (i, item) in items.into_iter().enumerate() {
+                sink(record(path, i as u64 + 1, item))?;
+            }
+            Ok(())
+        }
+        other => sink(record(path, 1, other)),
+    }
+}
+
+/// One JSON article record: `{"text": required, "title", "url", "outlet", "published", "id"}`.
+fn record(path: &Path, line: u64, value: Value) -> Result<RawInput> {
+    let record_error = |message: String| Error::Record {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let Value::Object(mut fields) = value else {
+        return Err(record_error(
+            "expected a JSON object with a `text` field".into(),
+        ));
+    };
+    let raw = match fields.remove("text") {
+        Some(Value::String(text)) => text,
+        None | Some(Value::Null) => return Err(record_error("no `text` field".into())),
+        Some(_) => return Err(record_error("`text` must be a string".into())),
+    };
+    if raw.chars().all(|c| c.is_whitespace() || c == '\u{feff}') {
+        return Err(record_error("`text` is empty".into()));
+    }
+    if raw.contains('\0') {
+        return Err(record_error(
+            "`text` holds a NUL character; dossier reads text".into(),
+        ));
+    }
+    let meta = meta_from_fields(&fields).map_err(record_error)?;
+    Ok(RawInput {
+        path: path.to_path_buf(),
+        line: Some(line),
+        raw,
+        meta,
+    })
+}
+
+fn meta_from_fields(fields: &Map<String, Value>) -> std::result::Result<Meta, String> {
+    let string = |name: &str| -> std::result::Result<Option<String>, String> {
+        match fields.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
+            Some(other) => Err(format!(
+                "`{name}` must be a string, not {}",
+                json_type(other)
+            )),
+        }
+    };
+    let external_id = match fields.get("id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(other) => {
+            return Err(format!(
+                "`id` must be a string or number, not {}",
+                json_type(other)
+            ));
+        }
+    };
+    let published = string("published")?
+        .map(|p| parse_published(&p).map_err(|e| format!("`published`: {e}")))
+        .transpose()?;
+    Ok(Meta {
+        title: string("title")?,
+        url: string("url")?,
+        outlet: string("outlet")?,
+        published,
+        external_id,
+    })
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Validate a publication date and return it as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. A full
+/// timestamp (`2019-07-01T09:30:00Z`) is cut to its date.
+pub fn parse_published(value: &str) -> std::result::Result<String, String> {
+    let value = value.trim();
+    let date = value.split(['T', ' ']).next().unwrap_or(value);
+    let parts: Vec<&str> = date.split('-').collect();
+    let expected = || format!("expected YYYY, YYYY-MM or YYYY-MM-DD, got {value:?}");
+    let number = |s: &str, width: usize| -> Option<u32> {
+        (s.len() == width && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let year = parts
+        .first()
+        .and_then(|y| number(y, 4))
+        .ok_or_else(expected)?;
+    if parts.len() > 3 || year < 1000 {
+        return Err(expected());
+    }
+    let month = match parts.get(1) {
+        None => return Ok(format!("{year:04}")),
+        Some(m) => number(m, 2)
+            .filter(|m| (1..=12).contains(m))
+            .ok_or_else(expected)?,
+    };
+    let day = match parts.get(2) {
+        None => return Ok(format!("{year:04}-{month:02}")),
+        Some(d) => number(d, 2).ok_or_else(expected)?,
+    };
+    if day == 0 || day > days_in_month(year, month) {
+        return Err(format!("{value:?} is not a day of the calendar"));
+    }
+    Ok(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn date(input: &str, want: Result<&str, ()>) {
+        assert_eq!(
+            parse_published(input).map_err(|_| ()),
+            want.map(str::to_string),
+            "{input:?}"
+        );
+    }
+
+    #[test]
+    fn published_dates() {
+        date("2019", Ok("2019"));
+        date("2019-07", Ok("2019-07"));
+        date("2019-07-01", Ok("2019-07-01"));
+        date(" 2019-07-01T09:30:00Z ", Ok("2019-07-01"));
+        date("2020-02-29", Ok("2020-02-29"));
+        date("2019-02-29", Err(()));
+        date("2019-13", Err(()));
+        date("19-07-01", Err(()));
+        date("July 2019", Err(()));
+        date("2019-7-1", Err(()));
+        date("", Err(()));
+    }
+
+    #[test]
+    fn decode_checks() {
+        let p = Path::new("x.txt");
+        assert!(matches!(decode(p, vec![]), Err(Error::Empty { .. })));
+        assert!(matches!(
+            decode(p, b" \n\t".to_vec()),
+            Err(Error::Blank { .. })
+        ));
+        assert!(matches!(
+            decode(p, b"ab\0c".to_vec()),
+            Err(Error::Binary { offset: 2, .. })
+        ));
+        assert!(matches!(
+            decode(p, b"ok \xff".to_vec()),
+            Err(Error::InvalidUtf8 { offset: 3, .. })
+        ));
+        assert_eq!(
+            decode(p, "\u{feff}héllo\r\n".as_bytes().to_vec()).unwrap(),
+            "\u{feff}héllo\r\n"
+        );
+    }
+
+    #[test]
+    fn jsonl_records() {
+        let p = Path::new("a.jsonl");
+        let ok = parse_jsonl_line(
+            p,
+            3,
+            br#"{"text":"Hi there","title":"T","published":"2019-01","id":7,"extra":1}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.line, Some(3));
+        assert_eq!(ok.meta.external_id.as_deref(), Some("7"));
+        assert_eq!(ok.meta.published.as_deref(), Some("2019-01"));
+        let err = |b: &[u8]| parse_jsonl_line(p, 2, b).unwrap_err().to_string();
+        assert_eq!(
+            err(b"{not json"),
+            "a.jsonl:2: malformed JSON at column 2: key must be a string"
+        );
+        assert_eq!(err(br#"{"title":"x"}"#), "a.jsonl:2: no `text` field");
+        assert_eq!(err(br#"{"text":5}"#), "a.jsonl:2: `text` must be a string");
+        assert_eq!(
+            err(br#"{"text":"x","url":["a"]}"#),
+            "a.jsonl:2: `url` must be a string, not an array"
+        );
+        assert_eq!(
+            err(b"[1]"),
+            "a.jsonl:2: expected a JSON object with a `text` field"
+        );
+    }
+}

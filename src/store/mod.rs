@@ -1,0 +1,243 @@
+//! The archive: the one place that talks to SQLite.
+//!
+//! # Compatibility
+//! [`Store::open`] refuses, before writing a single byte: a file that is not SQLite, an SQLite
+//! database that is not dossier's (its `PRAGMA application_id` is another program's, or it has
+//! tables but no id), and a dossier database with a migration newer than this binary embeds.
+//! Then it applies the embedded migrations (refinery, grouped: all pending migrations and their
+//! history rows commit together or not at all).
+//!
+//! # Pragmas
+//! - `journal_mode = WAL`: readers (`dossier query`, the `sqlite3` shell, Datasette) keep
+//!   working while an ingest writes.
+//! - `synchronous = NORMAL`: with WAL, a power cut can lose the last commits but never corrupt
+//!   the file, and commits do not wait for an fsync each.
+//! - `foreign_keys = ON`, `busy_timeout` of [`BUSY_TIMEOUT`]: a second writer waits its turn
+//!   instead of failing with "database is locked".
+//! - `cache_size` of 64 MiB: the paragraph-hash index outgrows SQLite's 2 MiB default early.
+//!
+//! # Transactions
+//! Writers batch many articles into one transaction (`BEGIN IMMEDIATE`, so the write lock is
+//! taken up front and a busy database is waited for, not failed on mid-transaction) and wrap each
+//! article in a savepoint, so an article is stored whole or not at all.
+
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+use crate::error::{Error, Result};
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// dossier's `PRAGMA application_id`: "DOSS" in ASCII.
+pub const APPLICATION_ID: u32 = 0x444f_5353;
+
+/// How long a connection waits for another writer before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_mins(1);
+
+/// An open archive.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Open (creating if needed) the archive at `path` for writing, check it is dossier's and not
+    /// newer than this binary, and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, e))?;
+        check_compatible(&conn, path)?;
+        configure(&conn, path, true)?;
+        embedded::migrations::runner()
+            .set_grouped(true)
+            .run(&mut conn)
+            .map_err(|e| Error::Migration {
+                path: path.to_path_buf(),
+                source: Box::new(e),
+            })?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Open an existing archive read-only (for queries). Never creates or migrates.
+    pub fn open_read_only(path: &Path) -> Result<Self> {
+        if !path.exists() {
+            return Err(Error::NotFound {
+                path: path.to_path_buf(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, e))?;
+        check_compatible(&conn, path)?;
+        configure(&conn, path, false)?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The connection, for the writer and the query runner.
+    #[must_use]
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The database file.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Wrap an SQLite error with this archive's path.
+    #[must_use]
+    pub fn error(&self, source: rusqlite::Error) -> Error {
+        db_error(&self.path, source)
+    }
+}
+
+/// The newest migration this binary embeds.
+#[must_use]
+pub fn supported_version() -> i64 {
+    embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| i64::from(m.version()))
+        .max()
+        .unwrap_or(0)
+}
+
+fn db_error(path: &Path, source: rusqlite::Error) -> Error {
+    if source.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
+        return Error::NotSqlite {
+            path: path.to_path_buf(),
+        };
+    }
+    Error::Database {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Refuse foreign and newer databases. Reads only.
+fn check_compatible(conn: &Connection, path: &Path) -> Result<()> {
+    let application_id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| db_error(path, e))?;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // a 32-bit header field
+    let application_id = application_id as u32;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(|e| db_error(path, e))?;
+    if application_id != APPLICATION_ID {
+        if application_id == 0 && tables == 0 {
+            return Ok(()); // a new, empty database: ours to initialise
+        }
+        return Err(Error::NotDossier {
+            path: path.to_path_buf(),
+            application_id,
+        });
+    }
+    let found: Option<i64> = conn
+        .query_row(
+            "SELECT max(version) FROM refinery_schema_history",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| db_error(path, e))?
+        .flatten();
+    let supported = supported_version();
+    match found {
+        Some(found) if found > supported => Err(Error::SchemaTooNew {
+            path: path.to_path_buf(),
+            found,
+            supported,
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn configure(conn: &Connection, path: &Path, write: bool) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| db_error(path, e))?;
+    let pragmas = if write {
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+         PRAGMA cache_size = -65536;"
+    } else {
+        "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA query_only = ON;"
+    };
+    conn.execute_batch(pragmas).map_err(|e| db_error(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_database_gets_schema_and_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.sqlite");
+        let store = Store::open(&path).unwrap();
+        let id: i64 = store
+            .conn()
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, i64::from(APPLICATION_ID));
+        drop(store);
+        Store::open(&path).unwrap(); // reopening is fine
+        Store::open_read_only(&path).unwrap();
+    }
+
+    #[test]
+    fn refuses_foreign_and_newer_databases() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = dir.path().join("other.sqlite");
+        Connection::open(&other)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x)")
+            .unwrap();
+        assert!(matches!(Store::open(&other), Err(Error::NotDossier { .. })));
+
+        let text = dir.path().join("text.sqlite");
+        std::fs::write(
+            &text,
+            "hello, not a database at all, just some text ........",
+        )
+        .unwrap();
+        let before = std::fs::read(&text).unwrap();
+        assert!(matches!(Store::open(&text), Err(Error::NotSqlite { .. })));
+        assert_eq!(std::fs::read(&text).unwrap(), before);
+
+        let newer = dir.path().join("newer.sqlite");
+        drop(Store::open(&newer).unwrap());
+        Connection::open(&newer)
+            .unwrap()
+            .execute(
+                "INSERT INTO refinery_schema_history (version, name, applied_on, checksum)
+                 VALUES (999, 'future', '2030-01-01', '0')",
+                [],
+            )
+            .unwrap();
+        match Store::open(&newer) {
+            Err(Error::SchemaTooNew {
+                found: 999,
+                supported,
+                ..
+            }) => {
+                assert_eq!(supported, supported_version());
+            }
+            other => panic!("expected SchemaTooNew, got {other:?}"),
+        }
+    }
+}

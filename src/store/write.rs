@@ -1,0 +1,361 @@
+//! The write path: imports, documents, sightings, articles and paragraphs.
+//!
+//! Deduplication is by UNIQUE constraints (`ON CONFLICT (sha256) DO NOTHING`), never by
+//! read-then-insert, so two writers cannot both insert the same content. Every statement is a
+//! `const` beside the function that binds it and runs through `prepare_cached`.
+//!
+//! [`Batch`] groups articles into transactions; [`Batch::article`] wraps each in a savepoint, so
+//! a failure rolls back that article alone and a crash loses at most the uncommitted batch,
+//! never half an article.
+
+use rusqlite::{Connection, OptionalExtension, named_params};
+
+use crate::error::Result;
+use crate::hashing::ContentHash;
+use crate::pipeline::Prepared;
+use crate::source::RawInput;
+use crate::store::Store;
+
+/// Counters of one run, mirrored into its `imports` row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Inputs read, failed ones included.
+    pub inputs: u64,
+    /// Raw inputs never seen before.
+    pub documents_new: u64,
+    /// Contents never seen before.
+    pub articles_new: u64,
+    /// Paragraphs never seen before.
+    pub paragraphs_new: u64,
+    /// Inputs whose content was already archived.
+    pub duplicates: u64,
+    /// Inputs refused with an error.
+    pub failed: u64,
+}
+
+/// What storing one input did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new article, with this many new paragraphs.
+    NewArticle {
+        /// Paragraphs not stored before.
+        paragraphs_new: u64,
+    },
+    /// A new document whose content is an archived article.
+    NewDocument,
+    /// A raw input seen before, byte for byte.
+    SeenDocument,
+}
+
+const INSERT_IMPORT: &str = "
+    INSERT INTO imports (command, started_at, dossier_version)
+    VALUES (:command, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), :version)
+    RETURNING id";
+
+/// Record the start of a run and return its id. Commits at once, so the run log shows runs that
+/// were killed (their `finished_at` stays NULL).
+pub fn begin_import(store: &Store, command: &str) -> Result<i64> {
+    store
+        .conn()
+        .prepare_cached(INSERT_IMPORT)
+        .and_then(|mut s| {
+            s.query_row(
+                named_params! {":command": command, ":version": env!("CARGO_PKG_VERSION")},
+                |r| r.get(0),
+            )
+        })
+        .map_err(|e| store.error(e))
+}
+
+const UPDATE_IMPORT: &str = "
+    UPDATE imports SET inputs = :inputs, documents_new = :documents_new,
+        articles_new = :articles_new, paragraphs_new = :paragraphs_new,
+        duplicates = :duplicates, failed = :failed,
+        finished_at = CASE WHEN :finished THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END
+    WHERE id = :id";
+
+fn update_import(conn: &Connection, id: i64, c: &Counts, finished: bool) -> rusqlite::Result<()> {
+    #[allow(clippy::cast_possible_wrap)] // counts of inputs, far below i64::MAX
+    let p = |n: u64| n as i64;
+    conn.prepare_cached(UPDATE_IMPORT)?.execute(named_params! {
+        ":id": id, ":inputs": p(c.inputs), ":documents_new": p(c.documents_new),
+        ":articles_new": p(c.articles_new), ":paragraphs_new": p(c.paragraphs_new),
+        ":duplicates": p(c.duplicates), ":failed": p(c.failed), ":finished": finished,
+    })?;
+    Ok(())
+}
+
+/// Articles written per transaction. Larger batches amortise the commit; the cost of a crash is
+/// re-reading one batch, and a re-run skips everything already committed.
+pub const BATCH_SIZE: usize = 500;
+
+/// A run's open transaction: articles go in through [`Batch::article`]; the counts ride along
+/// and are written into the run's `imports` row with every commit.
+#[derive(Debug)]
+pub struct Batch<'s> {
+    store: &'s Store,
+    import_id: i64,
+    /// The run's counters.
+    pub counts: Counts,
+    pending: usize,
+    open: bool,
+}
+
+impl<'s> Batch<'s> {
+    /// Start collecting writes for the run `import_id`.
+    #[must_use]
+    pub fn new(store: &'s Store, import_id: i64) -> Self {
+        Self {
+            store,
+            import_id,
+            counts: Counts::default(),
+            pending: 0,
+            open: false,
+        }
+    }
+
+    fn conn(&self) -> &Connection {
+        self.store.conn()
+    }
+
+    fn begin(&mut self) -> Result<()> {
+        if !self.open {
+            self.conn()
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(|e| self.store.error(e))?;
+            self.open = true;
+        }
+        Ok(())
+    }
+
+    /// Look up a raw input by its hash: `(document_id, article_id)` if archived.
+    pub fn find_document(&mut self, sha256: &ContentHash) -> Result<Option<i64>> {
+        self.begin()?;
+        self.conn()
+            .prepare_cached("SELECT id FROM documents WHERE sha256 = ?1")
+            .and_then(|mut s| s.query_row([sha256.hex()], |r| r.get(0)).optional())
+            .map_err(|e| self.store.error(e))
+    }
+
+    /// Store one input atomically (in a savepoint): a sighting of a known document, or a new
+    /// document with its article. `prepared` is needed only when `document_id` is `None`.
+    pub fn article(
+        &mut self,
+        input: &RawInput,
+        document_sha: &ContentHash,
+        known_document: Option<i64>,
+        prepared: Option<&Prepared>,
+    ) -> Result<Outcome> {
+        self.begin()?;
+        let conn = self.store.conn();
+        conn.execute_batch("SAVEPOINT article")
+            .map_err(|e| self.store.error(e))?;
+        let result = write_article(
+            conn,
+            self.import_id,
+            input,
+            document_sha,
+            known_document,
+            prepared,
+        );
+        let outcome = match result {
+            Ok(outcome) => {
+                conn.execute_batch("RELEASE article")
+                    .map_err(|e| self.store.error(e))?;
+                outcome
+            }
+            Err(e) => {
+                // Undo this article only; the batch's earlier articles stay.
+                let _ = conn.execute_batch("ROLLBACK TO article; RELEASE article");
+                return Err(self.store.error(e));
+            }
+        };
+        match outcome {
+            Outcome::NewArticle { paragraphs_new } => {
+                self.counts.documents_new += 1;
+                self.counts.articles_new += 1;
+                self.counts.paragraphs_new += paragraphs_new;
+            }
+            Outcome::NewDocument => {
+                self.counts.documents_new += 1;
+                self.counts.duplicates += 1;
+            }
+            Outcome::SeenDocument => self.counts.duplicates += 1,
+        }
+        self.pending += 1;
+        if self.pending >= BATCH_SIZE {
+            self.commit()?;
+        }
+        Ok(outcome)
+    }
+
+    /// Write the counts and commit the open transaction, if any.
+    pub fn commit(&mut self) -> Result<()> {
+        self.begin()?;
+        update_import(self.conn(), self.import_id, &self.counts, false)
+            .and_then(|()| self.conn().execute_batch("COMMIT"))
+            .map_err(|e| self.store.error(e))?;
+        self.open = false;
+        self.pending = 0;
+        Ok(())
+    }
+
+    /// Commit and mark the run finished.
+    pub fn finish(mut self) -> Result<Counts> {
+        self.begin()?;
+        update_import(self.conn(), self.import_id, &self.counts, true)
+            .and_then(|()| self.conn().execute_batch("COMMIT"))
+            .map_err(|e| self.store.error(e))?;
+        self.open = false;
+        Ok(self.counts)
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // An error ended the run early: keep what was committed, drop the partial batch.
+            let _ = self.store.conn().execute_batch("ROLLBACK");
+        }
+    }
+}
+
+const INSERT_DOCUMENT: &str = "
+    INSERT INTO documents (sha256, raw, bytes) VALUES (:sha256, :raw, :bytes) RETURNING id";
+const INSERT_ARTICLE: &str = "
+    INSERT INTO articles (sha256, document_id, title, url, outlet, published, published_source, words)
+    VALUES (:sha256, :document_id, :title, :url, :outlet, :published, :published_source, :words)
+    ON CONFLICT (sha256) DO NOTHING
+    RETURNING id";
+const SELECT_ARTICLE: &str = "SELECT id FROM articles WHERE sha256 = ?1";
+/// A later copy of an article fills in metadata the first copy lacked; it never overwrites.
+const FILL_ARTICLE: &str = "
+    UPDATE articles SET
+        title = coalesce(title, :title),
+        url = coalesce(url, :url),
+        outlet = coalesce(outlet, :outlet),
+        published_source = CASE WHEN published IS NULL THEN :published_source ELSE published_source END,
+        published = coalesce(published, :published)
+    WHERE id = :id";
+const LINK_DOCUMENT: &str = "UPDATE documents SET article_id = :article_id WHERE id = :id";
+const INSERT_PARAGRAPH: &str = "
+    INSERT INTO paragraphs (sha256, text, words) VALUES (:sha256, :text, :words)
+    ON CONFLICT (sha256) DO NOTHING
+    RETURNING id";
+const SELECT_PARAGRAPH: &str = "SELECT id FROM paragraphs WHERE sha256 = ?1";
+const INSERT_ARTICLE_PARAGRAPH: &str = "
+    INSERT INTO article_paragraphs (article_id, position, paragraph_id, role, rule, line_start, line_end)
+    VALUES (:article_id, :position, :paragraph_id, :role, :rule, :line_start, :line_end)";
+const INSERT_SIGHTING: &str = "
+    INSERT INTO sightings (document_id, import_id, path, line, external_id, url, outlet, title, published, seen_at)
+    VALUES (:document_id, :import_id, :path, :line, :external_id, :url, :outlet, :title, :published,
+            strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+
+fn write_article(
+    conn: &Connection,
+    import_id: i64,
+    input: &RawInput,
+    document_sha: &ContentHash,
+    known_document: Option<i64>,
+    prepared: Option<&Prepared>,
+) -> rusqlite::Result<Outcome> {
+    let (document_id, outcome) = match (known_document, prepared) {
+        (Some(id), _) => (id, Outcome::SeenDocument),
+        (None, Some(article)) => {
+            let document_id: i64 = conn.prepare_cached(INSERT_DOCUMENT)?.query_row(
+                named_params! {":sha256": document_sha.hex(), ":raw": input.raw, ":bytes": int(input.raw.len())},
+                |r| r.get(0),
+            )?;
+            let outcome = insert_article(conn, document_id, input, article)?;
+            (document_id, outcome)
+        }
+        (None, None) => return Err(rusqlite::Error::InvalidQuery),
+    };
+    let meta = &input.meta;
+    conn.prepare_cached(INSERT_SIGHTING)?.execute(named_params! {
+        ":document_id": document_id, ":import_id": import_id,
+        ":path": input.path.to_string_lossy(), ":line": input.line.and_then(|l| i64::try_from(l).ok()),
+        ":external_id": meta.external_id, ":url": meta.url, ":outlet": meta.outlet,
+        ":title": meta.title, ":published": meta.published,
+    })?;
+    Ok(outcome)
+}
+
+fn insert_article(
+    conn: &Connection,
+    document_id: i64,
+    input: &RawInput,
+    article: &Prepared,
+) -> rusqlite::Result<Outcome> {
+    let meta = &input.meta;
+    let sha = article.sha256.hex();
+    let inserted: Option<i64> = conn
+        .prepare_cached(INSERT_ARTICLE)?
+        .query_row(
+            named_params! {
+                ":sha256": sha, ":document_id": document_id, ":title": article.title,
+                ":url": meta.url, ":outlet": meta.outlet, ":published": article.published,
+                ":published_source": article.published_source, ":words": int(article.words),
+            },
+            |r| r.get(0),
+        )
+        .optional()?;
+    let (article_id, outcome) = match inserted {
+        Some(id) => (
+            id,
+            Outcome::NewArticle {
+                paragraphs_new: insert_paragraphs(conn, id, article)?,
+            },
+        ),
+        None => {
+            let id: i64 = conn
+                .prepare_cached(SELECT_ARTICLE)?
+                .query_row([&sha], |r| r.get(0))?;
+            conn.prepare_cached(FILL_ARTICLE)?.execute(named_params! {
+                ":id": id, ":title": article.title, ":url": meta.url, ":outlet": meta.outlet,
+                ":published": article.published, ":published_source": article.published_source,
+            })?;
+            (id, Outcome::NewDocument)
+        }
+    };
+    conn.prepare_cached(LINK_DOCUMENT)?
+        .execute(named_params! {":article_id": article_id, ":id": document_id})?;
+    Ok(outcome)
+}
+
+fn insert_paragraphs(
+    conn: &Connection,
+    article_id: i64,
+    article: &Prepared,
+) -> rusqlite::Result<u64> {
+    let mut new = 0;
+    let mut insert = conn.prepare_cached(INSERT_PARAGRAPH)?;
+    let mut select = conn.prepare_cached(SELECT_PARAGRAPH)?;
+    let mut link = conn.prepare_cached(INSERT_ARTICLE_PARAGRAPH)?;
+    for (position, p) in article.paragraphs.iter().enumerate() {
+        let sha = p.sha256.hex();
+        let inserted: Option<i64> = insert
+            .query_row(
+                named_params! {":sha256": sha, ":text": p.text, ":words": int(p.words)},
+                |r| r.get(0),
+            )
+            .optional()?;
+        let paragraph_id = if let Some(id) = inserted {
+            new += 1;
+            id
+        } else {
+            select.query_row([&sha], |r| r.get(0))?
+        };
+        link.execute(named_params! {
+            ":article_id": article_id, ":position": int(position), ":paragraph_id": paragraph_id,
+            ":role": p.role.as_str(), ":rule": p.rule,
+            ":line_start": int(p.line_start), ":line_end": int(p.line_end),
+        })?;
+    }
+    Ok(new)
+}
+
+/// SQLite integers are `i64`; sizes and positions here are far below its range.
+fn int(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}

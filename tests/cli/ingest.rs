@@ -1,0 +1,317 @@
+//! `dossier ingest` on good input: the seeds, JSON Lines, stdin, re-ingest, re-posts.
+
+use std::process::Command as StdCommand;
+
+use dossier::hashing::ContentHash;
+use predicates::prelude::*;
+
+use crate::{Env, repo, table_counts};
+
+#[test]
+fn ingests_the_seeds() {
+    let env = Env::new();
+    env.dossier()
+        .args(["ingest", "seeds/"])
+        .assert()
+        .success()
+        .stderr("ingested 5 inputs: 5 new articles, 0 duplicates, 0 failed\n")
+        .stdout("");
+    assert_eq!(env.count("SELECT count(*) FROM articles"), 5);
+    assert_eq!(
+        env.count("SELECT count(*) FROM documents WHERE article_id IS NULL"),
+        0
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM articles WHERE title IS NULL"),
+        0
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM articles WHERE published_source = 'metadata'"),
+        5
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM pragma_foreign_key_check"),
+        0
+    );
+    let outlet: String = env
+        .conn()
+        .query_row(
+            "SELECT outlet FROM articles WHERE url LIKE '%nationalinterest%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(outlet, "The National Interest (reposted)");
+}
+
+#[test]
+fn reingest_adds_only_sightings_and_a_run() {
+    let env = Env::new();
+    env.dossier().args(["ingest", "seeds/"]).assert().success();
+    let before = table_counts(&env);
+    env.dossier()
+        .args(["ingest", "seeds/"])
+        .assert()
+        .success()
+        .stderr("ingested 5 inputs: 0 new articles, 5 duplicates, 0 failed\n");
+    let after = table_counts(&env);
+    for ((table, b), (_, a)) in before.iter().zip(&after) {
+        let want = match table.as_str() {
+            "imports" => b + 1,
+            "sightings" => b + 5,
+            _ => *b,
+        };
+        assert_eq!(*a, want, "{table}");
+    }
+    assert_eq!(env.count("SELECT duplicates FROM imports WHERE id = 2"), 5);
+    assert_eq!(
+        env.count("SELECT count(*) FROM imports WHERE finished_at IS NULL"),
+        0
+    );
+}
+
+#[test]
+fn raw_is_byte_identical_and_hashes_back() {
+    let env = Env::new();
+    env.dossier().args(["ingest", "seeds/"]).assert().success();
+    let conn = env.conn();
+    let mut stmt = conn
+        .prepare("SELECT sha256, CAST(raw AS BLOB), bytes FROM documents")
+        .unwrap();
+    let rows: Vec<(String, Vec<u8>, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 5);
+    let mut files: Vec<Vec<u8>> = std::fs::read_dir(repo().join("seeds"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    files.sort();
+    let mut stored: Vec<Vec<u8>> = rows.iter().map(|r| r.1.clone()).collect();
+    stored.sort();
+    assert_eq!(files, stored);
+    for (sha, raw, bytes) in rows {
+        assert_eq!(ContentHash::of(&raw).hex(), sha);
+        assert_eq!(usize::try_from(bytes).unwrap(), raw.len());
+    }
+}
+
+#[test]
+fn crlf_repost_with_other_boilerplate_is_the_same_article() {
+    let env = Env::new();
+    let seed = std::fs::read_to_string(repo().join("seeds/003_3cde689f60b82d13.txt")).unwrap();
+    let repost = format!(
+        "Subscribe now\n\nShare this article\n\n{}\n\nRelated stories\n\n© 2019 Another Site. All rights reserved.\n",
+        seed.replace('’', "'").replace(['“', '”'], "\"")
+    )
+    .replace('\n', "\r\n");
+    let path = env.file("repost.txt", repost);
+    env.dossier()
+        .args(["ingest", "seeds/003_3cde689f60b82d13.txt"])
+        .assert()
+        .success();
+    env.dossier()
+        .arg("ingest")
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr("ingested 1 input: 0 new articles, 1 duplicate, 0 failed\n");
+    assert_eq!(env.count("SELECT count(*) FROM documents"), 2);
+    assert_eq!(env.count("SELECT count(*) FROM articles"), 1);
+    assert_eq!(
+        env.count("SELECT count(DISTINCT article_id) FROM documents"),
+        1
+    );
+    // The article keeps the first copy's metadata and line numbers.
+    assert_eq!(env.count("SELECT document_id FROM articles"), 1);
+}
+
+#[test]
+fn every_nonblank_line_belongs_to_exactly_one_paragraph_row() {
+    let env = Env::new();
+    env.dossier()
+        .args(["ingest", "seeds/", "tests/fixtures/inputs/"])
+        .assert()
+        .success();
+    let conn = env.conn();
+    let mut docs = conn
+        .prepare("SELECT a.id, d.raw FROM articles a JOIN documents d ON d.id = a.document_id")
+        .unwrap();
+    let docs: Vec<(i64, String)> = docs
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(docs.len(), 6);
+    for (article_id, raw) in docs {
+        let mut ranges = conn
+            .prepare("SELECT line_start, line_end FROM article_paragraphs WHERE article_id = ? ORDER BY position")
+            .unwrap();
+        let ranges: Vec<(usize, usize)> = ranges
+            .query_map([article_id], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .map(|(s, e)| (usize::try_from(s).unwrap(), usize::try_from(e).unwrap()))
+            .collect();
+        let mut owner = vec![0usize; raw.lines().count() + 1];
+        for (start, end) in ranges {
+            for slot in &mut owner[start..=end] {
+                *slot += 1;
+            }
+        }
+        for (i, line) in raw.lines().enumerate() {
+            let want = usize::from(!line.trim().is_empty());
+            assert_eq!(
+                owner[i + 1],
+                want,
+                "article {article_id} line {}: {line:?}",
+                i + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn seed_boilerplate_is_labelled_not_deleted() {
+    let env = Env::new();
+    env.dossier().args(["ingest", "seeds/"]).assert().success();
+    // Seed 002's comment form and weather widget are kept, labelled boilerplate.
+    let roles: Vec<(String, String)> = env
+        .conn()
+        .prepare(
+            "SELECT p.text, ap.role FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
+             JOIN articles a ON a.id = ap.article_id WHERE a.published = '2023-04-24' ORDER BY ap.position",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let role_of = |text: &str| {
+        roles
+            .iter()
+            .find(|(t, _)| t == text)
+            .map(|(_, r)| r.as_str())
+    };
+    assert_eq!(role_of("17.4 C"), Some("boilerplate"));
+    assert_eq!(role_of("Please enter your comment!"), Some("boilerplate"));
+    assert_eq!(
+        role_of("Why détente in Japan and South Korea is crucial to Biden’s Asian ambitions"),
+        Some("title")
+    );
+    assert!(roles.iter().filter(|(_, r)| r == "content").count() > 20);
+}
+
+#[test]
+fn json_lines_and_stdin() {
+    let env = Env::new();
+    let jsonl = concat!(
+        r#"{"text": "The foreign ministers of Japan and South Korea met in Tokyo on Friday and agreed to hold regular talks, the two governments said in a joint statement.", "title": "Ministers meet", "outlet": "Wire", "published": "2023-03-17T08:00:00Z", "url": "https://example.com/1", "id": 1}"#,
+        "\n\n",
+        r#"{"text": "The foreign ministers of Japan and South Korea met in Tokyo on Friday and agreed to hold regular talks, the two governments said in a joint statement.", "url": "https://example.org/mirror"}"#,
+        "\n"
+    );
+    env.dossier()
+        .args(["ingest", "--format", "jsonl", "-"])
+        .write_stdin(jsonl)
+        .assert()
+        .success()
+        .stderr("ingested 2 inputs: 1 new article, 1 duplicate, 0 failed\n");
+    assert_eq!(
+        env.count("SELECT count(*) FROM sightings WHERE path = '-' AND line IN (1, 3)"),
+        2
+    );
+    let published: String = env
+        .conn()
+        .query_row("SELECT published FROM articles", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(published, "2023-03-17");
+    env.dossier()
+        .args(["ingest", "-"])
+        .write_stdin(
+            "A plain text article read from standard input, about talks between Seoul and Tokyo.\n",
+        )
+        .assert()
+        .success()
+        .stderr("ingested 1 input: 1 new article, 0 duplicates, 0 failed\n");
+}
+
+#[test]
+fn sidecar_metadata_and_wrapped_wire_copy() {
+    let env = Env::new();
+    env.dossier()
+        .args(["ingest", "tests/fixtures/inputs/wire.txt"])
+        .assert()
+        .success();
+    let (title, outlet, published, url): (String, String, String, String) = env
+        .conn()
+        .query_row(
+            "SELECT title, outlet, published, url FROM articles",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(title, "South Korea unveils forced labour compensation plan");
+    assert_eq!(
+        (outlet.as_str(), published.as_str()),
+        ("Example Wire", "2023-03-06")
+    );
+    assert_eq!(url, "https://example.com/wire/1");
+    // The hard-wrapped lede (3 raw lines) is one content paragraph; the footer is boilerplate.
+    assert_eq!(env.count("SELECT count(*) FROM article_paragraphs WHERE line_start = 3 AND line_end = 5 AND role = 'content'"), 1);
+    assert_eq!(
+        env.count("SELECT count(*) FROM article_paragraphs WHERE role = 'boilerplate'"),
+        4
+    );
+}
+
+#[test]
+fn system_sqlite3_reads_the_tables_and_fts() {
+    let env = Env::new();
+    env.dossier().args(["ingest", "seeds/"]).assert().success();
+    let Ok(out) = StdCommand::new("sqlite3")
+        .arg(&env.db)
+        .arg("SELECT count(*) FROM articles; SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH 'Kishida'; PRAGMA integrity_check;")
+        .output()
+    else {
+        assert!(std::env::var_os("CI").is_none(), "sqlite3 is not installed; .ci/run installs it");
+        eprintln!("skipped: no sqlite3 binary on PATH");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "5");
+    assert!(lines[1].parse::<i64>().unwrap() >= 3, "{stdout}");
+    assert_eq!(lines[2], "ok");
+}
+
+#[test]
+fn default_database_lives_in_data() {
+    let env = Env::new();
+    let work = env.dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    std::fs::copy(
+        repo().join("seeds/004_66863c9943df5b81.txt"),
+        work.join("a.txt"),
+    )
+    .unwrap();
+    env.dossier()
+        .current_dir(&work)
+        .env_remove("DOSSIER_DB")
+        .args(["ingest", "a.txt"])
+        .assert()
+        .success()
+        .stderr(predicate::str::starts_with("ingested 1 input"));
+    assert!(work.join("data/dossier.sqlite").is_file());
+}

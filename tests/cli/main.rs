@@ -1,0 +1,76 @@
+//! Integration tests: the real `dossier` binary, each test in its own temporary database.
+
+// Test helpers panic on a broken test environment; that is their job.
+#![allow(clippy::unwrap_used)]
+
+mod errors;
+mod ingest;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use rusqlite::Connection;
+use tempfile::TempDir;
+
+/// A scratch folder with a database path in it.
+pub(crate) struct Env {
+    pub(crate) dir: TempDir,
+    pub(crate) db: PathBuf,
+}
+
+impl Env {
+    pub(crate) fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("test.sqlite");
+        Self { dir, db }
+    }
+
+    /// `dossier` run from the repository root (so fixture paths are relative) on this database.
+    pub(crate) fn dossier(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+        cmd.current_dir(repo())
+            .env("DOSSIER_DB", &self.db)
+            .env_remove("RUST_LOG");
+        cmd
+    }
+
+    pub(crate) fn conn(&self) -> Connection {
+        Connection::open(&self.db).unwrap()
+    }
+
+    /// A single integer from SQL.
+    pub(crate) fn count(&self, sql: &str) -> i64 {
+        self.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    /// Write a file in the scratch folder and return its path.
+    pub(crate) fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}
+
+pub(crate) fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Row counts of every table, to show a run changed nothing.
+pub(crate) fn table_counts(env: &Env) -> Vec<(String, i64)> {
+    [
+        "imports",
+        "documents",
+        "sightings",
+        "articles",
+        "paragraphs",
+        "article_paragraphs",
+    ]
+    .iter()
+    .map(|t| {
+        (
+            (*t).to_string(),
+            env.count(&format!("SELECT count(*) FROM {t}")),
+        )
+    })
+    .collect()
+}
