@@ -88,6 +88,9 @@ const HEADLINE_MAX_CHARS: usize = 250;
 /// An inline link to another story has at least this many words (sub-headings have fewer).
 const INLINE_HEADLINE_MIN_WORDS: usize = 6;
 
+/// A paragraph over the short limit that reads as prose with at least this many words is good.
+const PROSE_MIN_WORDS: usize = 10;
+
 /// One row of `data/boilerplate.tsv`.
 struct Pattern {
     name: &'static str,
@@ -154,6 +157,9 @@ struct Features<'a> {
     has_letters: bool,
     ends_sentence: bool,
     starts_upper: bool,
+    /// Share of words that start with a lowercase letter: prose has verbs and function words in
+    /// lowercase; headings, names and menus are capitalised.
+    lowercase_share: f64,
 }
 
 impl<'a> Features<'a> {
@@ -192,6 +198,16 @@ impl<'a> Features<'a> {
         let ends_sentence = text
             .trim_end()
             .ends_with(['.', '!', '?', ':', ';', '"', '”', '’', ')', '…']);
+        let lowercase = tokens
+            .iter()
+            .filter(|t| t.chars().next().is_some_and(char::is_lowercase))
+            .count();
+        #[allow(clippy::cast_precision_loss)] // counts are far below 2^52
+        let lowercase_share = if words == 0 {
+            0.0
+        } else {
+            lowercase as f64 / words as f64
+        };
         let starts_upper = text
             .chars()
             .find(|c| c.is_alphanumeric())
@@ -206,7 +222,18 @@ impl<'a> Features<'a> {
             has_letters,
             ends_sentence,
             starts_upper,
+            lowercase_share,
         }
+    }
+
+    /// Reads like a sentence of prose: ends like one, with lowercase words in it.
+    fn is_sentence(&self, min_words: usize) -> bool {
+        self.words >= min_words
+            && self
+                .text
+                .trim_end()
+                .ends_with(['.', '!', '?', '"', '”', '’', '…'])
+            && self.lowercase_share >= 0.3
     }
 
     fn is_headline_shaped(&self) -> bool {
@@ -240,6 +267,7 @@ const FURNITURE_RULES: &[&str] = &[
     "share",
     "repeated-title",
     "repeated-line",
+    "bracketed",
 ];
 
 /// Classify every paragraph of one document. `paragraphs` are display-normalized texts;
@@ -410,7 +438,12 @@ fn context_free_class(f: &Features<'_>) -> Class {
             Class::NearGood
         };
     }
-    if f.stopword_density >= STOPWORDS_LOW || (f.ends_sentence && f.words >= 8) {
+    // jusText's 200 characters suit HTML blocks; news paragraphs are often one sentence, so a
+    // paragraph that reads as prose counts as good at any length over the short limit.
+    if f.is_sentence(PROSE_MIN_WORDS) && f.stopword_density >= 0.15 {
+        return Class::Good;
+    }
+    if f.stopword_density >= STOPWORDS_LOW || f.is_sentence(8) {
         return Class::NearGood;
     }
     Class::Bad
@@ -469,16 +502,12 @@ fn revise(classes: &[Class], features: &[Features<'_>]) -> Vec<(Class, &'static 
         if classes[i] != Class::Short {
             continue;
         }
-        let prev = neighbour(classes, i, false, true, false);
-        let next = neighbour(classes, i, true, true, false);
         let f = &features[i];
-        // A short paragraph that is plainly a sentence of prose: four words or more, ending like
-        // one, with the stopwords prose has. Doubt resolves toward keeping text.
-        let sentence = f.words >= 4
-            && f.text
-                .trim_end()
-                .ends_with(['.', '!', '?', '"', '”', '’', '…'])
-            && f.stopword_density >= 0.2;
+        // A short paragraph that is plainly a sentence of prose looks past in-body furniture to
+        // find its neighbours; anything else (an attribution under a pull quote) does not.
+        let sentence = f.is_sentence(3);
+        let prev = neighbour(classes, i, false, true, sentence);
+        let next = neighbour(classes, i, true, true, sentence);
         let own_prose = sentence || f.stopword_density >= STOPWORDS_LOW - 0.05;
         out[i] = match (prev, next) {
             (Neighbour::Good, Neighbour::Good) => (Class::Good, "short-in-content"),

@@ -31,6 +31,25 @@ pub struct Cli {
 pub enum Command {
     /// Read articles into the archive. Example: dossier ingest seeds/ more/story.txt
     Ingest(IngestArgs),
+    /// Score the pipeline against gold annotations, in a temporary archive (`--db` is not
+    /// touched). Example: dossier eval --gold tests/fixtures/gold/seeds seeds/
+    Eval(EvalArgs),
+}
+
+/// Arguments of `dossier eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Folder of gold files: `NAME.json` for each document `NAME.txt`.
+    #[arg(long, value_name = "DIR")]
+    pub gold: PathBuf,
+
+    /// Print the scores as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Documents to score: files or folders (documents without a gold file are skipped).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 /// Arguments of `dossier ingest`.

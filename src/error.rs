@@ -105,6 +105,14 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// The folder meant to hold the database does not exist.
+    #[error("{}: folder `{}` does not exist; create it or choose another `--db`", .path.display(), .folder.display())]
+    NoDatabaseFolder {
+        /// The database path.
+        path: PathBuf,
+        /// Its missing parent folder.
+        folder: PathBuf,
+    },
     /// The database file is not an SQLite database at all.
     #[error("{}: not an SQLite database; refusing to touch it (choose another `--db`)", .path.display())]
     NotSqlite {

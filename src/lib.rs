@@ -12,6 +12,7 @@ pub mod boilerplate;
 pub mod cli;
 pub mod cmd;
 pub mod error;
+pub mod eval;
 pub mod hashing;
 pub mod normalize;
 pub mod pipeline;
@@ -28,5 +29,6 @@ pub use error::{Error, Result};
 pub fn run(cli: &cli::Cli) -> Result<ExitCode> {
     match &cli.command {
         cli::Command::Ingest(args) => cmd::ingest::run(args, &cli.db, cli.quiet),
+        cli::Command::Eval(args) => cmd::eval::run(args),
     }
 }

@@ -69,7 +69,8 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     })
 }
 
-fn ingest_one(batch: &mut Batch<'_>, input: &RawInput) -> Result<()> {
+/// Store one input: a sighting if its raw bytes are archived, else the whole pipeline.
+pub(crate) fn ingest_one(batch: &mut Batch<'_>, input: &RawInput) -> Result<()> {
     let sha = ContentHash::of(input.raw.as_bytes());
     let known = batch.find_document(&sha)?;
     let prepared = known

@@ -1,6 +1,7 @@
 //! One module per subcommand: wiring of sources, stages, store and output. Only these modules
 //! (and `main`) print.
 
+pub mod eval;
 pub mod ingest;
 
 use std::path::Path;
@@ -9,12 +10,19 @@ use crate::cli::DEFAULT_DB;
 use crate::error::{Error, Result};
 
 /// Create the parent folder of the default database (`data/`) on first use. A path the user
-/// chose is used as given, so a typo does not silently create folders.
+/// chose is used as given, so a typo does not silently create folders: a missing folder there
+/// is an error.
 pub(crate) fn prepare_db_path(db: &Path) -> Result<()> {
-    if db == Path::new(DEFAULT_DB)
-        && let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty())
-    {
+    let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    if db == Path::new(DEFAULT_DB) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    } else if !parent.is_dir() {
+        return Err(Error::NoDatabaseFolder {
+            path: db.to_path_buf(),
+            folder: parent.to_path_buf(),
+        });
     }
     Ok(())
 }

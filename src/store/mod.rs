@@ -21,6 +21,7 @@
 //! taken up front and a busy database is waited for, not failed on mid-transaction) and wrap each
 //! article in a savepoint, so an article is stored whole or not at all.
 
+pub mod read;
 pub mod write;
 
 use std::path::{Path, PathBuf};

@@ -156,3 +156,43 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn database_in_a_missing_folder() {
+    let env = Env::new();
+    let db = env.dir.path().join("nope/archive.sqlite");
+    let shown = db.display().to_string();
+    let folder = env.dir.path().join("nope").display().to_string();
+    env.dossier()
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", "seeds/"])
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "error: {shown}: folder `{folder}` does not exist; create it or choose another `--db`\n"
+        ));
+    assert!(!db.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_not_waited_on() {
+    let env = Env::new();
+    let fifo = env.dir.path().join("pipe.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo unavailable");
+        return;
+    }
+    let shown = fifo.display().to_string();
+    env.dossier()
+        .arg("ingest")
+        .arg(&fifo)
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "error: {shown}: not a regular file (to read a pipe, pass `-` and use stdin)\n\
+         ingested 1 input: 0 new articles, 0 duplicates, 1 failed\n"
+        ));
+}

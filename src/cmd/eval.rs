@@ -1,0 +1,183 @@
+//! `dossier eval --gold DIR DOCS...`: ingest documents into a temporary archive through the normal
+//! pipeline and score the result against gold annotations. Prints a table, or JSON with `--json`.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use crate::boilerplate::Role;
+use crate::cli::{EvalArgs, InputFormat};
+use crate::cmd::ingest::ingest_one;
+use crate::error::{Error, Result};
+use crate::eval::{Gold, LineCounts, score_lines};
+use crate::hashing::ContentHash;
+use crate::pipeline;
+use crate::source::{self, RawInput, Source};
+use crate::store::write::{self, Batch};
+use crate::store::{Store, read};
+
+/// Scores of one document.
+#[derive(Debug, Serialize)]
+struct DocumentScore {
+    document: String,
+    #[serde(flatten)]
+    scores: Scores,
+}
+
+/// The figures printed per document and in total.
+#[derive(Debug, Serialize)]
+struct Scores {
+    lines: u64,
+    boilerplate_precision: f64,
+    boilerplate_recall: f64,
+    boilerplate_f1: f64,
+    content_recall: f64,
+    counts: LineCounts,
+}
+
+impl From<LineCounts> for Scores {
+    fn from(c: LineCounts) -> Self {
+        Self {
+            lines: c.true_positives + c.false_positives + c.false_negatives + c.true_negatives,
+            boilerplate_precision: c.precision(),
+            boilerplate_recall: c.recall(),
+            boilerplate_f1: c.f1(),
+            content_recall: c.content_recall(),
+            counts: c,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    documents: Vec<DocumentScore>,
+    total: Scores,
+}
+
+/// Run `dossier eval`.
+pub fn run(args: &EvalArgs) -> Result<ExitCode> {
+    let mut docs: Vec<(RawInput, Gold)> = Vec::new();
+    for source in source::expand(&args.paths, InputFormat::Auto) {
+        let source = source?;
+        let Source::File { path, .. } = &source else {
+            continue;
+        };
+        let gold_path = gold_path(&args.gold, path);
+        if !gold_path.is_file() {
+            eprintln!(
+                "warning: {}: no gold file {}; skipped",
+                path.display(),
+                gold_path.display()
+            );
+            continue;
+        }
+        let text = std::fs::read_to_string(&gold_path).map_err(|e| Error::io(&gold_path, e))?;
+        let gold: Gold = serde_json::from_str(&text).map_err(|e| Error::json(&gold_path, 0, &e))?;
+        source::read(&source, &mut |item| {
+            docs.push((item?, gold.clone()));
+            Ok(())
+        })?;
+    }
+
+    let scratch = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let store = Store::open(&scratch.path().join("eval.sqlite"))?;
+    let mut batch = Batch::new(&store, write::begin_import(&store, "ingest")?);
+    for (input, _) in &docs {
+        ingest_one(&mut batch, input)?;
+    }
+    batch.finish()?;
+
+    let mut total = LineCounts::default();
+    let mut documents = Vec::new();
+    for (input, gold) in &docs {
+        let predicted = predicted_boilerplate(&store, input)?;
+        let counts = score_lines(&input.raw, &predicted, gold);
+        total.add(&counts);
+        documents.push(DocumentScore {
+            document: name(input),
+            scores: counts.into(),
+        });
+    }
+    let report = Report {
+        documents,
+        total: total.into(),
+    };
+    let mut out = std::io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        write_table(&mut out, &report)
+    };
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("stdout", e)),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn gold_path(gold_dir: &std::path::Path, document: &std::path::Path) -> PathBuf {
+    let stem = document.file_stem().unwrap_or_default().to_string_lossy();
+    gold_dir.join(format!("{stem}.json"))
+}
+
+fn name(input: &RawInput) -> String {
+    let file = input
+        .path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    match input.line {
+        Some(line) => format!("{file}:{line}"),
+        None => file,
+    }
+}
+
+/// Line numbers labelled boilerplate: from the archive when this document's own lines were
+/// recorded there, else from the pipeline run on this document (a copy of an earlier article).
+fn predicted_boilerplate(store: &Store, input: &RawInput) -> Result<HashSet<usize>> {
+    let ranges = match read::boilerplate_lines(store, &ContentHash::of(input.raw.as_bytes()))? {
+        Some(ranges) => ranges,
+        None => pipeline::prepare(&input.raw, &input.meta)
+            .paragraphs
+            .iter()
+            .filter(|p| p.role == Role::Boilerplate)
+            .map(|p| (p.line_start, p.line_end))
+            .collect(),
+    };
+    Ok(ranges.into_iter().flat_map(|(s, e)| s..=e).collect())
+}
+
+fn write_table(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
+    let width = report
+        .documents
+        .iter()
+        .map(|d| d.document.len())
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    writeln!(
+        out,
+        "{:<width$}  {:>5}  {:>9}  {:>6}  {:>5}  {:>14}",
+        "document", "lines", "precision", "recall", "f1", "content_recall"
+    )?;
+    let row = |out: &mut dyn Write, name: &str, s: &Scores| {
+        writeln!(
+            out,
+            "{name:<width$}  {:>5}  {:>9.3}  {:>6.3}  {:>5.3}  {:>14.3}",
+            s.lines,
+            s.boilerplate_precision,
+            s.boilerplate_recall,
+            s.boilerplate_f1,
+            s.content_recall
+        )
+    };
+    for d in &report.documents {
+        row(out, &d.document, &d.scores)?;
+    }
+    row(out, "all", &report.total)
+}

@@ -1,0 +1,152 @@
+//! Scoring against gold annotations (the format of `tests/fixtures/gold/*/*.json`).
+//!
+//! Pure: gold and predictions in, counts and scores out. The `eval` subcommand does the I/O.
+//!
+//! Boilerplate is scored per raw line: a non-blank line is predicted boilerplate when the
+//! paragraph holding it has role `boilerplate`, and is gold boilerplate when its number is in
+//! `boilerplate_line_numbers`. Title lines count as not boilerplate. Content recall is the share
+//! of gold non-boilerplate lines that were kept (title or content).
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::segment::split_lines;
+
+/// One gold file. Fields this version does not score are ignored.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Gold {
+    /// 1-based numbers of the raw lines that are boilerplate.
+    #[serde(default)]
+    pub boilerplate_line_numbers: Vec<usize>,
+}
+
+/// Confusion counts for line-level boilerplate detection (boilerplate is the positive class).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct LineCounts {
+    /// Boilerplate lines labelled boilerplate.
+    pub true_positives: u64,
+    /// Content lines labelled boilerplate (article text lost).
+    pub false_positives: u64,
+    /// Boilerplate lines kept as content.
+    pub false_negatives: u64,
+    /// Content lines kept as content.
+    pub true_negatives: u64,
+}
+
+impl LineCounts {
+    /// Add another document's counts.
+    pub fn add(&mut self, other: &Self) {
+        self.true_positives += other.true_positives;
+        self.false_positives += other.false_positives;
+        self.false_negatives += other.false_negatives;
+        self.true_negatives += other.true_negatives;
+    }
+
+    /// Share of predicted boilerplate lines that are gold boilerplate (1 when none predicted).
+    #[must_use]
+    pub fn precision(&self) -> f64 {
+        ratio(
+            self.true_positives,
+            self.true_positives + self.false_positives,
+        )
+    }
+
+    /// Share of gold boilerplate lines found (1 when there are none).
+    #[must_use]
+    pub fn recall(&self) -> f64 {
+        ratio(
+            self.true_positives,
+            self.true_positives + self.false_negatives,
+        )
+    }
+
+    /// Harmonic mean of precision and recall.
+    #[must_use]
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+
+    /// Share of gold content lines kept as content.
+    #[must_use]
+    pub fn content_recall(&self) -> f64 {
+        ratio(
+            self.true_negatives,
+            self.true_negatives + self.false_positives,
+        )
+    }
+}
+
+#[allow(clippy::cast_precision_loss)] // line counts are far below 2^52
+fn ratio(num: u64, den: u64) -> f64 {
+    if den == 0 {
+        1.0
+    } else {
+        num as f64 / den as f64
+    }
+}
+
+/// Score one document: `raw` is its text, `predicted` the numbers of the lines labelled
+/// boilerplate, `gold` the gold annotation.
+#[must_use]
+pub fn score_lines<S: std::hash::BuildHasher>(
+    raw: &str,
+    predicted: &HashSet<usize, S>,
+    gold: &Gold,
+) -> LineCounts {
+    let gold: HashSet<usize> = gold.boilerplate_line_numbers.iter().copied().collect();
+    let mut counts = LineCounts::default();
+    for (index, line) in split_lines(raw).enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let n = index + 1;
+        match (predicted.contains(&n), gold.contains(&n)) {
+            (true, true) => counts.true_positives += 1,
+            (true, false) => counts.false_positives += 1,
+            (false, true) => counts.false_negatives += 1,
+            (false, false) => counts.true_negatives += 1,
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_scores() {
+        let raw = "ad\n\ntitle\nbody one\nbody two\n\nfooter\n";
+        let gold = Gold {
+            boilerplate_line_numbers: vec![1, 7],
+        };
+        let predicted: HashSet<usize> = [1, 5].into_iter().collect();
+        let c = score_lines(raw, &predicted, &gold);
+        assert_eq!(
+            c,
+            LineCounts {
+                true_positives: 1,
+                false_positives: 1,
+                false_negatives: 1,
+                true_negatives: 2
+            }
+        );
+        assert!((c.precision() - 0.5).abs() < 1e-9);
+        assert!((c.recall() - 0.5).abs() < 1e-9);
+        assert!((c.f1() - 0.5).abs() < 1e-9);
+        assert!((c.content_recall() - 2.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn empty_cases_are_perfect_not_nan() {
+        let c = score_lines("a\nb\n", &HashSet::new(), &Gold::default());
+        assert!((c.f1() - 1.0).abs() < 1e-9);
+        assert!((c.content_recall() - 1.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,48 @@
+//! Reads the commands need from the archive (the named queries arrive with `dossier query`).
+
+use rusqlite::OptionalExtension;
+
+use crate::error::Result;
+use crate::hashing::ContentHash;
+use crate::store::Store;
+
+/// Line ranges `(line_start, line_end)` of the boilerplate paragraphs of the document with this
+/// raw hash. `None` when the document is not archived, or when its article's paragraphs were
+/// recorded from another copy (then its own line numbers are not in the archive).
+pub fn boilerplate_lines(
+    store: &Store,
+    document: &ContentHash,
+) -> Result<Option<Vec<(usize, usize)>>> {
+    const CANONICAL: &str = "
+        SELECT a.id FROM documents d JOIN articles a ON a.id = d.article_id
+        WHERE d.sha256 = ?1 AND a.document_id = d.id";
+    const LINES: &str = "
+        SELECT line_start, line_end FROM article_paragraphs
+        WHERE article_id = ?1 AND role = 'boilerplate' ORDER BY position";
+    let conn = store.conn();
+    let article: Option<i64> = conn
+        .prepare_cached(CANONICAL)
+        .and_then(|mut s| s.query_row([document.hex()], |r| r.get(0)).optional())
+        .map_err(|e| store.error(e))?;
+    let Some(article) = article else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(LINES).map_err(|e| store.error(e))?;
+    let rows = stmt
+        .query_map([article], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })
+        .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
+        .map_err(|e| store.error(e))?;
+    // Line numbers are stored from usize values, so they convert back.
+    Ok(Some(
+        rows.into_iter()
+            .map(|(s, e)| {
+                (
+                    usize::try_from(s).unwrap_or(0),
+                    usize::try_from(e).unwrap_or(0),
+                )
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,60 @@
+//! `dossier eval`: the quality targets, held as regression tests.
+
+use serde_json::Value;
+
+use crate::Env;
+
+fn scores(env: &Env, gold: &str, docs: &str) -> Value {
+    let out = env
+        .dossier()
+        .args(["eval", "--json", "--gold", gold, docs])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[track_caller]
+fn at_least(report: &Value, field: &str, want: f64) {
+    let got = report["total"][field].as_f64().unwrap();
+    assert!(
+        got >= want,
+        "{field} = {got:.3}, want at least {want}: {report:#}"
+    );
+}
+
+/// Issue 3's target on the seed gold: boilerplate F1 ≥ 0.95 with content-line recall ≥ 0.98.
+#[test]
+fn seed_gold_boilerplate_targets() {
+    let env = Env::new();
+    let report = scores(&env, "tests/fixtures/gold/seeds", "seeds/");
+    assert_eq!(report["documents"].as_array().unwrap().len(), 5);
+    at_least(&report, "boilerplate_f1", 0.95);
+    at_least(&report, "content_recall", 0.98);
+}
+
+/// Other kinds of noise than the seeds': wire copy, a broadcast transcript, inline captions.
+#[test]
+fn extra_fixtures_boilerplate_targets() {
+    let env = Env::new();
+    let report = scores(&env, "tests/fixtures/gold/extra", "tests/fixtures/eval/");
+    assert_eq!(report["documents"].as_array().unwrap().len(), 3);
+    at_least(&report, "boilerplate_f1", 0.9);
+    at_least(&report, "content_recall", 0.98);
+}
+
+#[test]
+fn eval_table_and_missing_gold() {
+    let env = Env::new();
+    env.dossier()
+        .args(["eval", "--gold", "tests/fixtures/gold/extra", "tests/fixtures/inputs/wire.txt", "tests/fixtures/eval/wire_dateline.txt"])
+        .assert()
+        .success()
+        .stderr("warning: tests/fixtures/inputs/wire.txt: no gold file tests/fixtures/gold/extra/wire.json; skipped\n")
+        .stdout(predicates::str::starts_with("document"));
+    assert!(!env.db.exists(), "eval must not touch --db");
+}
