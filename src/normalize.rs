@@ -8,14 +8,24 @@
 //!
 //! Both are pure and total: any `&str` in, a `String` out, never an error.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Normalize text for storage and display: NFKC, invisible characters dropped, white space folded.
 #[must_use]
 pub fn display(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Nearly all text is NFKC already; the quick check skips the decompose-recompose pass.
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        fold(text.chars(), text.len())
+    } else {
+        fold(text.nfkc(), text.len())
+    }
+}
+
+/// Drop invisible characters and fold white space.
+fn fold(chars: impl Iterator<Item = char>, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
     let mut pending_space = false;
-    for c in text.nfkc() {
+    for c in chars {
         if is_invisible(c) {
             continue;
         }

@@ -2,7 +2,7 @@
 //!
 //! Per input: hash the raw bytes; a document already archived only gets a new sighting;
 //! otherwise run [`pipeline::prepare`] and store document, article, paragraphs and sighting in
-//! one savepoint. Bad inputs are reported on stderr as they happen, counted, and skipped; the
+//! the open batch. Bad inputs are reported on stderr as they happen, counted, and skipped; the
 //! exit code is 1 if any failed.
 
 use std::path::Path;

@@ -15,11 +15,12 @@
 //! - `foreign_keys = ON`, `busy_timeout` of [`BUSY_TIMEOUT`]: a second writer waits its turn
 //!   instead of failing with "database is locked".
 //! - `cache_size` of 64 MiB: the paragraph-hash index outgrows SQLite's 2 MiB default early.
+//! - `temp_store = MEMORY`: statement journals and sorts stay off the disk.
 //!
 //! # Transactions
 //! Writers batch many articles into one transaction (`BEGIN IMMEDIATE`, so the write lock is
-//! taken up front and a busy database is waited for, not failed on mid-transaction) and wrap each
-//! article in a savepoint, so an article is stored whole or not at all.
+//! taken up front and a busy database is waited for, not failed on mid-transaction). Any error
+//! rolls back the open batch, so an article is stored whole or not at all (see `write`).
 
 pub mod read;
 pub mod write;
@@ -174,7 +175,7 @@ fn configure(conn: &Connection, path: &Path, write: bool) -> Result<()> {
         .map_err(|e| db_error(path, e))?;
     let pragmas = if write {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
-         PRAGMA cache_size = -65536;"
+         PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
     } else {
         "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA query_only = ON;"
     };

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Ingest benchmark: dossier against a bare SQLite load of the same corpus, at several sizes.
+#
+#   bench/run.sh                 # 10k and 100k articles
+#   SIZES="2000" bench/run.sh    # a quick run
+#
+# Prints a Markdown table. Corpora are generated once (deterministic, seed 1) and kept in
+# bench/out/, which git ignores. Needs /usr/bin/time (Debian package `time`) for peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sizes=${SIZES:-"10000 100000"}
+seed=${SEED:-1}
+out=bench/out
+mkdir -p "$out"
+
+if [ ! -x /usr/bin/time ]; then
+  echo "error: /usr/bin/time is missing; install it (apt-get install time)" >&2
+  exit 1
+fi
+
+cargo build --release --quiet --bin dossier --example gen-corpus --example bare-load
+bin=target/release
+
+# run LABEL CMD...: time a command, leaving "seconds max_rss_kb" in $out/LABEL.time
+run() {
+  local label=$1
+  shift
+  /usr/bin/time -f "%e %M" -o "$out/$label.time" "$@" >/dev/null
+}
+
+secs() { cut -d' ' -f1 "$out/$1.time"; }
+rss_mib() { awk '{printf "%.0f", $2 / 1024}' "$out/$1.time"; }
+size_of() { stat -c %s "$1"; }
+
+echo "| articles | input MB | baseline s | ingest s | articles/s | MB/s | ingest / baseline | peak RSS MiB | db / input | re-ingest s |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for n in $sizes; do
+  corpus="$out/corpus-$n-seed$seed.jsonl"
+  [ -s "$corpus" ] || "$bin/examples/gen-corpus" --articles "$n" --seed "$seed" > "$corpus"
+  db="$out/dossier-$n.sqlite"
+  base="$out/baseline-$n.sqlite"
+  rm -f "$db" "$db"-wal "$db"-shm "$base" "$base"-wal "$base"-shm
+  sync
+
+  run "baseline-$n" "$bin/examples/bare-load" "$corpus" "$base"
+  run "ingest-$n" "$bin/dossier" --quiet --db "$db" ingest "$corpus"
+  run "reingest-$n" "$bin/dossier" --quiet --db "$db" ingest "$corpus"
+
+  input=$(size_of "$corpus")
+  dbsize=$(( $(size_of "$db") + $( [ -f "$db-wal" ] && size_of "$db-wal" || echo 0 ) ))
+  awk -v n="$n" -v input="$input" -v dbsize="$dbsize" \
+      -v base="$(secs "baseline-$n")" -v ingest="$(secs "ingest-$n")" \
+      -v rss="$(rss_mib "ingest-$n")" -v re="$(secs "reingest-$n")" 'BEGIN {
+    mb = input / 1e6
+    printf "| %d | %.1f | %.2f | %.2f | %.0f | %.2f | %.2f | %d | %.2f | %.2f |\n",
+      n, mb, base, ingest, n / ingest, mb / ingest, ingest / base, rss, dbsize / input, re
+  }'
+done
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); dossier $(git describe --always --dirty 2>/dev/null || echo unknown)"
