@@ -11,6 +11,7 @@
 pub mod boilerplate;
 pub mod cli;
 pub mod cmd;
+pub mod dates;
 pub mod error;
 pub mod eval;
 pub mod hashing;

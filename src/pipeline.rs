@@ -6,6 +6,7 @@
 //! key, the article over its content paragraphs' keys.
 
 use crate::boilerplate::{self, Role};
+use crate::dates;
 use crate::hashing::ContentHash;
 use crate::normalize;
 use crate::segment;
@@ -37,7 +38,7 @@ pub struct Prepared {
     pub sha256: ContentHash,
     /// Title from the metadata, else from the text.
     pub title: Option<String>,
-    /// Publication date, if the metadata gave one.
+    /// Publication date: from the metadata, else from a dateline near the top of the text.
     pub published: Option<String>,
     /// Where `published` came from: `metadata` or `text`.
     pub published_source: Option<&'static str>,
@@ -100,7 +101,10 @@ pub fn prepare(raw: &str, meta: &Meta) -> Prepared {
         });
     let (published, published_source) = match &meta.published {
         Some(date) => (Some(date.clone()), Some("metadata")),
-        None => (None, None),
+        None => match dates::publication_date(paragraphs.iter().map(|p| p.text.as_str())) {
+            Some(date) => (Some(date.to_string()), Some("text")),
+            None => (None, None),
+        },
     };
     Prepared {
         sha256,

@@ -315,3 +315,35 @@ fn default_database_lives_in_data() {
         .stderr(predicate::str::starts_with("ingested 1 input"));
     assert!(work.join("data/dossier.sqlite").is_file());
 }
+
+#[test]
+fn published_date_from_a_dateline_but_not_from_a_date_widget() {
+    let env = Env::new();
+    env.dossier()
+        .args(["ingest", "tests/fixtures/eval/captions_inline.txt"])
+        .assert()
+        .success();
+    let (published, source): (String, String) = env
+        .conn()
+        .query_row(
+            "SELECT published, published_source FROM articles",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (published.as_str(), source.as_str()),
+        ("2023-05-06", "text")
+    );
+
+    // Seed 002 without its sidecar: its header shows the site's current date, not the article's.
+    let seed = std::fs::read(repo().join("seeds/002_c8283d8010635bc2.txt")).unwrap();
+    let path = env.file("no-sidecar.txt", seed);
+    env.dossier().arg("ingest").arg(&path).assert().success();
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM articles WHERE published IS NULL AND published_source IS NULL"
+        ),
+        1
+    );
+}
