@@ -62,6 +62,21 @@ pub struct IngestArgs {
     /// How to read the inputs; `auto` goes by file extension and reads stdin as text.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub format: InputFormat,
+
+    /// Record two articles as near-duplicates when the Jaccard similarity of their 5-word
+    /// shingles is at least this (0 to 1).
+    #[arg(long, value_name = "SIMILARITY", default_value_t = crate::minhash::DEFAULT_THRESHOLD, value_parser = similarity)]
+    pub near_duplicate_threshold: f64,
+}
+
+/// Parse a similarity between 0 and 1.
+fn similarity(value: &str) -> Result<f64, String> {
+    let v: f64 = value.parse().map_err(|e| format!("{e}"))?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not between 0 and 1"))
+    }
 }
 
 /// Input formats.

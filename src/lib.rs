@@ -15,6 +15,7 @@ pub mod dates;
 pub mod error;
 pub mod eval;
 pub mod hashing;
+pub mod minhash;
 pub mod normalize;
 pub mod pipeline;
 pub mod segment;

@@ -8,6 +8,7 @@
 use crate::boilerplate::{self, Role};
 use crate::dates;
 use crate::hashing::ContentHash;
+use crate::minhash::{self, Shingles};
 use crate::normalize;
 use crate::segment;
 use crate::source::Meta;
@@ -46,6 +47,10 @@ pub struct Prepared {
     pub words: usize,
     /// Every paragraph, in order.
     pub paragraphs: Vec<PreparedParagraph>,
+    /// 5-word shingles of the content, for near-duplicate verification.
+    pub shingles: Shingles,
+    /// LSH buckets of the content's MinHash signature (empty for very short content).
+    pub buckets: Vec<i64>,
 }
 
 /// Run the text pipeline over one raw input.
@@ -106,8 +111,12 @@ pub fn prepare(raw: &str, meta: &Meta) -> Prepared {
             None => (None, None),
         },
     };
+    let shingles = minhash::shingles(content.iter().map(|p| p.text.as_str()));
+    let buckets = minhash::buckets(&shingles);
     Prepared {
         sha256,
+        shingles,
+        buckets,
         title,
         published,
         published_source,

@@ -1,12 +1,18 @@
 //! `dossier ingest PATH...`: read inputs, run the pipeline, store the results.
 //!
-//! Per input: hash the raw bytes; a document already archived only gets a new sighting;
-//! otherwise run [`pipeline::prepare`] and store document, article, paragraphs and sighting in
-//! the open batch. Bad inputs are reported on stderr as they happen, counted, and skipped; the
-//! exit code is 1 if any failed.
+//! Two stages on two threads, so both cores work:
+//! - the producer reads the inputs in order, hashes each, and runs [`pipeline::prepare`] unless
+//!   the document is already archived (it asks its own read-only connection, so re-ingesting a
+//!   corpus costs little more than hashing it);
+//! - the writer (this thread) stores each item in order, in batched transactions: a sighting for
+//!   a known document, else document, article, paragraphs and sighting.
+//!
+//! A bounded channel between them keeps memory flat whatever the input size. Bad inputs are
+//! reported on stderr as they happen, counted and skipped; the exit code is 1 if any failed.
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -14,10 +20,27 @@ use crate::cli::IngestArgs;
 use crate::cmd::{plural, prepare_db_path};
 use crate::error::{Error, Result};
 use crate::hashing::ContentHash;
-use crate::pipeline;
-use crate::source::{self, RawInput};
-use crate::store::Store;
+use crate::pipeline::{self, Prepared};
+use crate::source::{self, RawInput, Source};
 use crate::store::write::{self, Batch, Counts};
+use crate::store::{Store, read};
+
+/// Items in flight between the stages; enough to keep the writer busy, small enough to stay flat.
+const CHANNEL_DEPTH: usize = 64;
+
+/// What the producer hands the writer, in input order.
+enum Item {
+    /// An input, its raw hash, and the pipeline's result unless the document was archived.
+    Input {
+        input: RawInput,
+        sha: ContentHash,
+        prepared: Option<Box<Prepared>>,
+    },
+    /// An input that could not be read.
+    Failed(Error),
+    /// A source is done; its size in bytes, if known (for the progress bar).
+    SourceDone(Option<u64>),
+}
 
 /// Run `dossier ingest`.
 pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
@@ -28,35 +51,18 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     let progress = progress_bar(&sources, quiet);
 
     let mut batch = Batch::new(&store, import_id);
-    for source in &sources {
-        let source = match source {
-            Ok(source) => source,
-            Err(e) => {
-                report(&progress, e);
-                batch.counts.failed += 1;
-                batch.counts.inputs += 1;
-                continue;
-            }
-        };
-        let start = progress.position();
-        source::read(source, &mut |item| {
-            batch.counts.inputs += 1;
-            match item {
-                Ok(input) => {
-                    progress.inc(input.raw.len() as u64);
-                    ingest_one(&mut batch, &input)
-                }
-                Err(e) => {
-                    report(&progress, &e);
-                    batch.counts.failed += 1;
-                    Ok(())
-                }
-            }
-        })?;
-        if let Some(len) = source.size() {
-            progress.set_position(start + len);
-        }
-    }
+    batch.near_duplicate_threshold = args.near_duplicate_threshold;
+    let (tx, rx) = sync_channel(CHANNEL_DEPTH);
+    let written = std::thread::scope(|scope| {
+        let producer = scope.spawn(move || produce(sources, db, &tx));
+        let written = write_all(&mut batch, &rx, &progress);
+        drop(rx); // if the writer stopped early, the producer's next send fails and it returns
+        let producer_result = producer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        written.and(producer_result)
+    });
+    written?;
     let counts = batch.finish()?;
     progress.finish_and_clear();
     if !quiet {
@@ -67,6 +73,93 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The producer stage: read, hash, and prepare what the archive does not have yet.
+fn produce(sources: Vec<Result<Source>>, db: &Path, tx: &SyncSender<Item>) -> Result<()> {
+    let archive = Store::open_read_only(db)?;
+    for source in sources {
+        let source = match source {
+            Ok(source) => source,
+            Err(e) => {
+                if tx.send(Item::Failed(e)).is_err() {
+                    return Ok(());
+                }
+                continue;
+            }
+        };
+        let mut stopped = false;
+        source::read(&source, &mut |item| {
+            let item = match item {
+                Ok(input) => {
+                    let sha = ContentHash::of(input.raw.as_bytes());
+                    let archived = read::document_exists(&archive, &sha)?;
+                    let prepared =
+                        (!archived).then(|| Box::new(pipeline::prepare(&input.raw, &input.meta)));
+                    Item::Input {
+                        input,
+                        sha,
+                        prepared,
+                    }
+                }
+                Err(e) => Item::Failed(e),
+            };
+            stopped = stopped || tx.send(item).is_err();
+            Ok(())
+        })?;
+        if stopped || tx.send(Item::SourceDone(source.size())).is_err() {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// The writer stage: store every item in order.
+fn write_all(batch: &mut Batch<'_>, rx: &Receiver<Item>, progress: &ProgressBar) -> Result<()> {
+    let mut done = 0;
+    for item in rx {
+        match item {
+            Item::Input {
+                input,
+                sha,
+                prepared,
+            } => {
+                batch.counts.inputs += 1;
+                progress.inc(input.raw.len() as u64);
+                store(batch, &input, &sha, prepared)?;
+            }
+            Item::Failed(e) => {
+                batch.counts.inputs += 1;
+                batch.counts.failed += 1;
+                report(progress, &e);
+            }
+            Item::SourceDone(size) => {
+                if let Some(size) = size {
+                    done += size;
+                    progress.set_position(done);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Store one input. The writer's own lookup is the authority on whether the document is new
+/// (the producer sees only committed batches); if the producer skipped the pipeline for it, the
+/// document is archived and only a sighting is needed.
+fn store(
+    batch: &mut Batch<'_>,
+    input: &RawInput,
+    sha: &ContentHash,
+    prepared: Option<Box<Prepared>>,
+) -> Result<()> {
+    let known = batch.find_document(sha)?;
+    let prepared = match (known, prepared) {
+        (None, None) => Some(Box::new(pipeline::prepare(&input.raw, &input.meta))),
+        (_, prepared) => prepared,
+    };
+    batch.article(input, sha, known, prepared.as_deref())?;
+    Ok(())
 }
 
 /// Store one input: a sighting if its raw bytes are archived, else the whole pipeline.

@@ -46,3 +46,13 @@ pub fn boilerplate_lines(
             .collect(),
     ))
 }
+
+/// Is a document with this raw hash archived (in a committed transaction, for other
+/// connections)?
+pub fn document_exists(store: &Store, document: &ContentHash) -> Result<bool> {
+    store
+        .conn()
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM documents WHERE sha256 = ?1)")
+        .and_then(|mut s| s.query_row([document.hex()], |r| r.get(0)))
+        .map_err(|e| store.error(e))
+}

@@ -17,6 +17,7 @@ use rusqlite::{Connection, OptionalExtension, named_params};
 
 use crate::error::Result;
 use crate::hashing::ContentHash;
+use crate::minhash;
 use crate::pipeline::Prepared;
 use crate::source::RawInput;
 use crate::store::Store;
@@ -36,6 +37,8 @@ pub struct Counts {
     pub duplicates: u64,
     /// Inputs refused with an error.
     pub failed: u64,
+    /// Near-duplicate pairs found.
+    pub near_duplicates: u64,
 }
 
 /// What storing one input did.
@@ -45,6 +48,8 @@ pub enum Outcome {
     NewArticle {
         /// Paragraphs not stored before.
         paragraphs_new: u64,
+        /// Earlier articles it is a near-duplicate of.
+        near_duplicates: u64,
     },
     /// A new document whose content is an archived article.
     NewDocument,
@@ -75,7 +80,7 @@ pub fn begin_import(store: &Store, command: &str) -> Result<i64> {
 const UPDATE_IMPORT: &str = "
     UPDATE imports SET inputs = :inputs, documents_new = :documents_new,
         articles_new = :articles_new, paragraphs_new = :paragraphs_new,
-        duplicates = :duplicates, failed = :failed,
+        duplicates = :duplicates, failed = :failed, near_duplicates = :near_duplicates,
         finished_at = CASE WHEN :finished THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END
     WHERE id = :id";
 
@@ -86,6 +91,7 @@ fn update_import(conn: &Connection, id: i64, c: &Counts, finished: bool) -> rusq
         ":id": id, ":inputs": p(c.inputs), ":documents_new": p(c.documents_new),
         ":articles_new": p(c.articles_new), ":paragraphs_new": p(c.paragraphs_new),
         ":duplicates": p(c.duplicates), ":failed": p(c.failed), ":finished": finished,
+        ":near_duplicates": p(c.near_duplicates),
     })?;
     Ok(())
 }
@@ -102,6 +108,8 @@ pub struct Batch<'s> {
     import_id: i64,
     /// The run's counters.
     pub counts: Counts,
+    /// Jaccard similarity at or above which a new article is recorded as a near-duplicate.
+    pub near_duplicate_threshold: f64,
     pending: usize,
     open: bool,
     /// Paragraphs with ids above this were added by the open batch and are not yet in the FTS
@@ -117,6 +125,7 @@ impl<'s> Batch<'s> {
             store,
             import_id,
             counts: Counts::default(),
+            near_duplicate_threshold: minhash::DEFAULT_THRESHOLD,
             pending: 0,
             open: false,
             indexed_up_to: 0,
@@ -166,6 +175,7 @@ impl<'s> Batch<'s> {
         let outcome = match write_article(
             conn,
             self.import_id,
+            self.near_duplicate_threshold,
             input,
             document_sha,
             known_document,
@@ -180,10 +190,14 @@ impl<'s> Batch<'s> {
             }
         };
         match outcome {
-            Outcome::NewArticle { paragraphs_new } => {
+            Outcome::NewArticle {
+                paragraphs_new,
+                near_duplicates,
+            } => {
                 self.counts.documents_new += 1;
                 self.counts.articles_new += 1;
                 self.counts.paragraphs_new += paragraphs_new;
+                self.counts.near_duplicates += near_duplicates;
             }
             Outcome::NewDocument => {
                 self.counts.documents_new += 1;
@@ -283,6 +297,7 @@ const INSERT_SIGHTING: &str = "
 fn write_article(
     conn: &Connection,
     import_id: i64,
+    threshold: f64,
     input: &RawInput,
     document_sha: &ContentHash,
     known_document: Option<i64>,
@@ -295,7 +310,7 @@ fn write_article(
                 named_params! {":sha256": document_sha.hex(), ":raw": input.raw, ":bytes": int(input.raw.len())},
                 |r| r.get(0),
             )?;
-            let outcome = insert_article(conn, document_id, input, article)?;
+            let outcome = insert_article(conn, document_id, input, article, threshold)?;
             (document_id, outcome)
         }
         (None, None) => return Err(rusqlite::Error::InvalidQuery),
@@ -315,6 +330,7 @@ fn insert_article(
     document_id: i64,
     input: &RawInput,
     article: &Prepared,
+    threshold: f64,
 ) -> rusqlite::Result<Outcome> {
     let meta = &input.meta;
     let sha = article.sha256.hex();
@@ -330,12 +346,17 @@ fn insert_article(
         )
         .optional()?;
     let (article_id, outcome) = match inserted {
-        Some(id) => (
-            id,
-            Outcome::NewArticle {
-                paragraphs_new: insert_paragraphs(conn, id, article)?,
-            },
-        ),
+        Some(id) => {
+            let paragraphs_new = insert_paragraphs(conn, id, article)?;
+            let near_duplicates = record_near_duplicates(conn, id, article, threshold)?;
+            (
+                id,
+                Outcome::NewArticle {
+                    paragraphs_new,
+                    near_duplicates,
+                },
+            )
+        }
         None => {
             let id: i64 = conn
                 .prepare_cached(SELECT_ARTICLE)?
@@ -382,6 +403,60 @@ fn insert_paragraphs(
         })?;
     }
     Ok(new)
+}
+
+const _: () = assert!(
+    minhash::BANDS == 16,
+    "SELECT_CANDIDATES binds one value per band"
+);
+const SELECT_CANDIDATES: &str = "
+    SELECT DISTINCT article_id FROM article_lsh
+    WHERE bucket IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+    ORDER BY article_id";
+const INSERT_BUCKET: &str =
+    "INSERT OR IGNORE INTO article_lsh (bucket, article_id) VALUES (?1, ?2)";
+const SELECT_CONTENT: &str = "
+    SELECT p.text FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
+    WHERE ap.article_id = ?1 AND ap.role = 'content' ORDER BY ap.position";
+const INSERT_NEAR_DUPLICATE: &str = "
+    INSERT OR IGNORE INTO near_duplicates (article_id, duplicate_of, similarity) VALUES (?1, ?2, ?3)";
+
+/// Find the earlier articles that share an LSH bucket with this one, keep those whose exact
+/// shingle similarity reaches `threshold`, and file this article's buckets for later ones.
+fn record_near_duplicates(
+    conn: &Connection,
+    article_id: i64,
+    article: &Prepared,
+    threshold: f64,
+) -> rusqlite::Result<u64> {
+    if article.buckets.len() != minhash::BANDS {
+        return Ok(0); // too short to shingle
+    }
+    let candidates: Vec<i64> = conn
+        .prepare_cached(SELECT_CANDIDATES)?
+        .query_map(rusqlite::params_from_iter(&article.buckets), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut found = 0;
+    for candidate in candidates.into_iter().filter(|&c| c < article_id) {
+        let texts: Vec<String> = conn
+            .prepare_cached(SELECT_CONTENT)?
+            .query_map([candidate], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let similarity = minhash::jaccard(
+            &article.shingles,
+            &minhash::shingles(texts.iter().map(String::as_str)),
+        );
+        if similarity >= threshold {
+            conn.prepare_cached(INSERT_NEAR_DUPLICATE)?
+                .execute(rusqlite::params![article_id, candidate, similarity])?;
+            found += 1;
+        }
+    }
+    let mut insert = conn.prepare_cached(INSERT_BUCKET)?;
+    for bucket in &article.buckets {
+        insert.execute(rusqlite::params![bucket, article_id])?;
+    }
+    Ok(found)
 }
 
 /// SQLite integers are `i64`; sizes and positions here are far below its range.

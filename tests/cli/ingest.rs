@@ -347,3 +347,53 @@ fn published_date_from_a_dateline_but_not_from_a_date_widget() {
         1
     );
 }
+
+#[test]
+fn edited_repost_is_a_near_duplicate_but_related_articles_are_not() {
+    let env = Env::new();
+    env.dossier().args(["ingest", "seeds/"]).assert().success();
+    // Seeds 001 and 003 share quotes about the same dispute, but they are different articles.
+    assert_eq!(env.count("SELECT count(*) FROM near_duplicates"), 0);
+
+    let seed = std::fs::read_to_string(repo().join("seeds/003_3cde689f60b82d13.txt")).unwrap();
+    let repost = format!(
+        "Share this story\n\n{}\n\nMore from our partners\n",
+        seed.replace("much lower than before", "far lower than before")
+            .replace("bitterly at odds", "deeply at odds")
+    );
+    let path = env.file("repost.txt", repost);
+    env.dossier().arg("ingest").arg(&path).assert().success();
+    let (article, of, similarity): (i64, i64, f64) = env
+        .conn()
+        .query_row(
+            "SELECT article_id, duplicate_of, similarity FROM near_duplicates",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (article, of),
+        (6, 4),
+        "the re-post (article 6) duplicates seed 003 (article 4)"
+    );
+    assert!((0.8..1.0).contains(&similarity), "{similarity}");
+    assert_eq!(
+        env.count("SELECT near_duplicates FROM imports WHERE id = 2"),
+        1
+    );
+
+    // A stricter threshold leaves the pair out.
+    let strict = Env::new();
+    strict
+        .dossier()
+        .args(["ingest", "seeds/003_3cde689f60b82d13.txt"])
+        .assert()
+        .success();
+    strict
+        .dossier()
+        .args(["ingest", "--near-duplicate-threshold", "0.99"])
+        .arg(&path)
+        .assert()
+        .success();
+    assert_eq!(strict.count("SELECT count(*) FROM near_duplicates"), 0);
+}

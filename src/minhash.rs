@@ -1,0 +1,174 @@
+//! Near-duplicate detection: word shingles, MinHash signatures and LSH bands.
+//!
+//! An article's content is reduced to the set of its 5-word shingles (over the normalized keys
+//! of its content paragraphs, lowercased, punctuation dropped). Its MinHash signature holds 128
+//! minima, one per hash permutation; the signature is cut into 16 bands of 8, and each band is
+//! hashed into one 64-bit bucket. Two articles that share a bucket are candidates; with 16 × 8,
+//! a pair with Jaccard similarity 0.8 shares a bucket with probability 0.95, one with 0.5 only
+//! 0.06. Candidates are then verified by their exact Jaccard similarity.
+//!
+//! Every hash here is fixed (FNV-1a and `SplitMix64` constants): buckets are stored in the
+//! archive, so they must mean the same in every version of dossier.
+
+use std::collections::HashSet;
+
+use crate::normalize;
+
+/// Words per shingle.
+pub const SHINGLE_WORDS: usize = 5;
+/// Hash permutations in a signature.
+pub const PERMUTATIONS: usize = 128;
+/// LSH bands; `PERMUTATIONS / BANDS` rows each.
+pub const BANDS: usize = 16;
+const ROWS: usize = PERMUTATIONS / BANDS;
+
+/// The default similarity at or above which two articles are near-duplicates.
+pub const DEFAULT_THRESHOLD: f64 = 0.8;
+
+/// A set of hashed shingles.
+pub type Shingles = HashSet<u64>;
+
+fn fnv1a(bytes: impl IntoIterator<Item = u8>, seed: u64) -> u64 {
+    bytes
+        .into_iter()
+        .fold(0xcbf2_9ce4_8422_2325 ^ seed, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+}
+
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// `(a, b)` of each permutation, fixed forever: `SplitMix64` outputs, `a` forced odd.
+static PERMUTATION_KEYS: std::sync::LazyLock<[(u64, u64); PERMUTATIONS]> =
+    std::sync::LazyLock::new(|| {
+        let mut keys = [(0, 0); PERMUTATIONS];
+        for (i, key) in keys.iter_mut().enumerate() {
+            let i = i as u64 * 2;
+            *key = (mix(i.wrapping_add(0x9e37_79b9_7f4a_7c15)) | 1, mix(i + 1));
+        }
+        keys
+    });
+
+/// The 5-word shingles of an article's content paragraphs (display text, in order).
+#[must_use]
+pub fn shingles<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Shingles {
+    let words: Vec<String> = paragraphs
+        .into_iter()
+        .flat_map(|p| {
+            normalize::key(p)
+                .split_whitespace()
+                .map(|w| {
+                    w.chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .flat_map(char::to_lowercase)
+                        .collect::<String>()
+                })
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    words
+        .windows(SHINGLE_WORDS)
+        .map(|window| {
+            let joined = window.join(" ");
+            fnv1a(joined.bytes(), 0)
+        })
+        .collect()
+}
+
+/// The LSH buckets of a shingle set: one 64-bit value per band, as stored in `article_lsh`.
+/// Empty for an article too short to have a shingle.
+#[must_use]
+pub fn buckets(shingles: &Shingles) -> Vec<i64> {
+    if shingles.is_empty() {
+        return Vec::new();
+    }
+    let mut signature = [u64::MAX; PERMUTATIONS];
+    for &s in shingles {
+        for (slot, (a, b)) in signature.iter_mut().zip(PERMUTATION_KEYS.iter()) {
+            // Permutation i: x -> a·x + b (mod 2^64) with `a` odd, a bijection; shingle hashes
+            // are already well mixed, so this is the classic multiply-add MinHash family.
+            let h = s.wrapping_mul(*a).wrapping_add(*b);
+            if h < *slot {
+                *slot = h;
+            }
+        }
+    }
+    signature
+        .chunks(ROWS)
+        .enumerate()
+        .map(|(band, rows)| {
+            let bytes = std::iter::once(band as u64)
+                .chain(rows.iter().copied())
+                .flat_map(u64::to_le_bytes);
+            i64::from_le_bytes(fnv1a(bytes, 0x5eed).to_le_bytes())
+        })
+        .collect()
+}
+
+/// Exact Jaccard similarity of two shingle sets (0 when both are empty).
+#[must_use]
+pub fn jaccard(a: &Shingles, b: &Shingles) -> f64 {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let shared = small.iter().filter(|s| large.contains(s)).count();
+    let union = a.len() + b.len() - shared;
+    #[allow(clippy::cast_precision_loss)] // shingle counts are far below 2^52
+    if union == 0 {
+        0.0
+    } else {
+        shared as f64 / union as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &[&str] = &[
+        "South Korea said on Tuesday it had formally restored a military intelligence-sharing pact with Japan, the latest step in a rapid thaw between the two allies after years of disputes over wartime history.",
+        "The move came days after President Yoon Suk Yeol held a summit in Tokyo with Prime Minister Fumio Kishida, the first such visit by a South Korean leader in 12 years.",
+        "Officials in both capitals said further talks on export controls and on the compensation of former forced labourers would follow in the coming months.",
+    ];
+
+    #[test]
+    fn identical_text_shares_every_bucket() {
+        let a = shingles(TEXT.iter().copied());
+        assert!(a.len() > 50);
+        assert_eq!(buckets(&a), buckets(&shingles(TEXT.iter().copied())));
+        assert_eq!(buckets(&a).len(), BANDS);
+        assert!((jaccard(&a, &a) - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn light_edits_stay_similar_and_share_a_bucket() {
+        let a = shingles(TEXT.iter().copied());
+        let edited: Vec<String> = TEXT
+            .iter()
+            .map(|p| p.replace("formally", "now").replace("coming", "next"))
+            .collect();
+        let b = shingles(edited.iter().map(String::as_str));
+        let j = jaccard(&a, &b);
+        assert!(j > 0.8 && j < 1.0, "{j}");
+        let (ba, bb) = (buckets(&a), buckets(&b));
+        assert!(ba.iter().zip(&bb).any(|(x, y)| x == y));
+    }
+
+    #[test]
+    fn different_text_is_dissimilar() {
+        let a = shingles(TEXT[..1].iter().copied());
+        let b = shingles(TEXT[1..].iter().copied());
+        assert!(jaccard(&a, &b) < 0.1);
+        assert!(buckets(&shingles(["too short"])).is_empty());
+    }
+
+    #[test]
+    fn quotes_and_case_do_not_matter() {
+        let a = shingles(["“It’s a start,” he said to the reporters outside the ministry."]);
+        let b = shingles(["\"it's a start,\" He said to the reporters outside the ministry."]);
+        assert!((jaccard(&a, &b) - 1.0).abs() < 1e-9);
+    }
+}
