@@ -33,8 +33,8 @@ secs() { cut -d' ' -f1 "$out/$1.time"; }
 rss_mib() { awk '{printf "%.0f", $2 / 1024}' "$out/$1.time"; }
 size_of() { stat -c %s "$1"; }
 
-echo "| articles | input MB | baseline s | ingest s | articles/s | MB/s | ingest / baseline | peak RSS MiB | db / input | re-ingest s |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| articles | input MB | baseline s | ingest s | articles/s | MB/s | ingest / baseline | peak RSS MiB | db / input | re-ingest s | reprocess s | reprocess RSS MiB |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for n in $sizes; do
   corpus="$out/corpus-$n-seed$seed.jsonl"
   [ -s "$corpus" ] || "$bin/examples/gen-corpus" --articles "$n" --seed "$seed" > "$corpus"
@@ -46,15 +46,17 @@ for n in $sizes; do
   run "baseline-$n" "$bin/examples/bare-load" "$corpus" "$base"
   run "ingest-$n" "$bin/dossier" --quiet --db "$db" ingest "$corpus"
   run "reingest-$n" "$bin/dossier" --quiet --db "$db" ingest "$corpus"
+  run "reprocess-$n" "$bin/dossier" --quiet --db "$db" reprocess
 
   input=$(size_of "$corpus")
   dbsize=$(( $(size_of "$db") + $( [ -f "$db-wal" ] && size_of "$db-wal" || echo 0 ) ))
   awk -v n="$n" -v input="$input" -v dbsize="$dbsize" \
       -v base="$(secs "baseline-$n")" -v ingest="$(secs "ingest-$n")" \
-      -v rss="$(rss_mib "ingest-$n")" -v re="$(secs "reingest-$n")" 'BEGIN {
+      -v rss="$(rss_mib "ingest-$n")" -v re="$(secs "reingest-$n")" \
+      -v rep="$(secs "reprocess-$n")" -v reprss="$(rss_mib "reprocess-$n")" 'BEGIN {
     mb = input / 1e6
-    printf "| %d | %.1f | %.2f | %.2f | %.0f | %.2f | %.2f | %d | %.2f | %.2f |\n",
-      n, mb, base, ingest, n / ingest, mb / ingest, ingest / base, rss, dbsize / input, re
+    printf "| %d | %.1f | %.2f | %.2f | %.0f | %.2f | %.2f | %d | %.2f | %.2f | %.2f | %d |\n",
+      n, mb, base, ingest, n / ingest, mb / ingest, ingest / base, rss, dbsize / input, re, rep, reprss
   }'
 done
 echo

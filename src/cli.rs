@@ -31,9 +31,21 @@ pub struct Cli {
 pub enum Command {
     /// Read articles into the archive. Example: dossier ingest seeds/ more/story.txt
     Ingest(IngestArgs),
+    /// Rebuild every derived table from the archived raw documents, in one transaction, so an
+    /// improved pipeline reaches the whole archive. Example: dossier reprocess
+    Reprocess(ReprocessArgs),
     /// Score the pipeline against gold annotations, in a temporary archive (`--db` is not
     /// touched). Example: dossier eval --gold tests/fixtures/gold/seeds seeds/
     Eval(EvalArgs),
+}
+
+/// Arguments of `dossier reprocess`.
+#[derive(Debug, Args)]
+pub struct ReprocessArgs {
+    /// Record two articles as near-duplicates when the Jaccard similarity of their 5-word
+    /// shingles is at least this (0 to 1).
+    #[arg(long, value_name = "SIMILARITY", default_value_t = crate::minhash::DEFAULT_THRESHOLD, value_parser = similarity)]
+    pub near_duplicate_threshold: f64,
 }
 
 /// Arguments of `dossier eval`.

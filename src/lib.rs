@@ -31,6 +31,7 @@ pub use error::{Error, Result};
 pub fn run(cli: &cli::Cli) -> Result<ExitCode> {
     match &cli.command {
         cli::Command::Ingest(args) => cmd::ingest::run(args, &cli.db, cli.quiet),
+        cli::Command::Reprocess(args) => cmd::reprocess::run(args, &cli.db, cli.quiet),
         cli::Command::Eval(args) => cmd::eval::run(args),
     }
 }

@@ -56,3 +56,55 @@ pub fn document_exists(store: &Store, document: &ContentHash) -> Result<bool> {
         .and_then(|mut s| s.query_row([document.hex()], |r| r.get(0)))
         .map_err(|e| store.error(e))
 }
+
+/// One archived document with the metadata of its first sighting, for `dossier reprocess`.
+#[derive(Debug)]
+pub struct ArchivedDocument {
+    /// `documents.id`.
+    pub id: i64,
+    /// The raw text.
+    pub raw: String,
+    /// Title, URL, outlet and date from the document's first sighting.
+    pub meta: crate::source::Meta,
+}
+
+const DOCUMENTS: &str = "
+    SELECT d.id, d.raw, s.title, s.url, s.outlet, s.published, s.external_id
+    FROM documents d
+    JOIN sightings s ON s.id = (SELECT min(id) FROM sightings WHERE document_id = d.id)
+    ORDER BY d.id";
+
+/// Every archived document in id order (the order they were first ingested), streamed to `each`.
+/// An error from `each` stops the walk and is returned.
+pub fn each_document(
+    store: &Store,
+    each: &mut dyn FnMut(ArchivedDocument) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = store
+        .conn()
+        .prepare(DOCUMENTS)
+        .map_err(|e| store.error(e))?;
+    let mut rows = stmt.query([]).map_err(|e| store.error(e))?;
+    while let Some(row) = rows.next().map_err(|e| store.error(e))? {
+        let meta = crate::source::Meta {
+            title: row.get(2).map_err(|e| store.error(e))?,
+            url: row.get(3).map_err(|e| store.error(e))?,
+            outlet: row.get(4).map_err(|e| store.error(e))?,
+            published: row.get(5).map_err(|e| store.error(e))?,
+            external_id: row.get(6).map_err(|e| store.error(e))?,
+        };
+        let id = row.get(0).map_err(|e| store.error(e))?;
+        let raw = row.get(1).map_err(|e| store.error(e))?;
+        each(ArchivedDocument { id, raw, meta })?;
+    }
+    Ok(())
+}
+
+/// How many documents the archive holds.
+pub fn document_count(store: &Store) -> Result<u64> {
+    store
+        .conn()
+        .query_row("SELECT count(*) FROM documents", [], |r| r.get::<_, i64>(0))
+        .map(|n| u64::try_from(n).unwrap_or(0))
+        .map_err(|e| store.error(e))
+}

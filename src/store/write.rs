@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::hashing::ContentHash;
 use crate::minhash;
 use crate::pipeline::Prepared;
-use crate::source::RawInput;
+use crate::source::{Meta, RawInput};
 use crate::store::Store;
 
 /// Counters of one run, mirrored into its `imports` row.
@@ -110,6 +110,10 @@ pub struct Batch<'s> {
     pub counts: Counts,
     /// Jaccard similarity at or above which a new article is recorded as a near-duplicate.
     pub near_duplicate_threshold: f64,
+    /// Inputs per transaction: [`BATCH_SIZE`], or unbounded for a one-transaction rebuild.
+    commit_every: usize,
+    /// Remove paragraphs no article uses when finishing (after a rebuild).
+    prune_paragraphs: bool,
     pending: usize,
     open: bool,
     /// Paragraphs with ids above this were added by the open batch and are not yet in the FTS
@@ -126,6 +130,8 @@ impl<'s> Batch<'s> {
             import_id,
             counts: Counts::default(),
             near_duplicate_threshold: minhash::DEFAULT_THRESHOLD,
+            commit_every: BATCH_SIZE,
+            prune_paragraphs: false,
             pending: 0,
             open: false,
             indexed_up_to: 0,
@@ -189,24 +195,9 @@ impl<'s> Batch<'s> {
                 return Err(self.store.error(e));
             }
         };
-        match outcome {
-            Outcome::NewArticle {
-                paragraphs_new,
-                near_duplicates,
-            } => {
-                self.counts.documents_new += 1;
-                self.counts.articles_new += 1;
-                self.counts.paragraphs_new += paragraphs_new;
-                self.counts.near_duplicates += near_duplicates;
-            }
-            Outcome::NewDocument => {
-                self.counts.documents_new += 1;
-                self.counts.duplicates += 1;
-            }
-            Outcome::SeenDocument => self.counts.duplicates += 1,
-        }
+        self.count(outcome);
         self.pending += 1;
-        if self.pending >= BATCH_SIZE {
+        if self.pending >= self.commit_every {
             self.commit()?;
         }
         Ok(outcome)
@@ -224,10 +215,76 @@ impl<'s> Batch<'s> {
         Ok(())
     }
 
+    fn count(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::NewArticle {
+                paragraphs_new,
+                near_duplicates,
+            } => {
+                self.counts.documents_new += 1;
+                self.counts.articles_new += 1;
+                self.counts.paragraphs_new += paragraphs_new;
+                self.counts.near_duplicates += near_duplicates;
+            }
+            Outcome::NewDocument => {
+                self.counts.documents_new += 1;
+                self.counts.duplicates += 1;
+            }
+            Outcome::SeenDocument => self.counts.duplicates += 1,
+        }
+    }
+
+    /// Start a rebuild (`dossier reprocess`): one transaction for the whole run, and every
+    /// derived row removed (articles, their paragraph links, near-duplicates and LSH buckets;
+    /// documents unlinked). Paragraphs stay: they are content-addressed, so those still used
+    /// keep their ids, and [`Batch::finish`] prunes the rest.
+    pub fn clear_derived(&mut self) -> Result<()> {
+        self.commit_every = usize::MAX;
+        self.prune_paragraphs = true;
+        self.begin()?;
+        self.conn()
+            .execute_batch(CLEAR_DERIVED)
+            .map_err(|e| self.store.error(e))
+    }
+
+    /// Rebuild the article of an archived document from its prepared text (after
+    /// [`Batch::clear_derived`]).
+    pub fn rebuild(
+        &mut self,
+        document_id: i64,
+        meta: &Meta,
+        prepared: &Prepared,
+    ) -> Result<Outcome> {
+        self.begin()?;
+        let outcome = insert_article(
+            self.conn(),
+            document_id,
+            meta,
+            prepared,
+            self.near_duplicate_threshold,
+        );
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                self.rollback();
+                return Err(self.store.error(e));
+            }
+        };
+        self.count(outcome);
+        Ok(outcome)
+    }
+
     /// Commit and mark the run finished.
     pub fn finish(mut self) -> Result<Counts> {
         self.begin()?;
         index_new_paragraphs(self.conn(), self.indexed_up_to)
+            .and_then(|()| {
+                if self.prune_paragraphs {
+                    self.conn().execute_batch(PRUNE_PARAGRAPHS)
+                } else {
+                    Ok(())
+                }
+            })
             .and_then(|()| update_import(self.conn(), self.import_id, &self.counts, true))
             .and_then(|()| self.conn().execute_batch("COMMIT"))
             .map_err(|e| self.store.error(e))?;
@@ -252,6 +309,17 @@ impl Drop for Batch<'_> {
         self.rollback();
     }
 }
+
+const CLEAR_DERIVED: &str = "
+    UPDATE documents SET article_id = NULL WHERE article_id IS NOT NULL;
+    DELETE FROM near_duplicates;
+    DELETE FROM article_lsh;
+    DELETE FROM article_paragraphs;
+    DELETE FROM articles;";
+/// The delete trigger removes each pruned paragraph from the full-text index.
+const PRUNE_PARAGRAPHS: &str = "
+    DELETE FROM paragraphs WHERE NOT EXISTS
+        (SELECT 1 FROM article_paragraphs ap WHERE ap.paragraph_id = paragraphs.id);";
 
 const INDEX_PARAGRAPHS: &str = "
     INSERT INTO paragraphs_fts (rowid, text) SELECT id, text FROM paragraphs WHERE id > ?1";
@@ -310,7 +378,7 @@ fn write_article(
                 named_params! {":sha256": document_sha.hex(), ":raw": input.raw, ":bytes": int(input.raw.len())},
                 |r| r.get(0),
             )?;
-            let outcome = insert_article(conn, document_id, input, article, threshold)?;
+            let outcome = insert_article(conn, document_id, &input.meta, article, threshold)?;
             (document_id, outcome)
         }
         (None, None) => return Err(rusqlite::Error::InvalidQuery),
@@ -328,11 +396,10 @@ fn write_article(
 fn insert_article(
     conn: &Connection,
     document_id: i64,
-    input: &RawInput,
+    meta: &Meta,
     article: &Prepared,
     threshold: f64,
 ) -> rusqlite::Result<Outcome> {
-    let meta = &input.meta;
     let sha = article.sha256.hex();
     let inserted: Option<i64> = conn
         .prepare_cached(INSERT_ARTICLE)?
