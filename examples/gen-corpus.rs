@@ -14,7 +14,7 @@
 use std::io::{BufWriter, Write};
 
 use dossier::boilerplate::Role;
-use dossier::pipeline::prepare;
+use dossier::pipeline::{NoLineCounts, prepare};
 use dossier::source::Meta;
 
 const SEEDS: &[&str] = &[
@@ -181,7 +181,7 @@ fn parse_args() -> Result<Args, String> {
 fn sentence_pool() -> Vec<String> {
     let mut pool = Vec::new();
     for seed in SEEDS {
-        for p in prepare(seed, &Meta::default()).paragraphs {
+        for p in prepare(seed, &Meta::default(), &NoLineCounts).paragraphs {
             if p.role != Role::Content {
                 continue;
             }

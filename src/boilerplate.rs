@@ -280,10 +280,17 @@ const FURNITURE_RULES: &[&str] = &[
 
 /// Classify every paragraph of one document. `paragraphs` are display-normalized texts;
 /// `meta_title` is the title the metadata gave, if any.
+///
+/// `repeats[i]` is the number of other documents of the same outlet that contain paragraph `i`
+/// (0 where unknown; see [`CORPUS_MAX_CHARS`]): the corpus-level repetition signal.
 #[must_use]
-pub fn classify(paragraphs: &[String], meta_title: Option<&str>) -> Vec<Label> {
+pub fn classify(paragraphs: &[String], meta_title: Option<&str>, repeats: &[u32]) -> Vec<Label> {
     let features: Vec<Features<'_>> = paragraphs.iter().map(|p| Features::new(p)).collect();
-    let mut labels: Vec<Option<Label>> = features.iter().map(hard_rule).collect();
+    let mut labels: Vec<Option<Label>> = features
+        .iter()
+        .zip(repeats.iter().copied().chain(std::iter::repeat(0)))
+        .map(|(f, seen)| hard_rule(f).or_else(|| repeated_across_documents(f, seen)))
+        .collect();
 
     let title = find_title(&features, &labels, meta_title);
     if let Some((index, rule)) = title {
@@ -340,6 +347,25 @@ pub fn classify(paragraphs: &[String], meta_title: Option<&str>) -> Vec<Label> {
             })
         })
         .collect()
+}
+
+/// Lines up to this many characters take part in the corpus-level repetition signal; longer
+/// paragraphs are article text even when syndicated.
+pub const CORPUS_MAX_CHARS: usize = 200;
+/// A line in this many other documents of one outlet is that site's furniture ...
+const CORPUS_REPEATS: u32 = 3;
+/// ... unless it reads as a sentence: then it takes this many (a recurring background sentence
+/// is still article text; a tagline repeated on every page is not).
+const CORPUS_REPEATS_SENTENCE: u32 = 10;
+
+fn repeated_across_documents(f: &Features<'_>, seen: u32) -> Option<Label> {
+    let needed = if f.is_sentence(6) {
+        CORPUS_REPEATS_SENTENCE
+    } else {
+        CORPUS_REPEATS
+    };
+    (f.chars <= CORPUS_MAX_CHARS && seen >= needed)
+        .then_some(Label::new(Role::Boilerplate, "repeated-across-documents"))
 }
 
 fn hard_rule(f: &Features<'_>) -> Option<Label> {
@@ -569,7 +595,7 @@ mod tests {
             .map(normalize::display)
             .filter(|p| !p.is_empty())
             .collect();
-        classify(&paras, meta_title)
+        classify(&paras, meta_title, &[])
             .into_iter()
             .zip(paras)
             .map(|(l, p)| (p, l.role.as_str(), l.rule))
@@ -627,6 +653,37 @@ mod tests {
             &format!("{PROSE}\n\nFollow us\n\nTelegram\n\nLatest news"),
             &["content", "boilerplate", "boilerplate", "boilerplate"],
         );
+    }
+
+    #[test]
+    fn lines_repeated_across_an_outlets_documents() {
+        let paras: Vec<String> = [
+            PROSE,
+            "Example News Network",
+            "Example News is read in 40 countries and has offices in ten of them.",
+            PROSE,
+        ]
+        .iter()
+        .map(|p| normalize::display(p))
+        .collect();
+        let roles = |repeats: &[u32]| -> Vec<&str> {
+            classify(&paras, None, repeats)
+                .iter()
+                .map(|l| l.rule)
+                .collect()
+        };
+        let repeated = |repeats: &[u32]| -> Vec<bool> {
+            roles(repeats)
+                .iter()
+                .map(|r| *r == "repeated-across-documents")
+                .collect()
+        };
+        assert_eq!(repeated(&[0, 2, 2, 0]), [false, false, false, false]);
+        // A sentence needs more repeats than a fragment.
+        assert_eq!(repeated(&[0, 3, 3, 0]), [false, true, false, false]);
+        assert_eq!(repeated(&[0, 3, 10, 0]), [false, true, true, false]);
+        // Long paragraphs are text even when many documents carry them (syndication).
+        assert_eq!(roles(&[50, 0, 0, 50])[0], "prose");
     }
 
     #[test]

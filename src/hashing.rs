@@ -26,6 +26,14 @@ impl ContentHash {
         Self(hasher.finalize().into())
     }
 
+    /// The first 64 bits as a signed integer (big-endian), for compact keys.
+    #[must_use]
+    pub fn prefix_i64(&self) -> i64 {
+        let mut bytes = [0; 8];
+        bytes.copy_from_slice(&self.0[..8]);
+        i64::from_be_bytes(bytes)
+    }
+
     /// The lowercase hex form.
     #[must_use]
     pub fn hex(&self) -> String {

@@ -13,6 +13,47 @@ use crate::normalize;
 use crate::segment;
 use crate::source::Meta;
 
+/// How often lines were seen in other documents: the corpus-level repetition signal, read from
+/// the archive during ingest and counted over the whole archive during reprocess.
+pub trait LineCounts {
+    /// Number of other documents of `outlet` (`""` when unknown) that contain the line.
+    fn documents_with(&self, line_key: i64, outlet: &str) -> u32;
+}
+
+/// No corpus knowledge: every line is new.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoLineCounts;
+
+impl LineCounts for NoLineCounts {
+    fn documents_with(&self, _line_key: i64, _outlet: &str) -> u32 {
+        0
+    }
+}
+
+/// The key a line is counted under: the first 64 bits of its paragraph hash.
+#[must_use]
+pub fn line_key(sha256: &ContentHash) -> i64 {
+    sha256.prefix_i64()
+}
+
+/// The distinct keys of a raw text's short lines (those that take part in line counting).
+#[must_use]
+pub fn line_keys(raw: &str) -> Vec<i64> {
+    let mut keys: Vec<i64> = segment::segment(raw)
+        .iter()
+        .map(|s| normalize::display(&s.joined()))
+        .filter(|t| counted(t))
+        .map(|t| line_key(&ContentHash::of(normalize::key(&t).as_bytes())))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+fn counted(text: &str) -> bool {
+    !text.is_empty() && text.chars().count() <= boilerplate::CORPUS_MAX_CHARS
+}
+
 /// A paragraph ready to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreparedParagraph {
@@ -30,6 +71,8 @@ pub struct PreparedParagraph {
     pub line_start: usize,
     /// 1-based last raw line, inclusive.
     pub line_end: usize,
+    /// The key this paragraph is counted under in `line_counts`, if it is short enough to be.
+    pub line_key: Option<i64>,
 }
 
 /// An article ready to store.
@@ -53,29 +96,48 @@ pub struct Prepared {
     pub buckets: Vec<i64>,
 }
 
-/// Run the text pipeline over one raw input.
+/// Run the text pipeline over one raw input. `counts` tells how often its short lines were seen
+/// in other documents of the same outlet.
 #[must_use]
-pub fn prepare(raw: &str, meta: &Meta) -> Prepared {
+pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
     let segments = segment::segment(raw);
     let texts: Vec<String> = segments
         .iter()
         .map(|s| normalize::display(&s.joined()))
         .collect();
-    let labels = boilerplate::classify(&texts, meta.title.as_deref());
+    let hashes: Vec<ContentHash> = texts
+        .iter()
+        .map(|t| ContentHash::of(normalize::key(t).as_bytes()))
+        .collect();
+    let line_keys: Vec<Option<i64>> = texts
+        .iter()
+        .zip(&hashes)
+        .map(|(t, h)| counted(t).then(|| line_key(h)))
+        .collect();
+    let outlet = meta.outlet.as_deref().unwrap_or("");
+    let repeats: Vec<u32> = line_keys
+        .iter()
+        .map(|k| k.map_or(0, |k| counts.documents_with(k, outlet)))
+        .collect();
+    let labels = boilerplate::classify(&texts, meta.title.as_deref(), &repeats);
 
     let paragraphs: Vec<PreparedParagraph> = segments
         .iter()
         .zip(texts)
         .zip(labels)
-        .map(|((seg, text), label)| PreparedParagraph {
-            sha256: ContentHash::of(normalize::key(&text).as_bytes()),
-            words: normalize::word_count(&text),
-            text,
-            role: label.role,
-            rule: label.rule,
-            line_start: seg.line_start,
-            line_end: seg.line_end,
-        })
+        .zip(hashes.into_iter().zip(line_keys))
+        .map(
+            |(((seg, text), label), (sha256, line_key))| PreparedParagraph {
+                sha256,
+                line_key,
+                words: normalize::word_count(&text),
+                text,
+                role: label.role,
+                rule: label.rule,
+                line_start: seg.line_start,
+                line_end: seg.line_end,
+            },
+        )
         .collect();
 
     let content: Vec<&PreparedParagraph> = paragraphs
@@ -142,8 +204,8 @@ mod tests {
             "Advertisement\r\n\r\nTalks Resume Between The Two Neighbours\r\n\r\n  {}  \r\n\r\n\"It's a start,\" he said, speaking to reporters outside.\r\n\r\nShare this article\r\n",
             BODY.replace(", ", ",  ")
         );
-        let pa = prepare(&a, &Meta::default());
-        let pb = prepare(&b, &Meta::default());
+        let pa = prepare(&a, &Meta::default(), &NoLineCounts);
+        let pb = prepare(&b, &Meta::default(), &NoLineCounts);
         assert_eq!(pa.sha256, pb.sha256);
         assert_eq!(
             pa.title.as_deref(),
@@ -160,7 +222,7 @@ mod tests {
             published: Some("2020-02".into()),
             ..Meta::default()
         };
-        let p = prepare(BODY, &meta);
+        let p = prepare(BODY, &meta, &NoLineCounts);
         assert_eq!(p.title.as_deref(), Some("Given Title"));
         assert_eq!(p.published.as_deref(), Some("2020-02"));
         assert_eq!(p.published_source, Some("metadata"));
@@ -169,8 +231,12 @@ mod tests {
 
     #[test]
     fn all_furniture_page_gets_its_own_hash() {
-        let a = prepare("Advertisement\n\nShare this article\n", &Meta::default());
-        let b = prepare("Advertisement\n", &Meta::default());
+        let a = prepare(
+            "Advertisement\n\nShare this article\n",
+            &Meta::default(),
+            &NoLineCounts,
+        );
+        let b = prepare("Advertisement\n", &Meta::default(), &NoLineCounts);
         assert_ne!(a.sha256, b.sha256);
         assert_eq!(a.words, 0);
     }

@@ -142,7 +142,7 @@ fn name(input: &RawInput) -> String {
 fn predicted_boilerplate(store: &Store, input: &RawInput) -> Result<HashSet<usize>> {
     let ranges = match read::boilerplate_lines(store, &ContentHash::of(input.raw.as_bytes()))? {
         Some(ranges) => ranges,
-        None => pipeline::prepare(&input.raw, &input.meta)
+        None => pipeline::prepare(&input.raw, &input.meta, &read::LineCountsTable(store))
             .paragraphs
             .iter()
             .filter(|p| p.role == Role::Boilerplate)

@@ -78,6 +78,7 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
 /// The producer stage: read, hash, and prepare what the archive does not have yet.
 fn produce(sources: Vec<Result<Source>>, db: &Path, tx: &SyncSender<Item>) -> Result<()> {
     let archive = Store::open_read_only(db)?;
+    let counts = read::LineCountsTable(&archive);
     for source in sources {
         let source = match source {
             Ok(source) => source,
@@ -94,8 +95,8 @@ fn produce(sources: Vec<Result<Source>>, db: &Path, tx: &SyncSender<Item>) -> Re
                 Ok(input) => {
                     let sha = ContentHash::of(input.raw.as_bytes());
                     let archived = read::document_exists(&archive, &sha)?;
-                    let prepared =
-                        (!archived).then(|| Box::new(pipeline::prepare(&input.raw, &input.meta)));
+                    let prepared = (!archived)
+                        .then(|| Box::new(pipeline::prepare(&input.raw, &input.meta, &counts)));
                     Item::Input {
                         input,
                         sha,
@@ -155,7 +156,11 @@ fn store(
 ) -> Result<()> {
     let known = batch.find_document(sha)?;
     let prepared = match (known, prepared) {
-        (None, None) => Some(Box::new(pipeline::prepare(&input.raw, &input.meta))),
+        (None, None) => Some(Box::new(pipeline::prepare(
+            &input.raw,
+            &input.meta,
+            &read::LineCountsTable(batch.store()),
+        ))),
         (_, prepared) => prepared,
     };
     batch.article(input, sha, known, prepared.as_deref())?;
@@ -166,9 +171,13 @@ fn store(
 pub(crate) fn ingest_one(batch: &mut Batch<'_>, input: &RawInput) -> Result<()> {
     let sha = ContentHash::of(input.raw.as_bytes());
     let known = batch.find_document(&sha)?;
-    let prepared = known
-        .is_none()
-        .then(|| pipeline::prepare(&input.raw, &input.meta));
+    let prepared = known.is_none().then(|| {
+        pipeline::prepare(
+            &input.raw,
+            &input.meta,
+            &read::LineCountsTable(batch.store()),
+        )
+    });
     batch.article(input, &sha, known, prepared.as_ref())?;
     Ok(())
 }

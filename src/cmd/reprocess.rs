@@ -9,6 +9,7 @@
 //!
 //! As in `ingest`, a producer thread reads and prepares while this thread writes.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -18,7 +19,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::cli::ReprocessArgs;
 use crate::cmd::plural;
 use crate::error::{Error, Result};
-use crate::pipeline::{self, Prepared};
+use crate::pipeline::{self, LineCounts, Prepared};
 use crate::source::Meta;
 use crate::store::Store;
 use crate::store::read::{self, ArchivedDocument};
@@ -61,12 +62,44 @@ pub fn run(args: &ReprocessArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Line counts over the whole archive, held in memory for a rebuild, so the corpus-level
+/// repetition signal sees every document, earlier and later, whatever order they came in.
+/// Memory: one entry per distinct short line per outlet.
+#[derive(Debug, Default)]
+struct CorpusCounts(HashMap<String, HashMap<i64, u32>>);
+
+impl CorpusCounts {
+    fn add(&mut self, document: &ArchivedDocument) {
+        let outlet = document.meta.outlet.clone().unwrap_or_default();
+        let lines = self.0.entry(outlet).or_default();
+        for key in pipeline::line_keys(&document.raw) {
+            *lines.entry(key).or_default() += 1;
+        }
+    }
+}
+
+impl LineCounts for CorpusCounts {
+    /// Asked only about a document's own lines, so its own occurrence is taken off.
+    fn documents_with(&self, line_key: i64, outlet: &str) -> u32 {
+        self.0
+            .get(outlet)
+            .and_then(|lines| lines.get(&line_key))
+            .map_or(0, |n| n.saturating_sub(1))
+    }
+}
+
+/// The producer: count lines over the archive, then prepare every document in order.
 fn produce(db: &Path, tx: &SyncSender<(i64, Meta, Box<Prepared>)>) -> Result<()> {
     let archive = Store::open_read_only(db)?;
+    let mut counts = CorpusCounts::default();
+    read::each_document(&archive, &mut |document| {
+        counts.add(&document);
+        Ok(())
+    })?;
     let mut stopped = false;
     read::each_document(&archive, &mut |ArchivedDocument { id, raw, meta }| {
         if !stopped {
-            let prepared = Box::new(pipeline::prepare(&raw, &meta));
+            let prepared = Box::new(pipeline::prepare(&raw, &meta, &counts));
             stopped = tx.send((id, meta, prepared)).is_err();
         }
         Ok(())

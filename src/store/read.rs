@@ -47,6 +47,36 @@ pub fn boilerplate_lines(
     ))
 }
 
+/// The archive's `line_counts` table as the pipeline's corpus-level repetition signal.
+///
+/// A failed lookup counts as unseen: the signal only ever turns text into boilerplate, so
+/// failing open keeps the text.
+#[derive(Debug)]
+pub struct LineCountsTable<'s>(pub &'s Store);
+
+impl crate::pipeline::LineCounts for LineCountsTable<'_> {
+    fn documents_with(&self, line_key: i64, outlet: &str) -> u32 {
+        self.0
+            .conn()
+            .prepare_cached("SELECT documents FROM line_counts WHERE line_key = ?1 AND outlet = ?2")
+            .and_then(|mut s| {
+                s.query_row(rusqlite::params![line_key_hex(line_key), outlet], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .optional()
+            })
+            .ok()
+            .flatten()
+            .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))
+    }
+}
+
+/// The stored form of a line key: 16 lowercase hex digits, the start of `paragraphs.sha256`.
+#[must_use]
+pub fn line_key_hex(line_key: i64) -> String {
+    format!("{:016x}", u64::from_be_bytes(line_key.to_be_bytes()))
+}
+
 /// Is a document with this raw hash archived (in a committed transaction, for other
 /// connections)?
 pub fn document_exists(store: &Store, document: &ContentHash) -> Result<bool> {
@@ -107,4 +137,19 @@ pub fn document_count(store: &Store) -> Result<u64> {
         .query_row("SELECT count(*) FROM documents", [], |r| r.get::<_, i64>(0))
         .map(|n| u64::try_from(n).unwrap_or(0))
         .map_err(|e| store.error(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hashing::ContentHash;
+    use crate::pipeline::line_key;
+
+    #[test]
+    fn line_key_hex_is_the_start_of_the_paragraph_hash() {
+        for text in ["a", "Advertisement", "Example Daily, independent news"] {
+            let sha = ContentHash::of(text.as_bytes());
+            assert_eq!(line_key_hex(line_key(&sha)), sha.hex()[..16]);
+        }
+    }
 }

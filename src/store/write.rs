@@ -138,6 +138,12 @@ impl<'s> Batch<'s> {
         }
     }
 
+    /// The archive this batch writes to.
+    #[must_use]
+    pub fn store(&self) -> &'s Store {
+        self.store
+    }
+
     fn conn(&self) -> &Connection {
         self.store.conn()
     }
@@ -262,7 +268,8 @@ impl<'s> Batch<'s> {
             meta,
             prepared,
             self.near_duplicate_threshold,
-        );
+        )
+        .and_then(|outcome| count_lines(self.conn(), meta, prepared).map(|()| outcome));
         let outcome = match outcome {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -315,11 +322,36 @@ const CLEAR_DERIVED: &str = "
     DELETE FROM near_duplicates;
     DELETE FROM article_lsh;
     DELETE FROM article_paragraphs;
-    DELETE FROM articles;";
+    DELETE FROM articles;
+    DELETE FROM line_counts;";
 /// The delete trigger removes each pruned paragraph from the full-text index.
 const PRUNE_PARAGRAPHS: &str = "
     DELETE FROM paragraphs WHERE NOT EXISTS
         (SELECT 1 FROM article_paragraphs ap WHERE ap.paragraph_id = paragraphs.id);";
+
+const COUNT_LINE: &str = "
+    INSERT INTO line_counts (line_key, outlet, documents) VALUES (?1, ?2, 1)
+    ON CONFLICT (line_key, outlet) DO UPDATE SET documents = documents + 1";
+
+/// Count a new document's short lines (each once) under its outlet in `line_counts`.
+fn count_lines(conn: &Connection, meta: &Meta, article: &Prepared) -> rusqlite::Result<()> {
+    let mut keys: Vec<i64> = article
+        .paragraphs
+        .iter()
+        .filter_map(|p| p.line_key)
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let outlet = meta.outlet.as_deref().unwrap_or("");
+    let mut stmt = conn.prepare_cached(COUNT_LINE)?;
+    for key in keys {
+        stmt.execute(rusqlite::params![
+            crate::store::read::line_key_hex(key),
+            outlet
+        ])?;
+    }
+    Ok(())
+}
 
 const INDEX_PARAGRAPHS: &str = "
     INSERT INTO paragraphs_fts (rowid, text) SELECT id, text FROM paragraphs WHERE id > ?1";
@@ -379,6 +411,7 @@ fn write_article(
                 |r| r.get(0),
             )?;
             let outcome = insert_article(conn, document_id, &input.meta, article, threshold)?;
+            count_lines(conn, &input.meta, article)?;
             (document_id, outcome)
         }
         (None, None) => return Err(rusqlite::Error::InvalidQuery),

@@ -5,7 +5,7 @@ use rusqlite::types::ValueRef;
 use crate::Env;
 
 /// Every row of every archive table except the run log, as text, in a stable order.
-fn dump(env: &Env) -> Vec<String> {
+pub(crate) fn dump(env: &Env) -> Vec<String> {
     let conn = env.conn();
     let tables = [
         ("documents", "id"),
@@ -15,6 +15,7 @@ fn dump(env: &Env) -> Vec<String> {
         ("article_paragraphs", "article_id, position"),
         ("near_duplicates", "article_id, duplicate_of"),
         ("article_lsh", "bucket, article_id"),
+        ("line_counts", "line_key, outlet"),
     ];
     let mut out = Vec::new();
     for (table, order) in tables {
@@ -105,4 +106,68 @@ fn reprocess_needs_an_archive() {
         .code(1)
         .stderr(format!("error: {db}: no such file or directory\n"));
     assert!(!env.db.exists());
+}
+
+/// An article of outlet "Example Daily" carrying the site's tagline.
+fn tagged_article(n: usize) -> String {
+    let text = format!(
+        "Story number {n} on the regional talks\n\n\
+         Officials from the {n} delegations met on Monday in the capital to discuss trade, security and the \
+         long dispute over wartime labour, according to a statement released after meeting number {n}.\n\n\
+         The talks, the {n}th of their kind, ended without agreement but both sides said they would meet again.\n\n\
+         Example Daily, independent news from Asia since 1998"
+    );
+    serde_json::json!({ "text": text, "outlet": "Example Daily" }).to_string()
+}
+
+fn tagline_rules(env: &Env) -> Vec<String> {
+    let conn = env.conn();
+    let mut stmt = conn
+        .prepare(
+            "SELECT ap.rule FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
+             WHERE p.text LIKE 'Example Daily, independent%' ORDER BY ap.article_id",
+        )
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_sites_repeated_line_is_learned_incrementally_and_applied_by_reprocess() {
+    let env = Env::new();
+    let first: Vec<String> = (1..=3).map(tagged_article).collect();
+    let later: Vec<String> = (4..=5).map(tagged_article).collect();
+    let first = env.file("first.jsonl", first.join("\n"));
+    let later = env.file("later.jsonl", later.join("\n"));
+    env.dossier().arg("ingest").arg(&first).assert().success();
+    env.dossier().arg("ingest").arg(&later).assert().success();
+    let rules = tagline_rules(&env);
+    assert_eq!(rules.len(), 5);
+    assert!(
+        rules[..3].iter().all(|r| r != "repeated-across-documents"),
+        "{rules:?}"
+    );
+    assert!(
+        rules[3..].iter().all(|r| r == "repeated-across-documents"),
+        "{rules:?}"
+    );
+    assert_eq!(env.count("SELECT documents FROM line_counts WHERE outlet = 'Example Daily' ORDER BY documents DESC LIMIT 1"), 5);
+
+    // Reprocess counts over the whole archive, so the first three learn from the later two.
+    env.dossier().arg("reprocess").assert().success();
+    assert!(
+        tagline_rules(&env)
+            .iter()
+            .all(|r| r == "repeated-across-documents")
+    );
+    assert_eq!(env.count("SELECT documents FROM line_counts WHERE outlet = 'Example Daily' ORDER BY documents DESC LIMIT 1"), 5);
+    let after_first = crate::reprocess::dump(&env);
+    env.dossier().arg("reprocess").assert().success();
+    assert_eq!(
+        crate::reprocess::dump(&env),
+        after_first,
+        "reprocess is idempotent"
+    );
 }
