@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::output::Format;
+
 /// Default database path, relative to the working directory.
 pub const DEFAULT_DB: &str = "data/dossier.sqlite";
 
@@ -31,12 +33,52 @@ pub struct Cli {
 pub enum Command {
     /// Read articles into the archive. Example: dossier ingest seeds/ more/story.txt
     Ingest(IngestArgs),
+    /// Run a named analytical query. Example: dossier query search -p q=Kishida -f csv
+    Query(QueryArgs),
+    /// Run read-only SQL on the archive. Example: dossier sql "SELECT title FROM articles" -f json
+    Sql(SqlArgs),
     /// Rebuild every derived table from the archived raw documents, in one transaction, so an
     /// improved pipeline reaches the whole archive. Example: dossier reprocess
     Reprocess(ReprocessArgs),
     /// Score the pipeline against gold annotations, in a temporary archive (`--db` is not
     /// touched). Example: dossier eval --gold tests/fixtures/gold/seeds seeds/
     Eval(EvalArgs),
+}
+
+/// Arguments of `dossier query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The query to run (see `--list`).
+    #[arg(value_name = "NAME", required_unless_present = "list")]
+    pub name: Option<String>,
+
+    /// Bind a parameter, e.g. `-p from=2019-07`; repeatable.
+    #[arg(short = 'p', long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Print the query's SQL instead of running it, to adapt it in the sqlite3 shell.
+    #[arg(long, conflicts_with = "list")]
+    pub sql: bool,
+
+    /// List the queries with their descriptions and parameters.
+    #[arg(long)]
+    pub list: bool,
+}
+
+/// Arguments of `dossier sql`.
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// One SQL statement that reads (SELECT, WITH, a read-only PRAGMA).
+    #[arg(value_name = "SQL")]
+    pub statement: String,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `dossier reprocess`.

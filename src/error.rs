@@ -145,6 +145,37 @@ pub enum Error {
         /// What SQLite said.
         source: rusqlite::Error,
     },
+    /// `dossier query` with a name that is not a named query.
+    #[error("no query named `{name}` (queries: {known}); see `dossier query --list`")]
+    UnknownQuery {
+        /// The name given.
+        name: String,
+        /// The names there are.
+        known: String,
+    },
+    /// A query parameter that is unknown, missing or malformed.
+    #[error("query `{query}`: parameter `{name}`: {message}")]
+    Param {
+        /// The query.
+        query: String,
+        /// The parameter.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// SQL that SQLite refused, or that failed while running.
+    #[error("{context}: {message}")]
+    Query {
+        /// `query NAME` or `sql`.
+        context: String,
+        /// What SQLite said, with a hint where there is one.
+        message: String,
+    },
+    /// `dossier sql` given a statement that writes.
+    #[error(
+        "sql: only statements that read are allowed (SELECT, WITH, read-only PRAGMA); the archive is changed only by `dossier ingest` and `reprocess`"
+    )]
+    WriteRefused,
     /// Applying the embedded migrations failed.
     #[error("{}: migration failed: {}", .path.display(), .source)]
     Migration {
@@ -156,6 +187,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// Is this a write to a closed pipe (`dossier query … | head`)? Such an end is not an error.
+    #[must_use]
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Self::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
     /// A JSON parse error at `line` of `path` (`line_offset` is added to the parser's own line,
     /// which counts from the start of the text it was given).
     pub fn json(path: impl Into<PathBuf>, line_offset: u64, source: &serde_json::Error) -> Self {

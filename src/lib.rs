@@ -17,7 +17,9 @@ pub mod eval;
 pub mod hashing;
 pub mod minhash;
 pub mod normalize;
+pub mod output;
 pub mod pipeline;
+pub mod queries;
 pub mod segment;
 pub mod source;
 pub mod store;
@@ -31,6 +33,8 @@ pub use error::{Error, Result};
 pub fn run(cli: &cli::Cli) -> Result<ExitCode> {
     match &cli.command {
         cli::Command::Ingest(args) => cmd::ingest::run(args, &cli.db, cli.quiet),
+        cli::Command::Query(args) => cmd::query::run(args, &cli.db),
+        cli::Command::Sql(args) => cmd::query::run_ad_hoc(args, &cli.db),
         cli::Command::Reprocess(args) => cmd::reprocess::run(args, &cli.db, cli.quiet),
         cli::Command::Eval(args) => cmd::eval::run(args),
     }

@@ -3,6 +3,7 @@
 
 pub mod eval;
 pub mod ingest;
+pub mod query;
 pub mod reprocess;
 
 use std::path::Path;

@@ -6,6 +6,7 @@
 mod errors;
 mod eval;
 mod ingest;
+mod query;
 mod reprocess;
 
 use std::path::{Path, PathBuf};

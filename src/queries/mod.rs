@@ -1,0 +1,313 @@
+//! The named queries of `dossier query`: one `.sql` file each, the file name is the query name.
+//!
+//! Each file opens with a header that documents it and drives `--list` and parameter checks:
+//!
+//! ```sql
+//! -- top-entities: Entities ranked by the number of articles that mention them.
+//! -- :type   text, optional     person | country | ...
+//! -- :limit  integer = 20       rows to return
+//! ```
+//!
+//! A parameter is `text`, `integer`, `real` or `date` (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), and
+//! `required`, `optional` (NULL when not given) or has a default. Values are only ever bound
+//! (`:name`), never formatted into SQL. Every ORDER BY ends in a unique tie-breaker.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use rusqlite::types::Value;
+
+use crate::error::{Error, Result};
+
+/// A named query.
+#[derive(Debug)]
+pub struct Query {
+    /// The command-line name (the file name without `.sql`).
+    pub name: &'static str,
+    /// The SQL text, header included.
+    pub sql: &'static str,
+}
+
+macro_rules! q {
+    ($n:literal) => {
+        Query {
+            name: $n,
+            sql: include_str!(concat!($n, ".sql")),
+        }
+    };
+}
+
+/// Every named query, sorted by name.
+pub const ALL: &[Query] = &[
+    q!("article"),
+    q!("imports"),
+    q!("near-duplicates"),
+    q!("reused-paragraphs"),
+    q!("search"),
+    q!("sources"),
+    q!("stats"),
+];
+
+/// The kind of value a parameter takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Any text.
+    Text,
+    /// A whole number.
+    Integer,
+    /// A number.
+    Real,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    Date,
+}
+
+/// Whether a parameter must be given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Requirement {
+    /// It must be given.
+    Required,
+    /// NULL when not given.
+    Optional,
+    /// This value when not given.
+    Default(String),
+}
+
+/// A parameter, as the header declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// Name without the colon.
+    pub name: String,
+    /// Value kind.
+    pub kind: Kind,
+    /// Required, optional or defaulted.
+    pub requirement: Requirement,
+    /// What it does.
+    pub description: String,
+}
+
+impl Param {
+    /// `:limit integer = 20` style summary for `--list`.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        let kind = match self.kind {
+            Kind::Text => "text",
+            Kind::Integer => "integer",
+            Kind::Real => "real",
+            Kind::Date => "date",
+        };
+        match &self.requirement {
+            Requirement::Required => format!("{} ({kind}, required)", self.name),
+            Requirement::Optional => format!("{} ({kind})", self.name),
+            Requirement::Default(d) => format!("{} ({kind}, default {d})", self.name),
+        }
+    }
+}
+
+static PARAM_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^--\s*:([a-z_]+)\s+(text|integer|real|date)\s*(?:,\s*(required|optional)|=\s*(\S+))\s+(.*)$")
+        .unwrap_or_else(|e| panic!("{e}"))
+});
+
+impl Query {
+    /// The one-line description from the header.
+    #[must_use]
+    pub fn description(&self) -> &'static str {
+        let first = self.sql.lines().next().unwrap_or_default();
+        first.split_once(": ").map_or("", |(_, d)| d.trim())
+    }
+
+    /// The parameters the header declares.
+    #[must_use]
+    pub fn params(&self) -> Vec<Param> {
+        self.sql
+            .lines()
+            .take_while(|l| l.starts_with("--"))
+            .filter_map(|l| PARAM_LINE.captures(l))
+            .map(|c| Param {
+                name: c[1].to_string(),
+                kind: match &c[2] {
+                    "integer" => Kind::Integer,
+                    "real" => Kind::Real,
+                    "date" => Kind::Date,
+                    _ => Kind::Text,
+                },
+                requirement: match (c.get(3).map(|m| m.as_str()), c.get(4)) {
+                    (Some("required"), _) => Requirement::Required,
+                    (_, Some(default)) => Requirement::Default(default.as_str().to_string()),
+                    _ => Requirement::Optional,
+                },
+                description: c[5].trim().to_string(),
+            })
+            .collect()
+    }
+
+    /// Check `given` (`name=value` pairs) against the header and return every declared
+    /// parameter's value, ready to bind: given, default, or NULL.
+    pub fn bind(&self, given: &[String]) -> Result<Vec<(String, Value)>> {
+        let params = self.params();
+        let mut values: Vec<Option<Value>> = vec![None; params.len()];
+        for pair in given {
+            let Some((name, raw)) = pair.split_once('=') else {
+                return Err(self.param_error(pair, "expected NAME=VALUE"));
+            };
+            let Some(i) = params.iter().position(|p| p.name == name) else {
+                let known: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+                let known = if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                };
+                return Err(
+                    self.param_error(name, &format!("unknown parameter (parameters: {known})"))
+                );
+            };
+            values[i] = Some(parse(&params[i], raw).map_err(|m| self.param_error(name, &m))?);
+        }
+        params
+            .iter()
+            .zip(values)
+            .map(|(p, v)| {
+                let value = match (v, &p.requirement) {
+                    (Some(v), _) => v,
+                    (None, Requirement::Default(d)) => {
+                        parse(p, d).map_err(|m| self.param_error(&p.name, &m))?
+                    }
+                    (None, Requirement::Optional) => Value::Null,
+                    (None, Requirement::Required) => {
+                        return Err(
+                            self.param_error(&p.name, "required; pass it with `-p NAME=VALUE`")
+                        );
+                    }
+                };
+                Ok((format!(":{}", p.name), value))
+            })
+            .collect()
+    }
+
+    fn param_error(&self, name: &str, message: &str) -> Error {
+        Error::Param {
+            query: self.name.to_string(),
+            name: name.to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+fn parse(param: &Param, raw: &str) -> std::result::Result<Value, String> {
+    match param.kind {
+        Kind::Text => Ok(Value::Text(raw.to_string())),
+        Kind::Integer => raw
+            .trim()
+            .parse()
+            .map(Value::Integer)
+            .map_err(|_| format!("expected a whole number, got {raw:?}")),
+        Kind::Real => raw
+            .trim()
+            .parse()
+            .map(Value::Real)
+            .map_err(|_| format!("expected a number, got {raw:?}")),
+        Kind::Date => crate::source::parse_published(raw).map(Value::Text),
+    }
+}
+
+/// The query called `name`.
+pub fn find(name: &str) -> Result<&'static Query> {
+    ALL.iter()
+        .find(|q| q.name == name)
+        .ok_or_else(|| Error::UnknownQuery {
+            name: name.to_string(),
+            known: ALL.iter().map(|q| q.name).collect::<Vec<_>>().join(", "),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_sorted_and_every_header_parses() {
+        let names: Vec<&str> = ALL.iter().map(|q| q.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted);
+        for q in ALL {
+            assert!(
+                q.sql.starts_with(&format!("-- {}: ", q.name)),
+                "{}: header names the query",
+                q.name
+            );
+            assert!(!q.description().is_empty(), "{}", q.name);
+            let declared = q
+                .sql
+                .lines()
+                .take_while(|l| l.starts_with("--"))
+                .filter(|l| l.starts_with("-- :"))
+                .count();
+            assert_eq!(
+                q.params().len(),
+                declared,
+                "{}: every `-- :param` line parses",
+                q.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_query_prepares_and_declares_exactly_its_parameters() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("q.sqlite")).unwrap();
+        for q in ALL {
+            let stmt = store
+                .conn()
+                .prepare(q.sql)
+                .unwrap_or_else(|e| panic!("{}: {e}", q.name));
+            let mut used: Vec<String> = (1..=stmt.parameter_count())
+                .filter_map(|i| stmt.parameter_name(i).map(str::to_string))
+                .collect();
+            used.sort();
+            used.dedup();
+            let mut declared: Vec<String> =
+                q.params().iter().map(|p| format!(":{}", p.name)).collect();
+            declared.sort();
+            assert_eq!(used, declared, "{}", q.name);
+            assert!(stmt.readonly(), "{} must only read", q.name);
+        }
+    }
+
+    #[test]
+    fn binding() {
+        let q = find("search").unwrap();
+        let bound = q.bind(&["q=Kishida".into(), "from=2019".into()]).unwrap();
+        assert!(bound.contains(&(":q".into(), Value::Text("Kishida".into()))));
+        assert!(bound.contains(&(":limit".into(), Value::Integer(20))));
+        assert!(bound.contains(&(":to".into(), Value::Null)));
+        let err = |given: &[&str]| {
+            q.bind(&given.iter().map(ToString::to_string).collect::<Vec<_>>())
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            err(&[]),
+            "query `search`: parameter `q`: required; pass it with `-p NAME=VALUE`"
+        );
+        assert_eq!(
+            err(&["q=x", "limit=ten"]),
+            "query `search`: parameter `limit`: expected a whole number, got \"ten\""
+        );
+        assert_eq!(
+            err(&["q=x", "color=red"]),
+            "query `search`: parameter `color`: unknown parameter (parameters: q, from, to, limit)"
+        );
+        assert_eq!(
+            err(&["q"]),
+            "query `search`: parameter `q`: expected NAME=VALUE"
+        );
+        assert!(err(&["q=x", "from=July"]).contains("expected YYYY, YYYY-MM or YYYY-MM-DD"));
+        assert!(
+            find("nope")
+                .unwrap_err()
+                .to_string()
+                .starts_with("no query named `nope`")
+        );
+    }
+}

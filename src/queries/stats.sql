@@ -1,0 +1,17 @@
+-- stats: Counts per table, the published date range, duplicates and near-duplicates.
+SELECT item, value FROM (
+    SELECT 1 AS k, 'documents' AS item, count(*) AS value FROM documents
+    UNION ALL SELECT 2, 'sightings', count(*) FROM sightings
+    UNION ALL SELECT 3, 'articles', count(*) FROM articles
+    UNION ALL SELECT 4, 'paragraphs', count(*) FROM paragraphs
+    UNION ALL SELECT 5, 'content paragraphs', count(*) FROM article_paragraphs WHERE role = 'content'
+    UNION ALL SELECT 6, 'boilerplate paragraphs', count(*) FROM article_paragraphs WHERE role = 'boilerplate'
+    UNION ALL SELECT 7, 'duplicate sightings', (SELECT count(*) FROM sightings) - (SELECT count(*) FROM articles)
+    UNION ALL SELECT 8, 'near-duplicate pairs', count(*) FROM near_duplicates
+    UNION ALL SELECT 9, 'reused paragraphs', count(*) FROM v_reused_paragraphs
+    UNION ALL SELECT 10, 'outlets', count(DISTINCT outlet) FROM articles
+    UNION ALL SELECT 11, 'first published', min(published) FROM articles
+    UNION ALL SELECT 12, 'last published', max(published) FROM articles
+    UNION ALL SELECT 13, 'imports', count(*) FROM imports
+)
+ORDER BY k;
