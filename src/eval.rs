@@ -19,6 +19,120 @@ pub struct Gold {
     /// 1-based numbers of the raw lines that are boilerplate.
     #[serde(default)]
     pub boilerplate_line_numbers: Vec<usize>,
+    /// The entities the document names (empty: not annotated, not scored).
+    #[serde(default)]
+    pub entities: Vec<GoldEntity>,
+}
+
+/// A gold entity: its name and the forms the text names it by.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct GoldEntity {
+    /// Canonical name.
+    pub name: String,
+    /// Surface forms in the text.
+    #[serde(default)]
+    pub aliases_in_text: Vec<String>,
+}
+
+/// A predicted entity: its name and the surfaces of its mentions outside boilerplate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PredictedEntity {
+    /// `entities.name`.
+    pub name: String,
+    /// Distinct mention surfaces.
+    pub surfaces: Vec<String>,
+}
+
+/// Entity scoring counts (issue 4's definition).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct EntityCounts {
+    /// Gold entities.
+    pub gold: u64,
+    /// Gold entities found.
+    pub found: u64,
+    /// Predicted entities.
+    pub predicted: u64,
+    /// Predicted entities that match a gold one.
+    pub correct: u64,
+}
+
+impl EntityCounts {
+    /// Add another document's counts.
+    pub fn add(&mut self, other: &Self) {
+        self.gold += other.gold;
+        self.found += other.found;
+        self.predicted += other.predicted;
+        self.correct += other.correct;
+    }
+
+    /// Share of predicted entities that are right.
+    #[must_use]
+    pub fn precision(&self) -> f64 {
+        ratio(self.correct, self.predicted)
+    }
+
+    /// Share of gold entities found.
+    #[must_use]
+    pub fn recall(&self) -> f64 {
+        ratio(self.found, self.gold)
+    }
+
+    /// Harmonic mean of precision and recall.
+    #[must_use]
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+/// Case and punctuation folded: lowercase letters and digits only.
+fn fold(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Score predicted entities against gold ones: a gold entity is found when a predicted entity's
+/// name or one of its surfaces equals the gold name or one of its surface forms, folded; a
+/// predicted entity is correct the same way.
+#[must_use]
+pub fn score_entities(gold: &[GoldEntity], predicted: &[PredictedEntity]) -> EntityCounts {
+    let gold_forms: Vec<HashSet<String>> = gold
+        .iter()
+        .map(|g| {
+            std::iter::once(&g.name)
+                .chain(&g.aliases_in_text)
+                .map(|s| fold(s))
+                .collect()
+        })
+        .collect();
+    let predicted_forms: Vec<HashSet<String>> = predicted
+        .iter()
+        .map(|p| {
+            std::iter::once(&p.name)
+                .chain(&p.surfaces)
+                .map(|s| fold(s))
+                .collect()
+        })
+        .collect();
+    let matches = |a: &HashSet<String>, b: &HashSet<String>| !a.is_disjoint(b);
+    EntityCounts {
+        gold: gold.len() as u64,
+        found: gold_forms
+            .iter()
+            .filter(|g| predicted_forms.iter().any(|p| matches(g, p)))
+            .count() as u64,
+        predicted: predicted.len() as u64,
+        correct: predicted_forms
+            .iter()
+            .filter(|p| gold_forms.iter().any(|g| matches(g, p)))
+            .count() as u64,
+    }
 }
 
 /// Confusion counts for line-level boilerplate detection (boilerplate is the positive class).
@@ -125,6 +239,7 @@ mod tests {
         let raw = "ad\n\ntitle\nbody one\nbody two\n\nfooter\n";
         let gold = Gold {
             boilerplate_line_numbers: vec![1, 7],
+            ..Gold::default()
         };
         let predicted: HashSet<usize> = [1, 5].into_iter().collect();
         let c = score_lines(raw, &predicted, &gold);
@@ -141,6 +256,48 @@ mod tests {
         assert!((c.recall() - 0.5).abs() < 1e-9);
         assert!((c.f1() - 0.5).abs() < 1e-9);
         assert!((c.content_recall() - 2.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn entity_scoring_folds_case_and_punctuation() {
+        let gold = vec![
+            GoldEntity {
+                name: "South Korea".into(),
+                aliases_in_text: vec!["Seoul".into()],
+            },
+            GoldEntity {
+                name: "Centre for Rule Making Strategies".into(),
+                aliases_in_text: vec![],
+            },
+            GoldEntity {
+                name: "Moon Jae-in".into(),
+                aliases_in_text: vec!["Moon".into()],
+            },
+        ];
+        let predicted = vec![
+            PredictedEntity {
+                name: "South Korea".into(),
+                surfaces: vec!["Seoul".into()],
+            },
+            PredictedEntity {
+                name: "Centre for Rulemaking Strategies".into(),
+                surfaces: vec![],
+            },
+            PredictedEntity {
+                name: "Fumio Kishida".into(),
+                surfaces: vec!["Kishida".into()],
+            },
+        ];
+        let c = score_entities(&gold, &predicted);
+        assert_eq!(
+            c,
+            EntityCounts {
+                gold: 3,
+                found: 2,
+                predicted: 3,
+                correct: 2
+            }
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use crate::boilerplate::{self, Role};
 use crate::dates;
+use crate::entities::{GAZETTEER, Mention};
 use crate::hashing::ContentHash;
 use crate::minhash::{self, Shingles};
 use crate::normalize;
@@ -94,6 +95,8 @@ pub struct Prepared {
     pub shingles: Shingles,
     /// LSH buckets of the content's MinHash signature (empty for very short content).
     pub buckets: Vec<i64>,
+    /// Entity mentions in every paragraph (boilerplate included; queries leave those out).
+    pub mentions: Vec<Mention>,
 }
 
 /// Run the text pipeline over one raw input. `counts` tells how often its short lines were seen
@@ -173,12 +176,19 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
             None => (None, None),
         },
     };
+    let year = published
+        .as_deref()
+        .and_then(|p| p.get(..4))
+        .and_then(|y| y.parse().ok());
+    let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
+    let mentions = GAZETTEER.extract(&texts, year);
     let shingles = minhash::shingles(content.iter().map(|p| p.text.as_str()));
     let buckets = minhash::buckets(&shingles);
     Prepared {
         sha256,
         shingles,
         buckets,
+        mentions,
         title,
         published,
         published_source,

@@ -12,7 +12,7 @@ use crate::boilerplate::Role;
 use crate::cli::{EvalArgs, InputFormat};
 use crate::cmd::ingest::ingest_one;
 use crate::error::{Error, Result};
-use crate::eval::{Gold, LineCounts, score_lines};
+use crate::eval::{EntityCounts, Gold, LineCounts, PredictedEntity, score_entities, score_lines};
 use crate::hashing::ContentHash;
 use crate::pipeline;
 use crate::source::{self, RawInput, Source};
@@ -25,6 +25,28 @@ struct DocumentScore {
     document: String,
     #[serde(flatten)]
     scores: Scores,
+    /// Entity scores, where the gold annotates entities.
+    entities: Option<EntityScores>,
+}
+
+/// Entity precision, recall and F1 with their counts.
+#[derive(Debug, Serialize)]
+struct EntityScores {
+    precision: f64,
+    recall: f64,
+    f1: f64,
+    counts: EntityCounts,
+}
+
+impl From<EntityCounts> for EntityScores {
+    fn from(c: EntityCounts) -> Self {
+        Self {
+            precision: c.precision(),
+            recall: c.recall(),
+            f1: c.f1(),
+            counts: c,
+        }
+    }
 }
 
 /// The figures printed per document and in total.
@@ -55,6 +77,7 @@ impl From<LineCounts> for Scores {
 struct Report {
     documents: Vec<DocumentScore>,
     total: Scores,
+    entities: Option<EntityScores>,
 }
 
 /// Run `dossier eval`.
@@ -91,19 +114,31 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
     batch.finish()?;
 
     let mut total = LineCounts::default();
+    let mut entity_total: Option<EntityCounts> = None;
     let mut documents = Vec::new();
     for (input, gold) in &docs {
         let predicted = predicted_boilerplate(&store, input)?;
         let counts = score_lines(&input.raw, &predicted, gold);
         total.add(&counts);
+        let entities = if gold.entities.is_empty() {
+            None
+        } else {
+            let counts = score_entities(&gold.entities, &predicted_entities(&store, input)?);
+            entity_total
+                .get_or_insert_with(EntityCounts::default)
+                .add(&counts);
+            Some(counts.into())
+        };
         documents.push(DocumentScore {
             document: name(input),
             scores: counts.into(),
+            entities,
         });
     }
     let report = Report {
         documents,
         total: total.into(),
+        entities: entity_total.map(Into::into),
     };
     let mut out = std::io::stdout().lock();
     let written = if args.json {
@@ -152,6 +187,40 @@ fn predicted_boilerplate(store: &Store, input: &RawInput) -> Result<HashSet<usiz
     Ok(ranges.into_iter().flat_map(|(s, e)| s..=e).collect())
 }
 
+/// Entities named outside boilerplate: from the archive when this document's own paragraphs were
+/// recorded there, else from the pipeline run on this document.
+fn predicted_entities(store: &Store, input: &RawInput) -> Result<Vec<PredictedEntity>> {
+    let pairs = match read::document_entities(store, &ContentHash::of(input.raw.as_bytes()))? {
+        Some(pairs) => pairs,
+        None => {
+            let prepared =
+                pipeline::prepare(&input.raw, &input.meta, &read::LineCountsTable(store));
+            let gazetteer = &*crate::entities::GAZETTEER;
+            prepared
+                .mentions
+                .iter()
+                .filter(|m| prepared.paragraphs[m.paragraph].role != Role::Boilerplate)
+                .map(|m| (gazetteer.entities[m.entity].name.clone(), m.surface.clone()))
+                .collect()
+        }
+    };
+    let mut entities: Vec<PredictedEntity> = Vec::new();
+    for (name, surface) in pairs {
+        match entities.iter_mut().find(|e| e.name == name) {
+            Some(e) => {
+                if !e.surfaces.contains(&surface) {
+                    e.surfaces.push(surface);
+                }
+            }
+            None => entities.push(PredictedEntity {
+                name,
+                surfaces: vec![surface],
+            }),
+        }
+    }
+    Ok(entities)
+}
+
 fn write_table(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
     let width = report
         .documents
@@ -179,5 +248,29 @@ fn write_table(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
     for d in &report.documents {
         row(out, &d.document, &d.scores)?;
     }
-    row(out, "all", &report.total)
+    row(out, "all", &report.total)?;
+    if report.documents.iter().any(|d| d.entities.is_some()) {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<width$}  {:>6}  {:>9}  {:>6}  {:>5}",
+            "entities", "gold", "precision", "recall", "f1"
+        )?;
+        let erow = |out: &mut dyn Write, name: &str, e: &EntityScores| {
+            writeln!(
+                out,
+                "{name:<width$}  {:>6}  {:>9.3}  {:>6.3}  {:>5.3}",
+                e.counts.gold, e.precision, e.recall, e.f1
+            )
+        };
+        for d in &report.documents {
+            if let Some(e) = &d.entities {
+                erow(out, &d.document, e)?;
+            }
+        }
+        if let Some(e) = &report.entities {
+            erow(out, "all", e)?;
+        }
+    }
+    Ok(())
 }

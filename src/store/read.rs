@@ -87,6 +87,43 @@ pub fn document_exists(store: &Store, document: &ContentHash) -> Result<bool> {
         .map_err(|e| store.error(e))
 }
 
+/// The `(entity name, mention surface)` pairs outside boilerplate of the document with this raw
+/// hash, in entity order. `None` when the document is not archived or its article's paragraphs
+/// were recorded from another copy.
+pub fn document_entities(
+    store: &Store,
+    document: &ContentHash,
+) -> Result<Option<Vec<(String, String)>>> {
+    const CANONICAL: &str = "
+        SELECT a.id FROM documents d JOIN articles a ON a.id = d.article_id
+        WHERE d.sha256 = ?1 AND a.document_id = d.id";
+    const MENTIONS: &str = "
+        SELECT DISTINCT e.id, e.name, m.surface
+        FROM mentions m
+        JOIN entities e ON e.id = m.entity_id
+        WHERE m.article_id = ?1 AND EXISTS (
+            SELECT 1 FROM article_paragraphs ap
+            WHERE ap.article_id = m.article_id AND ap.paragraph_id = m.paragraph_id
+              AND ap.role != 'boilerplate')
+        ORDER BY e.id, m.surface";
+    let conn = store.conn();
+    let article: Option<i64> = conn
+        .prepare_cached(CANONICAL)
+        .and_then(|mut s| s.query_row([document.hex()], |r| r.get(0)).optional())
+        .map_err(|e| store.error(e))?;
+    let Some(article) = article else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(MENTIONS).map_err(|e| store.error(e))?;
+    let rows = stmt
+        .query_map([article], |r| {
+            Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })
+        .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
+        .map_err(|e| store.error(e))?;
+    Ok(Some(rows))
+}
+
 /// One archived document with the metadata of its first sighting, for `dossier reprocess`.
 #[derive(Debug)]
 pub struct ArchivedDocument {

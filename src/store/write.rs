@@ -114,6 +114,8 @@ pub struct Batch<'s> {
     commit_every: usize,
     /// Remove paragraphs no article uses when finishing (after a rebuild).
     prune_paragraphs: bool,
+    /// `entities.id` of each gazetteer entity, filled in the run's first transaction.
+    entity_ids: Vec<i64>,
     pending: usize,
     open: bool,
     /// Paragraphs with ids above this were added by the open batch and are not yet in the FTS
@@ -132,6 +134,7 @@ impl<'s> Batch<'s> {
             near_duplicate_threshold: minhash::DEFAULT_THRESHOLD,
             commit_every: BATCH_SIZE,
             prune_paragraphs: false,
+            entity_ids: Vec::new(),
             pending: 0,
             open: false,
             indexed_up_to: 0,
@@ -160,6 +163,9 @@ impl<'s> Batch<'s> {
                     r.get(0)
                 })
                 .map_err(|e| self.store.error(e))?;
+            if self.entity_ids.is_empty() {
+                self.entity_ids = sync_gazetteer(self.conn()).map_err(|e| self.store.error(e))?;
+            }
         }
         Ok(())
     }
@@ -187,7 +193,10 @@ impl<'s> Batch<'s> {
         let outcome = match write_article(
             conn,
             self.import_id,
-            self.near_duplicate_threshold,
+            &ArticleContext {
+                threshold: self.near_duplicate_threshold,
+                entity_ids: &self.entity_ids,
+            },
             input,
             document_sha,
             known_document,
@@ -267,7 +276,10 @@ impl<'s> Batch<'s> {
             document_id,
             meta,
             prepared,
-            self.near_duplicate_threshold,
+            &ArticleContext {
+                threshold: self.near_duplicate_threshold,
+                entity_ids: &self.entity_ids,
+            },
         )
         .and_then(|outcome| count_lines(self.conn(), meta, prepared).map(|()| outcome));
         let outcome = match outcome {
@@ -318,6 +330,8 @@ impl Drop for Batch<'_> {
 }
 
 const CLEAR_DERIVED: &str = "
+    DELETE FROM quotes;
+    DELETE FROM mentions;
     UPDATE documents SET article_id = NULL WHERE article_id IS NOT NULL;
     DELETE FROM near_duplicates;
     DELETE FROM article_lsh;
@@ -397,7 +411,7 @@ const INSERT_SIGHTING: &str = "
 fn write_article(
     conn: &Connection,
     import_id: i64,
-    threshold: f64,
+    ctx: &ArticleContext<'_>,
     input: &RawInput,
     document_sha: &ContentHash,
     known_document: Option<i64>,
@@ -410,7 +424,7 @@ fn write_article(
                 named_params! {":sha256": document_sha.hex(), ":raw": input.raw, ":bytes": int(input.raw.len())},
                 |r| r.get(0),
             )?;
-            let outcome = insert_article(conn, document_id, &input.meta, article, threshold)?;
+            let outcome = insert_article(conn, document_id, &input.meta, article, ctx)?;
             count_lines(conn, &input.meta, article)?;
             (document_id, outcome)
         }
@@ -431,7 +445,7 @@ fn insert_article(
     document_id: i64,
     meta: &Meta,
     article: &Prepared,
-    threshold: f64,
+    ctx: &ArticleContext<'_>,
 ) -> rusqlite::Result<Outcome> {
     let sha = article.sha256.hex();
     let inserted: Option<i64> = conn
@@ -447,8 +461,9 @@ fn insert_article(
         .optional()?;
     let (article_id, outcome) = match inserted {
         Some(id) => {
-            let paragraphs_new = insert_paragraphs(conn, id, article)?;
-            let near_duplicates = record_near_duplicates(conn, id, article, threshold)?;
+            let (paragraphs_new, paragraph_ids) = insert_paragraphs(conn, id, article)?;
+            insert_mentions(conn, id, &paragraph_ids, article, ctx.entity_ids)?;
+            let near_duplicates = record_near_duplicates(conn, id, article, ctx.threshold)?;
             (
                 id,
                 Outcome::NewArticle {
@@ -477,8 +492,9 @@ fn insert_paragraphs(
     conn: &Connection,
     article_id: i64,
     article: &Prepared,
-) -> rusqlite::Result<u64> {
+) -> rusqlite::Result<(u64, Vec<i64>)> {
     let mut new = 0;
+    let mut ids = Vec::with_capacity(article.paragraphs.len());
     let mut insert = conn.prepare_cached(INSERT_PARAGRAPH)?;
     let mut select = conn.prepare_cached(SELECT_PARAGRAPH)?;
     let mut link = conn.prepare_cached(INSERT_ARTICLE_PARAGRAPH)?;
@@ -501,8 +517,71 @@ fn insert_paragraphs(
             ":role": p.role.as_str(), ":rule": p.rule,
             ":line_start": int(p.line_start), ":line_end": int(p.line_end),
         })?;
+        ids.push(paragraph_id);
     }
-    Ok(new)
+    Ok((new, ids))
+}
+
+const INSERT_MENTION: &str = "
+    INSERT INTO mentions (entity_id, article_id, paragraph_id, char_start, char_end, surface, is_metonym)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+/// Store an article's entity mentions against its paragraphs' ids.
+fn insert_mentions(
+    conn: &Connection,
+    article_id: i64,
+    paragraph_ids: &[i64],
+    article: &Prepared,
+    entity_ids: &[i64],
+) -> rusqlite::Result<()> {
+    let mut insert = conn.prepare_cached(INSERT_MENTION)?;
+    for m in &article.mentions {
+        insert.execute(rusqlite::params![
+            entity_ids[m.entity],
+            article_id,
+            paragraph_ids[m.paragraph],
+            int(m.char_start),
+            int(m.char_end),
+            m.surface,
+            m.is_metonym,
+        ])?;
+    }
+    Ok(())
+}
+
+/// What writing an article needs besides the article.
+struct ArticleContext<'a> {
+    /// Near-duplicate similarity threshold.
+    threshold: f64,
+    /// `entities.id` of each gazetteer entity, by index.
+    entity_ids: &'a [i64],
+}
+
+const UPSERT_ENTITY: &str = "
+    INSERT INTO entities (name, type, country, origin) VALUES (?1, ?2, ?3, 'gazetteer')
+    ON CONFLICT (type, name) DO UPDATE SET country = excluded.country
+    RETURNING id";
+const INSERT_ALIAS: &str = "
+    INSERT OR IGNORE INTO entity_aliases (entity_id, alias, is_metonym, origin)
+    VALUES (?1, ?2, ?3, 'gazetteer')";
+
+/// Bring the gazetteer's entities and aliases into the archive and return their ids by index.
+fn sync_gazetteer(conn: &Connection) -> rusqlite::Result<Vec<i64>> {
+    let gazetteer = &*crate::entities::GAZETTEER;
+    let mut upsert = conn.prepare_cached(UPSERT_ENTITY)?;
+    let mut alias = conn.prepare_cached(INSERT_ALIAS)?;
+    let mut ids = Vec::with_capacity(gazetteer.entities.len());
+    for e in &gazetteer.entities {
+        let id: i64 = upsert
+            .query_row(rusqlite::params![e.name, e.kind.as_str(), e.country], |r| {
+                r.get(0)
+            })?;
+        for (name, metonym) in &e.aliases {
+            alias.execute(rusqlite::params![id, name, metonym])?;
+        }
+        ids.push(id);
+    }
+    Ok(ids)
 }
 
 const _: () = assert!(

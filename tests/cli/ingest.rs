@@ -317,6 +317,33 @@ fn default_database_lives_in_data() {
 }
 
 #[test]
+fn mentions_slice_to_their_surface_and_name_gazetteer_entities() {
+    let env = Env::new();
+    env.dossier().args(["ingest", "seeds/", "tests/fixtures/eval/"]).assert().success();
+    assert!(env.count("SELECT count(*) FROM mentions") > 300);
+    // The shell expression the schema documents holds for every mention.
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id
+             WHERE substr(p.text, m.char_start + 1, m.char_end - m.char_start) != m.surface"
+        ),
+        0
+    );
+    let metonym: (String, String, i64) = env
+        .conn()
+        .query_row(
+            "SELECT m.surface, e.name, m.is_metonym FROM mentions m JOIN entities e ON e.id = m.entity_id
+             WHERE m.surface = 'Seoul' AND m.is_metonym = 1 LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(metonym, ("Seoul".into(), "South Korea".into(), 1));
+    assert_eq!(env.count("SELECT count(*) FROM entities WHERE type = 'country'"), env.count("SELECT count(DISTINCT name) FROM entities WHERE type = 'country'"));
+    assert_eq!(env.count("SELECT count(*) FROM entities e JOIN mentions m ON m.entity_id = e.id WHERE e.name = 'Japanese'"), 0);
+}
+
+#[test]
 fn published_date_from_a_dateline_but_not_from_a_date_widget() {
     let env = Env::new();
     env.dossier()

@@ -16,6 +16,9 @@ pub(crate) fn dump(env: &Env) -> Vec<String> {
         ("near_duplicates", "article_id, duplicate_of"),
         ("article_lsh", "bucket, article_id"),
         ("line_counts", "line_key, outlet"),
+        ("entities", "id"),
+        ("entity_aliases", "entity_id, alias"),
+        ("mentions", "id"),
     ];
     let mut out = Vec::new();
     for (table, order) in tables {

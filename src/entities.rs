@@ -1,0 +1,918 @@
+//! Entity mentions: the gazetteer in `data/gazetteer/` matched against an article's paragraphs.
+//!
+//! Input: the display-normalized paragraphs of one article, in order, and its publication year.
+//! Output: [`Mention`]s, each naming a gazetteer entity by index, with 0-based character offsets
+//! into its paragraph (end exclusive), the surface as written, and whether it is a metonym.
+//!
+//! Method:
+//! - One Aho-Corasick automaton over every alias (leftmost-longest, ASCII case-insensitive),
+//!   plus generated spelling variants (hyphens and spaces in romanised names, curly and straight
+//!   apostrophes), plus demonyms ("Japanese"), which are never mentions: matching them keeps
+//!   "South Korean" from being read as "South Korea", and they hint which country a sentence is
+//!   about.
+//! - A match counts only on word boundaries (so "Japan's" is Japan, "Japanese" is not), and only
+//!   in the alias's case: acronyms exactly ("US", not "us"), names with their first letter as
+//!   written and the rest in any case ("Korean peninsula"), or in capitals throughout.
+//! - A capital standing for a government ("Seoul said") is a metonym of the country; after a
+//!   preposition of place ("in Seoul") it is the city.
+//! - Ambiguous aliases (`?` in the gazetteer: "Moon", "Park", "Lee", "Supreme Court") count only
+//!   with context: the entity named unambiguously elsewhere in the article; for people, a title
+//!   before the name ("President Moon"), or the article dated within their years in office with
+//!   their country named; for organisations, their country named most recently before.
+//!
+//! Pure: no I/O. The gazetteer is compiled in and parsed once.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// The kinds of entity (`entities.type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityType {
+    /// A person.
+    Person,
+    /// A country.
+    Country,
+    /// An organisation, alliance, company or news outlet.
+    Organization,
+    /// A place: city, region, sea, island, shrine.
+    Location,
+    /// A treaty, agreement or pact.
+    Agreement,
+    /// A named event: a war, a summit.
+    NamedEvent,
+}
+
+impl EntityType {
+    /// The name stored in `entities.type`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "person",
+            Self::Country => "country",
+            Self::Organization => "organization",
+            Self::Location => "location",
+            Self::Agreement => "agreement",
+            Self::NamedEvent => "named_event",
+        }
+    }
+}
+
+/// An entity of the gazetteer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    /// Canonical name.
+    pub name: String,
+    /// Kind.
+    pub kind: EntityType,
+    /// Canonical name of its country, if any.
+    pub country: Option<String>,
+    /// Years in office (people), as inclusive ranges.
+    pub years: Vec<(u16, u16)>,
+    /// Aliases as written in the gazetteer (without markers), with whether each is a metonym.
+    pub aliases: Vec<(String, bool)>,
+}
+
+/// What a spelling in the automaton stands for. Spellings that differ only in case share one
+/// pattern, which lists every form; a match takes the first form its case agrees with.
+#[derive(Debug, Clone)]
+enum Target {
+    /// An alias of an entity.
+    Alias {
+        /// The spelling (case rules compare against it).
+        spelled: String,
+        /// The alias it is a spelling of.
+        alias: String,
+        /// Candidate entities (several when an ambiguous alias is shared).
+        entities: Vec<usize>,
+        metonym: bool,
+        ambiguous: bool,
+    },
+    /// A demonym: no mention, a hint of this country.
+    Demonym { spelled: String, country: usize },
+}
+
+impl Target {
+    fn accepts(&self, surface: &str) -> bool {
+        match self {
+            Self::Alias { spelled, .. } => case_matches(surface, spelled),
+            Self::Demonym { spelled, .. } => {
+                surface.starts_with(char::is_uppercase) && surface.eq_ignore_ascii_case(spelled)
+            }
+        }
+    }
+}
+
+/// The compiled gazetteer.
+pub struct Gazetteer {
+    /// Every entity, in file order.
+    pub entities: Vec<Entity>,
+    /// The forms of each automaton pattern.
+    targets: Vec<Vec<Target>>,
+    automaton: AhoCorasick,
+    /// Location entity of each metonym's city reading, by alias.
+    cities: HashMap<String, usize>,
+}
+
+impl std::fmt::Debug for Gazetteer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Gazetteer({} entities, {} patterns)",
+            self.entities.len(),
+            self.targets.len()
+        )
+    }
+}
+
+/// One mention of an entity in a paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Index of the paragraph in the article.
+    pub paragraph: usize,
+    /// Index of the entity in [`Gazetteer::entities`].
+    pub entity: usize,
+    /// 0-based character offset of the first character.
+    pub char_start: usize,
+    /// 0-based character offset after the last character.
+    pub char_end: usize,
+    /// The text as written.
+    pub surface: String,
+    /// A place standing for a government.
+    pub is_metonym: bool,
+}
+
+/// The built-in gazetteer.
+pub static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
+    Gazetteer::parse(&[
+        (EntityType::Country, include_str!("../data/gazetteer/countries.tsv")),
+        (EntityType::Person, include_str!("../data/gazetteer/people.tsv")),
+        (EntityType::Organization, include_str!("../data/gazetteer/organizations.tsv")),
+        (EntityType::Location, include_str!("../data/gazetteer/places.tsv")),
+        (EntityType::Agreement, include_str!("../data/gazetteer/agreements.tsv")),
+        (EntityType::NamedEvent, include_str!("../data/gazetteer/events.tsv")),
+    ], include_str!("../data/gazetteer/demonyms.tsv"))
+    // The files are compiled in and their parse is tested, so this cannot fail at run time.
+    .unwrap_or_else(|e| panic!("data/gazetteer: {e}"))
+});
+
+fn rows(tsv: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    tsv.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(n, l)| (n + 1, l.split('\t').map(str::trim).collect()))
+}
+
+fn parse_years(field: &str) -> Result<Vec<(u16, u16)>, String> {
+    field
+        .split(',')
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| {
+            let (from, to) = r
+                .split_once('-')
+                .ok_or_else(|| format!("years {r:?}: expected FROM-TO"))?;
+            let from: u16 = from.trim().parse().map_err(|_| format!("years {r:?}"))?;
+            let to: u16 = if to.trim().is_empty() {
+                9999
+            } else {
+                to.trim().parse().map_err(|_| format!("years {r:?}"))?
+            };
+            Ok((from, to))
+        })
+        .collect()
+}
+
+/// Spelling variants an alias is also matched as.
+fn variants(alias: &str) -> Vec<String> {
+    let mut out = vec![alias.to_string()];
+    if alias.contains('-') && alias.chars().any(char::is_lowercase) {
+        out.push(alias.replace('-', " "));
+        out.push(alias.replace('-', ""));
+    }
+    for v in out.clone() {
+        if v.contains('\'') {
+            out.push(v.replace('\'', "’"));
+        }
+        if v.contains('–') {
+            out.push(v.replace('–', "-"));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// An alias while the gazetteer is read: who it names and how.
+#[derive(Debug, Default)]
+struct AliasEntry {
+    /// Entities it names.
+    owners: Vec<usize>,
+    /// A place standing for a government.
+    metonym: bool,
+    /// Counts only with context.
+    ambiguous: bool,
+}
+
+/// Aliases by spelling.
+type AliasTable = HashMap<String, AliasEntry>;
+
+/// Record an alias (`?` and `~` markers parsed) of `entity`; return it as stored on the entity.
+fn add_alias(aliases: &mut AliasTable, raw: &str, entity: usize) -> (String, bool) {
+    let (ambiguous, raw) = raw.strip_prefix('?').map_or((false, raw), |r| (true, r));
+    let (metonym, alias) = raw.strip_prefix('~').map_or((false, raw), |r| (true, r));
+    let entry = aliases.entry(alias.to_string()).or_default();
+    if !entry.owners.contains(&entity) {
+        entry.owners.push(entity);
+    }
+    entry.metonym |= metonym;
+    entry.ambiguous |= ambiguous;
+    (alias.to_string(), metonym)
+}
+
+/// Read the entity files into entities and their aliases.
+fn read_entities(files: &[(EntityType, &str)]) -> Result<(Vec<Entity>, AliasTable), String> {
+    let mut entities: Vec<Entity> = Vec::new();
+    let mut aliases = AliasTable::new();
+    for (kind, tsv) in files {
+        for (line, cols) in rows(tsv) {
+            let err = |m: String| format!("{} line {line}: {m}", kind.as_str());
+            let col = |i: usize| cols.get(i).copied().unwrap_or("");
+            let name = Some(col(0))
+                .filter(|n| !n.is_empty())
+                .ok_or_else(|| err("no name".into()))?;
+            let (country, years, alias_field) = match kind {
+                EntityType::Country => (name, "", col(1)),
+                EntityType::Person => (col(1), col(2), col(3)),
+                EntityType::Organization | EntityType::Location => (col(1), "", col(2)),
+                EntityType::Agreement | EntityType::NamedEvent => ("", "", col(1)),
+            };
+            let index = entities.len();
+            let mut entity = Entity {
+                name: name.to_string(),
+                kind: *kind,
+                country: Some(country).filter(|c| !c.is_empty()).map(str::to_string),
+                years: parse_years(years).map_err(err)?,
+                aliases: Vec::new(),
+            };
+            let listed: Vec<&str> = alias_field
+                .split('|')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .collect();
+            // The name itself is an alias, ambiguous if the list marks it so.
+            if !listed.iter().any(|a| a.trim_start_matches('?') == name) {
+                entity.aliases.push(add_alias(&mut aliases, name, index));
+            }
+            for a in listed {
+                entity.aliases.push(add_alias(&mut aliases, a, index));
+            }
+            entities.push(entity);
+        }
+    }
+    Ok((entities, aliases))
+}
+
+/// The place each metonym names when read as a place ("in Seoul"): an existing location
+/// entity of that name, or a new one in the metonym's country.
+fn city_readings(entities: &mut Vec<Entity>, aliases: &AliasTable) -> HashMap<String, usize> {
+    let mut cities = HashMap::new();
+    let mut metonyms: Vec<(&String, &AliasEntry)> =
+        aliases.iter().filter(|(_, a)| a.metonym).collect();
+    metonyms.sort_by(|a, b| a.0.cmp(b.0));
+    for (alias, entry) in metonyms {
+        let city = alias.strip_prefix("the ").unwrap_or(alias);
+        if let Some(i) = entities
+            .iter()
+            .position(|e| e.kind == EntityType::Location && e.name == city)
+        {
+            cities.insert(alias.clone(), i);
+        } else if let Some(&country) = entry
+            .owners
+            .iter()
+            .find(|&&o| entities[o].kind == EntityType::Country)
+        {
+            cities.insert(alias.clone(), entities.len());
+            let country = entities[country].name.clone();
+            entities.push(Entity {
+                name: city.to_string(),
+                kind: EntityType::Location,
+                country: Some(country),
+                years: Vec::new(),
+                aliases: vec![(city.to_string(), false)],
+            });
+        }
+    }
+    cities
+}
+
+/// Every spelling to match, with what it stands for: aliases with their variants, and demonyms.
+fn forms(
+    aliases: &AliasTable,
+    demonyms: &str,
+    entities: &[Entity],
+) -> Result<Vec<(String, Target)>, String> {
+    let mut forms = Vec::new();
+    let mut sorted: Vec<(&String, &AliasEntry)> = aliases.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (alias, entry) in sorted {
+        for v in variants(alias) {
+            forms.push((
+                v.clone(),
+                Target::Alias {
+                    spelled: v,
+                    alias: alias.clone(),
+                    entities: entry.owners.clone(),
+                    metonym: entry.metonym,
+                    ambiguous: entry.ambiguous,
+                },
+            ));
+        }
+    }
+    for (line, cols) in rows(demonyms) {
+        let (Some(demonym), Some(country)) = (cols.first(), cols.get(1)) else {
+            return Err(format!(
+                "demonyms line {line}: expected demonym and country"
+            ));
+        };
+        let country = entities
+            .iter()
+            .position(|e| e.kind == EntityType::Country && e.name == *country)
+            .ok_or_else(|| format!("demonyms line {line}: unknown country {country}"))?;
+        for v in variants(demonym) {
+            forms.push((
+                v.clone(),
+                Target::Demonym {
+                    spelled: v,
+                    country,
+                },
+            ));
+        }
+    }
+    Ok(forms)
+}
+
+impl Gazetteer {
+    /// Parse gazetteer files: `(kind, tsv)` pairs and the demonym table.
+    pub fn parse(files: &[(EntityType, &str)], demonyms: &str) -> Result<Self, String> {
+        let (mut entities, mut aliases) = read_entities(files)?;
+        let cities = city_readings(&mut entities, &aliases);
+        // A metonym belongs to its country (the city reading is `cities`); any other alias
+        // shared by several entities is ambiguous.
+        for entry in aliases.values_mut() {
+            if entry.metonym {
+                entry
+                    .owners
+                    .retain(|&e| entities[e].kind == EntityType::Country);
+            }
+            entry.ambiguous |= entry.owners.len() > 1;
+        }
+        // One pattern per case-folded spelling, listing its forms.
+        let mut by_folded: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut targets: Vec<Vec<Target>> = Vec::new();
+        for (spelled, target) in forms(&aliases, demonyms, &entities)? {
+            let index = *by_folded
+                .entry(spelled.to_ascii_lowercase())
+                .or_insert_with(|| {
+                    patterns.push(spelled.clone());
+                    targets.push(Vec::new());
+                    targets.len() - 1
+                });
+            targets[index].push(target);
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .map_err(|e| e.to_string())?;
+        Ok(Self {
+            entities,
+            targets,
+            automaton,
+            cities,
+        })
+    }
+
+    /// Find the mentions in an article's paragraphs (display text, in order).
+    #[must_use]
+    pub fn extract(&self, paragraphs: &[&str], published_year: Option<u16>) -> Vec<Mention> {
+        let candidates = self.candidates(paragraphs);
+        // Article context: what is named unambiguously, and which countries come up.
+        let mut named: HashSet<usize> = HashSet::new();
+        let mut countries: HashSet<usize> = HashSet::new();
+        for c in &candidates {
+            match &c.target {
+                Target::Alias {
+                    entities,
+                    ambiguous: false,
+                    ..
+                } => {
+                    named.extend(entities.iter().copied());
+                    for &e in entities {
+                        if let Some(country) = self.country_of(e) {
+                            countries.insert(country);
+                        }
+                    }
+                }
+                Target::Demonym { country, .. } => {
+                    countries.insert(*country);
+                }
+                Target::Alias { .. } => {}
+            }
+        }
+        let mut mentions = Vec::new();
+        // Countries in the order the article brings them up, most recent last.
+        let mut recent: Vec<usize> = Vec::new();
+        for c in candidates {
+            let text = paragraphs[c.paragraph];
+            let (entity, is_metonym) = match &c.target {
+                Target::Demonym { country, .. } => {
+                    recent.push(*country);
+                    continue;
+                }
+                Target::Alias {
+                    alias,
+                    entities,
+                    metonym,
+                    ambiguous,
+                    ..
+                } => {
+                    let entity = if *ambiguous {
+                        match self.resolve(
+                            entities,
+                            text,
+                            c.start,
+                            &named,
+                            &countries,
+                            &recent,
+                            published_year,
+                        ) {
+                            Some(e) => e,
+                            None => continue,
+                        }
+                    } else {
+                        entities[0]
+                    };
+                    if *metonym && follows_preposition_of_place(text, c.start) {
+                        match self.cities.get(alias) {
+                            Some(&city) => (city, false),
+                            None => (entity, true),
+                        }
+                    } else {
+                        (entity, *metonym)
+                    }
+                }
+            };
+            if let Some(country) = self.country_of(entity) {
+                recent.push(country);
+            }
+            let char_start = text[..c.start].chars().count();
+            let surface = &text[c.start..c.end];
+            mentions.push(Mention {
+                paragraph: c.paragraph,
+                entity,
+                char_start,
+                char_end: char_start + surface.chars().count(),
+                surface: surface.to_string(),
+                is_metonym,
+            });
+        }
+        mentions
+    }
+
+    /// Automaton matches that sit on word boundaries in an accepted case, in document order.
+    fn candidates(&self, paragraphs: &[&str]) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        for (paragraph, text) in paragraphs.iter().enumerate() {
+            let mut pos = 0;
+            while let Some(m) = self
+                .automaton
+                .find(aho_corasick::Input::new(text).span(pos..text.len()))
+            {
+                let (start, end) = (m.start(), m.end());
+                // A rejected match may hide a shorter one inside it ("partners in the Blue
+                // Pacific" hides "Blue Pacific"): after a rejection, look again from the next
+                // character.
+                pos = start + text[start..].chars().next().map_or(1, char::len_utf8);
+                let before = text[..start].chars().next_back();
+                let after = text[end..].chars().next();
+                if before.is_some_and(char::is_alphanumeric)
+                    || after.is_some_and(char::is_alphanumeric)
+                {
+                    continue;
+                }
+                // A hyphen then a lowercase letter continues the word: "Han-kwon", "Seoul-based".
+                let mut rest = text[end..].chars();
+                if rest.next() == Some('-') && rest.next().is_some_and(char::is_lowercase) {
+                    continue;
+                }
+                let surface = &text[start..end];
+                if let Some(target) = self.targets[m.pattern().as_usize()]
+                    .iter()
+                    .find(|t| t.accepts(surface))
+                {
+                    out.push(Candidate {
+                        paragraph,
+                        start,
+                        end,
+                        target: target.clone(),
+                    });
+                    pos = end;
+                }
+            }
+        }
+        out
+    }
+
+    fn country_of(&self, entity: usize) -> Option<usize> {
+        let e = &self.entities[entity];
+        if e.kind == EntityType::Country {
+            return Some(entity);
+        }
+        let name = e.country.as_deref()?;
+        self.entities
+            .iter()
+            .position(|c| c.kind == EntityType::Country && c.name == name)
+    }
+
+    #[allow(clippy::too_many_arguments)] // the context an ambiguous name is read in
+    fn resolve(
+        &self,
+        candidates: &[usize],
+        text: &str,
+        start: usize,
+        named: &HashSet<usize>,
+        countries: &HashSet<usize>,
+        recent: &[usize],
+        year: Option<u16>,
+    ) -> Option<usize> {
+        let unique = |found: Vec<usize>| {
+            if found.len() == 1 {
+                Some(found[0])
+            } else {
+                None
+            }
+        };
+        // Named unambiguously elsewhere in the article.
+        if let Some(e) = unique(
+            candidates
+                .iter()
+                .copied()
+                .filter(|e| named.contains(e))
+                .collect(),
+        ) {
+            return Some(e);
+        }
+        let in_office = |e: usize| {
+            year.is_some_and(|y| {
+                self.entities[e]
+                    .years
+                    .iter()
+                    .any(|&(from, to)| from <= y && y <= to)
+            })
+        };
+        let people: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&e| self.entities[e].kind == EntityType::Person)
+            .collect();
+        if !people.is_empty() {
+            let titled = follows_title(text, start);
+            let from_country: Vec<usize> = people
+                .iter()
+                .copied()
+                .filter(|&e| self.country_of(e).is_some_and(|c| countries.contains(&c)))
+                .collect();
+            let dated: Vec<usize> = from_country
+                .iter()
+                .copied()
+                .filter(|&e| in_office(e))
+                .collect();
+            if let Some(e) = unique(dated) {
+                return Some(e);
+            }
+            if titled {
+                return unique(if from_country.is_empty() {
+                    people
+                } else {
+                    from_country
+                });
+            }
+            return None;
+        }
+        // Organisations: the one whose country came up most recently, else the only one whose
+        // country the article names.
+        for &country in recent.iter().rev() {
+            let of_country: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&e| self.country_of(e) == Some(country))
+                .collect();
+            if !of_country.is_empty() {
+                return unique(of_country);
+            }
+        }
+        unique(
+            candidates
+                .iter()
+                .copied()
+                .filter(|&e| self.country_of(e).is_some_and(|c| countries.contains(&c)))
+                .collect(),
+        )
+    }
+}
+
+struct Candidate {
+    paragraph: usize,
+    start: usize,
+    end: usize,
+    target: Target,
+}
+
+/// Does `surface` (matched ignoring ASCII case) appear in a case the alias allows?
+fn case_matches(surface: &str, alias: &str) -> bool {
+    if surface == alias {
+        return true;
+    }
+    // A leading "the" is capitalised at the start of a sentence.
+    let (surface, alias) = match (surface.strip_prefix("The "), alias.strip_prefix("the ")) {
+        (Some(s), Some(a)) => (s, a),
+        _ => (surface, alias),
+    };
+    if surface == alias {
+        return true;
+    }
+    let letters = |s: &str| s.chars().filter(|c| c.is_alphabetic()).count();
+    let acronym = !alias.chars().any(char::is_lowercase);
+    if acronym {
+        return false;
+    }
+    // Shouted headlines: "JAPAN AND SOUTH KOREA".
+    if !surface.chars().any(char::is_lowercase) && letters(surface) >= 4 {
+        return true;
+    }
+    // The first letter as written, the rest in any case ("Korean peninsula", "Yoon Suk-Yeol").
+    let mut s = surface.chars();
+    let mut a = alias.chars();
+    s.next() == a.next() && s.as_str().eq_ignore_ascii_case(a.as_str())
+}
+
+/// The word before `at` in `text`, lowercased, without punctuation.
+fn previous_word(text: &str, at: usize) -> Option<String> {
+    let word = text[..at]
+        .trim_end()
+        .rsplit(|c: char| c.is_whitespace())
+        .next()?;
+    let word: String = word
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-')
+        .collect::<String>()
+        .to_lowercase();
+    (!word.is_empty()).then_some(word)
+}
+
+fn follows_preposition_of_place(text: &str, at: usize) -> bool {
+    const PLACE: &[&str] = &[
+        "in",
+        "at",
+        "near",
+        "outside",
+        "inside",
+        "into",
+        "to",
+        "from",
+        "via",
+        "toward",
+        "towards",
+        "across",
+        "around",
+        "throughout",
+        "visit",
+        "visits",
+        "visited",
+        "visiting",
+    ];
+    previous_word(text, at).is_some_and(|w| PLACE.contains(&w.as_str()))
+}
+
+fn follows_title(text: &str, at: usize) -> bool {
+    const TITLES: &[&str] = &[
+        "president",
+        "president-elect",
+        "minister",
+        "premier",
+        "pm",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "secretary",
+        "ambassador",
+        "chairman",
+        "chairwoman",
+        "leader",
+        "general",
+        "gen",
+        "senator",
+        "sen",
+        "governor",
+        "gov",
+        "emperor",
+        "king",
+        "queen",
+        "chancellor",
+        "envoy",
+        "former",
+        "late",
+        "then-president",
+        "then-prime",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+    ];
+    previous_word(text, at).is_some_and(|w| TITLES.contains(&w.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(paragraphs: &[&str], year: Option<u16>) -> Vec<(String, String, bool)> {
+        let g = &*GAZETTEER;
+        g.extract(paragraphs, year)
+            .into_iter()
+            .map(|m| (m.surface, g.entities[m.entity].name.clone(), m.is_metonym))
+            .collect()
+    }
+
+    #[track_caller]
+    fn case(paragraph: &str, year: Option<u16>, want: &[(&str, &str)]) {
+        let got: Vec<(String, String)> = names(&[paragraph], year)
+            .into_iter()
+            .map(|(s, n, _)| (s, n))
+            .collect();
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(s, n)| ((*s).to_string(), (*n).to_string()))
+            .collect();
+        assert_eq!(got, want, "{paragraph:?}");
+    }
+
+    #[test]
+    fn gazetteer_parses() {
+        let g = &*GAZETTEER;
+        assert!(
+            g.entities
+                .iter()
+                .filter(|e| e.kind == EntityType::Country)
+                .count()
+                > 190
+        );
+        assert!(
+            g.entities
+                .iter()
+                .filter(|e| e.kind == EntityType::Person)
+                .count()
+                > 150
+        );
+        for (name, kind) in [
+            ("Yoon Suk Yeol", EntityType::Person),
+            ("South Korea", EntityType::Country),
+            ("Dokdo", EntityType::Location),
+            ("GSOMIA", EntityType::Agreement),
+        ] {
+            let found = g.entities.iter().any(|e| {
+                e.kind == kind && (e.name == name || e.aliases.iter().any(|(a, _)| a == name))
+            });
+            assert!(found, "{name}");
+        }
+    }
+
+    #[test]
+    fn countries_metonyms_and_demonyms() {
+        case(
+            "Seoul and Tokyo clashed, and Japan's minister met U.S. officials.",
+            None,
+            &[
+                ("Seoul", "South Korea"),
+                ("Tokyo", "Japan"),
+                ("Japan", "Japan"),
+                ("U.S.", "United States"),
+            ],
+        );
+        case("Japanese and South Korean officials met.", None, &[]);
+        case(
+            "He is in Tokyo this weekend; Tokyo accused Seoul.",
+            None,
+            &[
+                ("Tokyo", "Tokyo"),
+                ("Tokyo", "Japan"),
+                ("Seoul", "South Korea"),
+            ],
+        );
+        case(
+            "Let us meet in the US and the White House.",
+            None,
+            &[
+                ("US", "United States"),
+                ("the White House", "United States"),
+            ],
+        );
+        case(
+            "the Korean peninsula and the KOREAN PENINSULA",
+            None,
+            &[
+                ("Korean peninsula", "Korean Peninsula"),
+                ("KOREAN PENINSULA", "Korean Peninsula"),
+            ],
+        );
+        assert!(names(&["Seoul said"], None)[0].2, "a metonym is flagged");
+    }
+
+    #[test]
+    fn people_and_variants() {
+        case(
+            "President Yoon Suk-yeol met Yoon Suk Yeol's rival.",
+            None,
+            &[
+                ("Yoon Suk-yeol", "Yoon Suk Yeol"),
+                ("Yoon Suk Yeol", "Yoon Suk Yeol"),
+            ],
+        );
+        case(
+            "Kim Jong-un and Kim Jong Un",
+            None,
+            &[
+                ("Kim Jong-un", "Kim Jong Un"),
+                ("Kim Jong Un", "Kim Jong Un"),
+            ],
+        );
+        case("Kishida’s call", None, &[("Kishida", "Fumio Kishida")]);
+        // Part of a hyphenated name is not a name: Kim Han-kwon is not Han Duck-soo.
+        case(
+            "Kim Han-kwon, a Seoul-based professor, spoke in 2023 in South Korea.",
+            Some(2023),
+            &[("South Korea", "South Korea")],
+        );
+    }
+
+    #[test]
+    fn ambiguous_names_need_context() {
+        // No context: the moon is the moon, and Park is a park.
+        case("They walked in the park with Moon.", None, &[]);
+        // A title before the name.
+        case(
+            "South Korean President Moon said",
+            None,
+            &[("Moon", "Moon Jae-in")],
+        );
+        // Dated within the term, with the country named.
+        case(
+            "Kishida's call with Moon angered Seoul.",
+            Some(2021),
+            &[
+                ("Kishida", "Fumio Kishida"),
+                ("Moon", "Moon Jae-in"),
+                ("Seoul", "South Korea"),
+            ],
+        );
+        case(
+            "Kishida's call with Moon angered Seoul.",
+            Some(2012),
+            &[("Kishida", "Fumio Kishida"), ("Seoul", "South Korea")],
+        );
+        // The full name elsewhere in the article.
+        assert_eq!(
+            names(&["Lee Jae-myung arrived.", "Lee said"], Some(2019))[1].1,
+            "Lee Jae-myung"
+        );
+        // An organisation by the country in play.
+        case(
+            "a South Korean court followed a Supreme Court ruling",
+            None,
+            &[("Supreme Court", "Supreme Court of Korea")],
+        );
+        case(
+            "a South Korean court seized a Japanese company's assets after a Supreme Court ruling",
+            None,
+            &[("Supreme Court", "Supreme Court of Korea")],
+        );
+    }
+
+    #[test]
+    fn rejected_matches_do_not_hide_others() {
+        // Case variants of one alias: the lowercase form is listed and counts.
+        case(
+            "during the second world war",
+            None,
+            &[("second world war", "World War II")],
+        );
+        // A longer alias in the wrong case does not swallow the shorter one inside it.
+        case(
+            "and partners in the Blue Pacific program",
+            None,
+            &[("Blue Pacific", "Partners in the Blue Pacific")],
+        );
+    }
+}
