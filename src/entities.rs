@@ -126,13 +126,22 @@ impl std::fmt::Debug for Gazetteer {
     }
 }
 
+/// Which entity a mention names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityRef {
+    /// Index into [`Gazetteer::entities`].
+    Gazetteer(usize),
+    /// Index into the article's discovered entities (see [`crate::discover`]).
+    Discovered(usize),
+}
+
 /// One mention of an entity in a paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
     /// Index of the paragraph in the article.
     pub paragraph: usize,
-    /// Index of the entity in [`Gazetteer::entities`].
-    pub entity: usize,
+    /// The entity named.
+    pub entity: EntityRef,
     /// 0-based character offset of the first character.
     pub char_start: usize,
     /// 0-based character offset after the last character.
@@ -471,7 +480,7 @@ impl Gazetteer {
             let surface = &text[c.start..c.end];
             mentions.push(Mention {
                 paragraph: c.paragraph,
-                entity,
+                entity: EntityRef::Gazetteer(entity),
                 char_start,
                 char_end: char_start + surface.chars().count(),
                 surface: surface.to_string(),
@@ -742,7 +751,12 @@ mod tests {
         let g = &*GAZETTEER;
         g.extract(paragraphs, year)
             .into_iter()
-            .map(|m| (m.surface, g.entities[m.entity].name.clone(), m.is_metonym))
+            .map(|m| {
+                let EntityRef::Gazetteer(e) = m.entity else {
+                    unreachable!("the gazetteer discovers nothing")
+                };
+                (m.surface, g.entities[e].name.clone(), m.is_metonym)
+            })
             .collect()
     }
 

@@ -12,6 +12,7 @@ pub mod boilerplate;
 pub mod cli;
 pub mod cmd;
 pub mod dates;
+pub mod discover;
 pub mod entities;
 pub mod error;
 pub mod eval;

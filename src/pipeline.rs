@@ -7,7 +7,8 @@
 
 use crate::boilerplate::{self, Role};
 use crate::dates;
-use crate::entities::{GAZETTEER, Mention};
+use crate::discover::{self, Discovered};
+use crate::entities::{EntityRef, EntityType, GAZETTEER, Mention};
 use crate::hashing::ContentHash;
 use crate::minhash::{self, Shingles};
 use crate::normalize;
@@ -97,6 +98,8 @@ pub struct Prepared {
     pub buckets: Vec<i64>,
     /// Entity mentions in every paragraph (boilerplate included; queries leave those out).
     pub mentions: Vec<Mention>,
+    /// People and organisations the gazetteer lacks, found in this article.
+    pub discovered: Vec<Discovered>,
 }
 
 /// Run the text pipeline over one raw input. `counts` tells how often its short lines were seen
@@ -181,7 +184,7 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
         .and_then(|p| p.get(..4))
         .and_then(|y| y.parse().ok());
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
-    let mentions = GAZETTEER.extract(&texts, year);
+    let (mentions, discovered) = find_entities(&texts, &paragraphs, year);
     let shingles = minhash::shingles(content.iter().map(|p| p.text.as_str()));
     let buckets = minhash::buckets(&shingles);
     Prepared {
@@ -189,12 +192,53 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
         shingles,
         buckets,
         mentions,
+        discovered,
         title,
         published,
         published_source,
         words: content.iter().map(|p| p.words).sum(),
         paragraphs,
     }
+}
+
+/// Gazetteer mentions, then discovery of what it lacks (outside boilerplate). A gazetteer place
+/// inside a discovered organisation's name ("Catholic University of America") yields to it.
+fn find_entities(
+    texts: &[&str],
+    paragraphs: &[PreparedParagraph],
+    year: Option<u16>,
+) -> (Vec<Mention>, Vec<Discovered>) {
+    let mut mentions = GAZETTEER.extract(texts, year);
+    let mut claimed: Vec<Vec<(usize, usize, bool)>> = vec![Vec::new(); texts.len()];
+    for m in &mentions {
+        if let EntityRef::Gazetteer(e) = m.entity {
+            let weak = matches!(
+                GAZETTEER.entities[e].kind,
+                EntityType::Country | EntityType::Location
+            );
+            claimed[m.paragraph].push((m.char_start, m.char_end, !weak));
+        }
+    }
+    let read: Vec<bool> = paragraphs
+        .iter()
+        .map(|p| p.role != Role::Boilerplate)
+        .collect();
+    let (discovered, found) = discover::discover(texts, &read, &claimed);
+    mentions.retain(|m| {
+        !found.iter().any(|f| {
+            f.paragraph == m.paragraph && f.char_start <= m.char_start && m.char_end <= f.char_end
+        })
+    });
+    mentions.extend(found.into_iter().map(|f| Mention {
+        paragraph: f.paragraph,
+        entity: EntityRef::Discovered(f.entity),
+        char_start: f.char_start,
+        char_end: f.char_end,
+        surface: f.surface,
+        is_metonym: false,
+    }));
+    mentions.sort_by_key(|m| (m.paragraph, m.char_start));
+    (mentions, discovered)
 }
 
 #[cfg(test)]

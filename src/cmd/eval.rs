@@ -200,7 +200,17 @@ fn predicted_entities(store: &Store, input: &RawInput) -> Result<Vec<PredictedEn
                 .mentions
                 .iter()
                 .filter(|m| prepared.paragraphs[m.paragraph].role != Role::Boilerplate)
-                .map(|m| (gazetteer.entities[m.entity].name.clone(), m.surface.clone()))
+                .map(|m| {
+                    let name = match m.entity {
+                        crate::entities::EntityRef::Gazetteer(e) => {
+                            gazetteer.entities[e].name.clone()
+                        }
+                        crate::entities::EntityRef::Discovered(d) => {
+                            prepared.discovered[d].name.clone()
+                        }
+                    };
+                    (name, m.surface.clone())
+                })
                 .collect()
         }
     };

@@ -15,6 +15,8 @@
 
 use rusqlite::{Connection, OptionalExtension, named_params};
 
+use crate::discover::Discovered;
+use crate::entities::EntityRef;
 use crate::error::Result;
 use crate::hashing::ContentHash;
 use crate::minhash;
@@ -534,10 +536,19 @@ fn insert_mentions(
     article: &Prepared,
     entity_ids: &[i64],
 ) -> rusqlite::Result<()> {
+    let discovered: Vec<i64> = article
+        .discovered
+        .iter()
+        .map(|d| upsert_discovered(conn, d))
+        .collect::<rusqlite::Result<_>>()?;
     let mut insert = conn.prepare_cached(INSERT_MENTION)?;
     for m in &article.mentions {
+        let entity_id = match m.entity {
+            EntityRef::Gazetteer(i) => entity_ids[i],
+            EntityRef::Discovered(i) => discovered[i],
+        };
         insert.execute(rusqlite::params![
-            entity_ids[m.entity],
+            entity_id,
             article_id,
             paragraph_ids[m.paragraph],
             int(m.char_start),
@@ -547,6 +558,35 @@ fn insert_mentions(
         ])?;
     }
     Ok(())
+}
+
+const INSERT_DISCOVERED: &str = "
+    INSERT INTO entities (name, type, country, origin) VALUES (?1, ?2, NULL, 'discovered')
+    ON CONFLICT (type, name) DO NOTHING
+    RETURNING id";
+const SELECT_ENTITY: &str = "SELECT id FROM entities WHERE type = ?2 AND name = ?1";
+const INSERT_DISCOVERED_ALIAS: &str = "
+    INSERT OR IGNORE INTO entity_aliases (entity_id, alias, is_metonym, origin)
+    VALUES (?1, ?2, 0, 'discovered')";
+
+/// The id of a discovered entity, adding it (and its name as an alias) the first time. A name
+/// the gazetteer has under the same type is the gazetteer's entity.
+fn upsert_discovered(conn: &Connection, d: &Discovered) -> rusqlite::Result<i64> {
+    let params = rusqlite::params![d.name, d.kind.as_str()];
+    let inserted: Option<i64> = conn
+        .prepare_cached(INSERT_DISCOVERED)?
+        .query_row(params, |r| r.get(0))
+        .optional()?;
+    match inserted {
+        Some(id) => {
+            conn.prepare_cached(INSERT_DISCOVERED_ALIAS)?
+                .execute(rusqlite::params![id, d.name])?;
+            Ok(id)
+        }
+        None => conn
+            .prepare_cached(SELECT_ENTITY)?
+            .query_row(params, |r| r.get(0)),
+    }
 }
 
 /// What writing an article needs besides the article.

@@ -37,7 +37,7 @@ fn seed_gold_boilerplate_targets() {
     at_least(&report, "content_recall", 0.98);
 }
 
-/// Issue 4's target on the seed gold: entity F1 ≥ 0.92 (gazetteer matching alone, so far).
+/// Issue 4's target on the seed gold: entity F1 ≥ 0.92.
 #[test]
 fn seed_gold_entity_targets() {
     let env = Env::new();
@@ -45,8 +45,11 @@ fn seed_gold_entity_targets() {
     let entities = &report["entities"];
     let f1 = entities["f1"].as_f64().unwrap();
     let precision = entities["precision"].as_f64().unwrap();
-    assert!(f1 >= 0.915, "entity F1 {f1:.3}: {entities:#}");
-    assert!(precision >= 0.95, "entity precision {precision:.3}: {entities:#}");
+    assert!(f1 >= 0.92, "entity F1 {f1:.3}: {entities:#}");
+    assert!(
+        precision >= 0.95,
+        "entity precision {precision:.3}: {entities:#}"
+    );
 }
 
 /// Other kinds of noise than the seeds': wire copy, a broadcast transcript, inline captions.
@@ -55,6 +58,11 @@ fn extra_fixtures_boilerplate_targets() {
     let env = Env::new();
     let report = scores(&env, "tests/fixtures/gold/extra", "tests/fixtures/eval/");
     assert_eq!(report["documents"].as_array().unwrap().len(), 3);
+    assert!(
+        report["entities"]["f1"].as_f64().unwrap() >= 0.9,
+        "{:#}",
+        report["entities"]
+    );
     at_least(&report, "boilerplate_f1", 0.9);
     at_least(&report, "content_recall", 0.98);
 }

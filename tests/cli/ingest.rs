@@ -319,7 +319,10 @@ fn default_database_lives_in_data() {
 #[test]
 fn mentions_slice_to_their_surface_and_name_gazetteer_entities() {
     let env = Env::new();
-    env.dossier().args(["ingest", "seeds/", "tests/fixtures/eval/"]).assert().success();
+    env.dossier()
+        .args(["ingest", "seeds/", "tests/fixtures/eval/"])
+        .assert()
+        .success();
     assert!(env.count("SELECT count(*) FROM mentions") > 300);
     // The shell expression the schema documents holds for every mention.
     assert_eq!(
@@ -339,7 +342,10 @@ fn mentions_slice_to_their_surface_and_name_gazetteer_entities() {
         )
         .unwrap();
     assert_eq!(metonym, ("Seoul".into(), "South Korea".into(), 1));
-    assert_eq!(env.count("SELECT count(*) FROM entities WHERE type = 'country'"), env.count("SELECT count(DISTINCT name) FROM entities WHERE type = 'country'"));
+    assert_eq!(
+        env.count("SELECT count(*) FROM entities WHERE type = 'country'"),
+        env.count("SELECT count(DISTINCT name) FROM entities WHERE type = 'country'")
+    );
     assert_eq!(env.count("SELECT count(*) FROM entities e JOIN mentions m ON m.entity_id = e.id WHERE e.name = 'Japanese'"), 0);
 }
 

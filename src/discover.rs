@@ -1,0 +1,677 @@
+//! Discovery of people and organisations the gazetteer lacks, from the shape of the text.
+//!
+//! Input: an article's paragraphs (display text), which of them to read (not boilerplate), and
+//! the spans the gazetteer already claimed. Output: the new entities and their mentions.
+//!
+//! - **People** come from attribution and titles: "said NAME", "NAME said", "according to
+//!   NAME", "NAME, a professor …", "Professor NAME", "ambassador to Japan, NAME,". A name is two
+//!   to four capitalised words (initials and hyphenated romanised given names such as "Han-kwon"
+//!   allowed), none of them a function word, a month, or a place or country the gazetteer knows.
+//! - **Organisations** come from their head word: "… University", "University of …", "Institute
+//!   of …", "Centre for …", "Ministry of …", "… Corp.", "… Foundation", and so on: a run of
+//!   capitalised words (with "of", "for", "and", "on", "the", "&" between) holding one.
+//! - Within the article, a later family name alone ("Glosserman") is the person named in full
+//!   earlier ("Brad Glosserman"). The family name is the first word of a name whose given name
+//!   is hyphenated (Korean romanisation: "Kim Han-kwon"), else the last.
+//!
+//! Pure: no I/O. Never overrides the gazetteer: a span it claimed for a person or organisation
+//! is not rediscovered, but an organisation's name may contain a place ("Catholic University of
+//! America"), and then the organisation is the mention.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::entities::EntityType;
+
+/// An entity found in the text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Discovered {
+    /// Its name as written in full.
+    pub name: String,
+    /// Person or organisation.
+    pub kind: EntityType,
+}
+
+/// A mention of a discovered entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Index of the paragraph.
+    pub paragraph: usize,
+    /// Index into the discovered entities.
+    pub entity: usize,
+    /// 0-based character offsets, end exclusive.
+    pub char_start: usize,
+    /// See `char_start`.
+    pub char_end: usize,
+    /// The text as written.
+    pub surface: String,
+}
+
+/// A capitalised name word: "Brad", "Han-kwon", "O'Brien", "J.".
+const WORD: &str = r"(?:\p{Lu}\p{Ll}+(?:['’]\p{Lu}\p{Ll}+)?(?:-\p{L}\p{Ll}+)?|\p{Lu}\.)";
+
+static NAME: LazyLock<String> = LazyLock::new(|| format!(r"(?P<name>{WORD}(?:\s+{WORD}){{1,3}})"));
+
+const ROLE: &str = r"(?:professor|analyst|researcher|director|fellow|scholar|expert|lecturer|chairman|chairwoman|chair|president|minister|spokesman|spokeswoman|spokesperson|ambassador|envoy|nominee|official|adviser|advisor|editor|correspondent|author|economist|historian|lawmaker|senator|diplomat|head|chief|founder|dean|executive|manager|commentator|columnist|journalist|reporter|secretary|general|commander|governor|mayor|judge|lawyer|attorney|activist|leader|member|representative|strategist|specialist|consultant|partner|vice)";
+
+const TITLE: &str = r"(?:Professor|Prof\.|Dr\.?|Mr\.?|Ms\.?|Mrs\.?|Ambassador|Senator|Sen\.|Rep\.|Representative|General|Gen\.|Admiral|Adm\.|Governor|Gov\.|Judge|Justice|Lieutenant|Colonel|Col\.|Captain|Capt\.|Sir|Dame|Lord)";
+
+/// Regexes that capture a person's name in context.
+static PERSON_CONTEXTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    let name = &*NAME;
+    let speech = r"(?:said|says|told|wrote|writes|added|argued|argues|noted|notes|explained|explains|stated|warned|warns|believes|thinks|suggested|suggests|claimed|claims|cautioned|insisted|observed|recalled|predicted|acknowledged|conceded|countered)";
+    [
+        format!(r"\b{speech}\s+(?:(?:{TITLE}|analyst|expert|researcher|professor|scholar)\s+)*{name}"),
+        format!(r"\baccording\s+to\s+(?:{TITLE}\s+)?{name}"),
+        format!(r"{name}\s+{speech}\b"),
+        format!(r"{name},\s+(?:a|an|the)\s+(?:[\p{{L}}-]+\s+){{0,4}}?{ROLE}\b"),
+        format!(r"\b{TITLE}\s+{name}"),
+        format!(r"(?i:\b{ROLE}s?)(?:\s+(?:to|of|at|for|in)\s+(?:the\s+)?[\p{{Lu}}][\p{{L}}.-]*(?:\s+[\p{{Lu}}][\p{{L}}.-]*)*)?,\s+{name},"),
+    ]
+    .iter()
+    .map(|p| Regex::new(p).unwrap_or_else(|e| panic!("{p}: {e}")))
+    .collect()
+});
+
+/// Capitalised words that never begin or make up a person's name.
+const NOT_NAME: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "In",
+    "On",
+    "At",
+    "For",
+    "But",
+    "And",
+    "Or",
+    "If",
+    "When",
+    "While",
+    "As",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "Our",
+    "Their",
+    "His",
+    "Her",
+    "Its",
+    "Both",
+    "Some",
+    "Many",
+    "Most",
+    "Such",
+    "After",
+    "Before",
+    "Since",
+    "During",
+    "From",
+    "With",
+    "Without",
+    "Yet",
+    "Still",
+    "However",
+    "Meanwhile",
+    "Moreover",
+    "Furthermore",
+    "Also",
+    "Now",
+    "Then",
+    "There",
+    "Here",
+    "Why",
+    "What",
+    "How",
+    "Who",
+    "Where",
+    "Last",
+    "Next",
+    "This",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "President",
+    "Prime",
+    "Minister",
+    "Secretary",
+    "State",
+    "Foreign",
+    "Defense",
+    "Defence",
+    "Professor",
+    "Prof.",
+    "Dr.",
+    "Mr.",
+    "Ms.",
+    "Mrs.",
+    "Mr",
+    "Ms",
+    "Mrs",
+    "Dr",
+    "Ambassador",
+    "Senator",
+    "General",
+    "Deputy",
+    "Director",
+    "Chief",
+    "Vice",
+    "Former",
+    "North",
+    "South",
+    "East",
+    "West",
+    "Northeast",
+    "Southeast",
+    "United",
+    "Republic",
+    "People",
+    "Democratic",
+    "National",
+    "Party",
+    "University",
+    "Institute",
+    "Centre",
+    "Center",
+    "Ministry",
+    "Department",
+    "Council",
+    "Committee",
+    "Agency",
+    "Korean",
+    "Japanese",
+    "American",
+    "Chinese",
+    "Russian",
+    "Taiwanese",
+    "Asian",
+    "European",
+    "Western",
+    "Eastern",
+    "Security",
+    "Summit",
+    "Trade",
+    "War",
+    "Peace",
+    "Treaty",
+    "Agreement",
+    "Times",
+    "Post",
+    "News",
+    "Daily",
+    "Herald",
+    "Tuesday's",
+    "Reuters",
+    "Associated",
+    "Press",
+    "Analysts",
+    "Officials",
+    "Experts",
+];
+
+/// Words that make a run of capitalised words an organisation's name.
+const ORG_HEADS: &[&str] = &[
+    "University",
+    "Institute",
+    "Institution",
+    "Centre",
+    "Center",
+    "Ministry",
+    "Corporation",
+    "Corp.",
+    "Company",
+    "Co.",
+    "Inc.",
+    "Ltd",
+    "Ltd.",
+    "Foundation",
+    "Council",
+    "Agency",
+    "Commission",
+    "Association",
+    "Bank",
+    "Forum",
+    "Committee",
+    "Department",
+    "Organization",
+    "Organisation",
+    "College",
+    "School",
+    "Academy",
+    "Society",
+    "Bureau",
+    "Service",
+    "Group",
+    "Court",
+    "Tribunal",
+    "Initiative",
+    "Coalition",
+    "Federation",
+    "Network",
+    "Fund",
+    "Trust",
+    "Laboratory",
+    "Newspaper",
+    "Times",
+    "Herald",
+    "Journal",
+    "Tribune",
+    "Gazette",
+    "Broadcasting",
+    "Institutes",
+];
+
+/// Words between the capitalised words of an organisation's name.
+const ORG_CONNECTORS: &[&str] = &["of", "for", "and", "on", "the", "&", "de"];
+
+static CAPITALISED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\p{Lu}[\p{L}\p{N}.&-]*").unwrap_or_else(|e| panic!("{e}")));
+
+/// Run discovery over one article. `read[i]` says whether paragraph `i` is read; `claimed[i]`
+/// holds the character spans the gazetteer claimed in it, each with whether that claim was a
+/// person or organisation (which discovery never overrides).
+#[must_use]
+pub fn discover(
+    paragraphs: &[&str],
+    read: &[bool],
+    claimed: &[Vec<(usize, usize, bool)>],
+) -> (Vec<Discovered>, Vec<Found>) {
+    let mut entities: Vec<Discovered> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
+    let index_of = |entities: &mut Vec<Discovered>, d: Discovered| -> usize {
+        entities.iter().position(|e| *e == d).unwrap_or_else(|| {
+            entities.push(d);
+            entities.len() - 1
+        })
+    };
+    for (p, text) in paragraphs.iter().enumerate() {
+        if !read.get(p).copied().unwrap_or(false) {
+            continue;
+        }
+        let claims = claimed.get(p).map_or(&[][..], Vec::as_slice);
+        let mut spans: Vec<(usize, usize, Discovered)> = Vec::new();
+        for (start, end) in organisations(text) {
+            spans.push((
+                start,
+                end,
+                Discovered {
+                    name: text[start..end].to_string(),
+                    kind: EntityType::Organization,
+                },
+            ));
+        }
+        for re in PERSON_CONTEXTS.iter() {
+            for c in re.captures_iter(text) {
+                let Some(m) = c.name("name") else { continue };
+                if let Some((start, end)) = trim_name(text, m.start(), m.end()) {
+                    spans.push((
+                        start,
+                        end,
+                        Discovered {
+                            name: text[start..end].to_string(),
+                            kind: EntityType::Person,
+                        },
+                    ));
+                }
+            }
+        }
+        spans.sort_by_key(|(s, e, _)| (*s, std::cmp::Reverse(*e)));
+        let mut last_end = 0;
+        for (start, end, d) in spans {
+            if start < last_end {
+                continue; // inside a span already taken
+            }
+            let (cs, ce) = (char_offset(text, start), char_offset(text, end));
+            let overlaps = |kind_matters: bool| {
+                claims
+                    .iter()
+                    .any(|&(s, e, strong)| s < ce && cs < e && (strong || kind_matters))
+            };
+            // People never take a span the gazetteer matched at all; organisations only
+            // yield to the gazetteer's people and organisations, not to places inside them.
+            if overlaps(d.kind == EntityType::Person) || !plausible(&d) {
+                continue;
+            }
+            last_end = end;
+            let entity = index_of(&mut entities, d);
+            found.push(Found {
+                paragraph: p,
+                entity,
+                char_start: cs,
+                char_end: ce,
+                surface: text[start..end].to_string(),
+            });
+        }
+    }
+    add_family_names(paragraphs, read, claimed, &entities, &mut found);
+    found.sort_by_key(|f| (f.paragraph, f.char_start));
+    (entities, found)
+}
+
+/// Later mentions of discovered people by family name alone.
+fn add_family_names(
+    paragraphs: &[&str],
+    read: &[bool],
+    claimed: &[Vec<(usize, usize, bool)>],
+    entities: &[Discovered],
+    found: &mut Vec<Found>,
+) {
+    let mut first_seen: Vec<(usize, String, (usize, usize))> = Vec::new();
+    for f in found.iter() {
+        let d = &entities[f.entity];
+        if d.kind == EntityType::Person && !first_seen.iter().any(|(e, _, _)| *e == f.entity) {
+            first_seen.push((
+                f.entity,
+                family_name(&d.name).to_string(),
+                (f.paragraph, f.char_start),
+            ));
+        }
+    }
+    let taken: HashSet<(usize, usize)> =
+        found.iter().map(|f| (f.paragraph, f.char_start)).collect();
+    let mut extra = Vec::new();
+    for (entity, family, (first_p, first_c)) in first_seen {
+        // A family name shared by two discovered people is no one's.
+        if entities
+            .iter()
+            .filter(|d| d.kind == EntityType::Person && family_name(&d.name) == family)
+            .count()
+            > 1
+        {
+            continue;
+        }
+        for (p, text) in paragraphs.iter().enumerate() {
+            if p < first_p || !read.get(p).copied().unwrap_or(false) {
+                continue;
+            }
+            for (start, _) in text.match_indices(family.as_str()) {
+                let end = start + family.len();
+                let before = text[..start].chars().next_back();
+                let after = text[end..].chars().next();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '-')
+                    || after.is_some_and(|c| c.is_alphanumeric() || c == '-')
+                {
+                    continue;
+                }
+                let (cs, ce) = (char_offset(text, start), char_offset(text, end));
+                if (p == first_p && cs <= first_c) || taken.contains(&(p, cs)) {
+                    continue;
+                }
+                let inside_found = found
+                    .iter()
+                    .any(|f| f.paragraph == p && f.char_start <= cs && ce <= f.char_end);
+                let claimed_here = claimed
+                    .get(p)
+                    .is_some_and(|c| c.iter().any(|&(s, e, _)| s < ce && cs < e));
+                if !inside_found && !claimed_here {
+                    extra.push(Found {
+                        paragraph: p,
+                        entity,
+                        char_start: cs,
+                        char_end: ce,
+                        surface: family.clone(),
+                    });
+                }
+            }
+        }
+    }
+    found.extend(extra);
+}
+
+/// The family name: the first word when the given name is hyphenated ("Kim Han-kwon"), else
+/// the last ("Brad Glosserman").
+fn family_name(name: &str) -> &str {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let hyphenated_given = words.len() >= 2 && words[1..].iter().any(|w| w.contains('-'));
+    if hyphenated_given {
+        words[0]
+    } else {
+        words[words.len() - 1]
+    }
+}
+
+/// Cut leading titles and non-name words off a captured name; `None` if fewer than two words
+/// remain or a word cannot be part of a name.
+fn trim_name(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let mut start = start;
+    loop {
+        let rest = &text[start..end];
+        let first = rest.split_whitespace().next()?;
+        if NOT_NAME.contains(&first) {
+            start += rest.find(char::is_whitespace)?;
+            start += text[start..].len() - text[start..].trim_start().len();
+        } else {
+            break;
+        }
+    }
+    let words: Vec<&str> = text[start..end].split_whitespace().collect();
+    if words.len() < 2 || words.iter().any(|w| NOT_NAME.contains(w)) {
+        return None;
+    }
+    Some((start, end))
+}
+
+fn plausible(d: &Discovered) -> bool {
+    let words = d.name.split_whitespace().count();
+    match d.kind {
+        EntityType::Person => (2..=4).contains(&words),
+        _ => (2..=12).contains(&words),
+    }
+}
+
+/// Byte spans of organisation names: runs of capitalised words, joined by connectors, holding
+/// a head word.
+fn organisations(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let words: Vec<(usize, usize)> = CAPITALISED
+        .find_iter(text)
+        .map(|m| {
+            // A full stop after a word ends the sentence, unless the word is an abbreviation
+            // ("Corp.", "U.S.").
+            let word = m.as_str();
+            let abbreviation = ORG_HEADS.contains(&word) || word[..word.len() - 1].contains('.');
+            let end = if word.ends_with('.') && !abbreviation {
+                m.end() - 1
+            } else {
+                m.end()
+            };
+            (m.start(), end)
+        })
+        .collect();
+    let mut i = 0;
+    while i < words.len() {
+        // Extend a run while only a connector (or nothing) separates the next capitalised word.
+        let mut j = i;
+        while j + 1 < words.len() {
+            let gap = text[words[j].1..words[j + 1].0].trim();
+            let joined =
+                gap.is_empty() || gap.split_whitespace().all(|w| ORG_CONNECTORS.contains(&w));
+            if !joined
+                || text[words[j].1..words[j + 1].0]
+                    .contains(['\n', ',', ';', ':', '(', ')', '"', '“', '”', '’', '\''])
+            {
+                break;
+            }
+            j += 1;
+        }
+        // Drop a leading "The" and a trailing connector-free run that holds no head.
+        let mut first = i;
+        while first <= j && matches!(&text[words[first].0..words[first].1], "The" | "A" | "An") {
+            first += 1;
+        }
+        if first <= j {
+            let run = &text[words[first].0..words[j].1];
+            let has_head = ORG_HEADS
+                .iter()
+                .any(|h| run.split_whitespace().any(|w| w == *h));
+            // A sentence's first word is capitalised anyway: "Security analysts" is no name.
+            if has_head && j > first {
+                out.push((words[first].0, words[j].1));
+            }
+        }
+        i = j + 1;
+    }
+    out
+}
+
+fn char_offset(text: &str, byte: usize) -> usize {
+    text[..byte].chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(paragraphs: &[&str]) -> Vec<(String, &'static str, String)> {
+        let read = vec![true; paragraphs.len()];
+        let claimed = vec![Vec::new(); paragraphs.len()];
+        let (entities, found) = discover(paragraphs, &read, &claimed);
+        found
+            .into_iter()
+            .map(|f| {
+                let kind = if entities[f.entity].kind == EntityType::Person {
+                    "person"
+                } else {
+                    "organization"
+                };
+                (entities[f.entity].name.clone(), kind, f.surface)
+            })
+            .collect()
+    }
+
+    #[track_caller]
+    fn names(paragraphs: &[&str], want: &[(&str, &str)]) {
+        let got: Vec<(String, String)> = run(paragraphs)
+            .into_iter()
+            .map(|(n, k, _)| (n, k.to_string()))
+            .collect();
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(n, k)| ((*n).to_string(), (*k).to_string()))
+            .collect();
+        assert_eq!(got, want, "{paragraphs:?}");
+    }
+
+    #[test]
+    fn people_from_attribution_and_titles() {
+        names(
+            &["“It is hard,” said Andrew Yeo, an associate professor at the school."],
+            &[("Andrew Yeo", "person")],
+        );
+        names(
+            &["Professor Kim Han-kwon wrote in a paper."],
+            &[("Kim Han-kwon", "person")],
+        );
+        names(
+            &["The author, John Power, claimed it."],
+            &[("John Power", "person")],
+        );
+        names(
+            &["according to Brad Glosserman of the centre"],
+            &[("Brad Glosserman", "person")],
+        );
+        names(
+            &["Joe Biden’s nominee for ambassador to Japan, Rahm Emmanuel, favours quiet talks."],
+            &[("Rahm Emmanuel", "person")],
+        );
+        names(
+            &["Maria Lopez, a senior fellow at the council, disagreed."],
+            &[("Maria Lopez", "person")],
+        );
+        // No context, or not a name.
+        names(
+            &[
+                "Security analysts worry about the trade war.",
+                "The Japanese government said nothing.",
+            ],
+            &[],
+        );
+    }
+
+    #[test]
+    fn organisations_by_shape() {
+        names(
+            &["the deputy director of Tama University’s Centre for Rulemaking Strategies in Tokyo"],
+            &[
+                ("Tama University", "organization"),
+                ("Centre for Rulemaking Strategies", "organization"),
+            ],
+        );
+        names(
+            &["director of Asian Studies at the Catholic University of America."],
+            &[("Catholic University of America", "organization")],
+        );
+        names(
+            &[
+                "a professor at the Institute of Foreign Affairs and National Security Research in Seoul",
+            ],
+            &[(
+                "Institute of Foreign Affairs and National Security Research",
+                "organization",
+            )],
+        );
+        names(&["The University said nothing."], &[]);
+    }
+
+    #[test]
+    fn later_family_names_resolve_to_the_full_name() {
+        let found = run(&[
+            "said Brad Glosserman, a director.",
+            "“No,” Glosserman said.",
+            "Kim Han-kwon, a professor, spoke. Kim added more.",
+        ]);
+        let surfaces: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(n, _, s)| (n.as_str(), s.as_str()))
+            .collect();
+        assert_eq!(
+            surfaces,
+            [
+                ("Brad Glosserman", "Brad Glosserman"),
+                ("Brad Glosserman", "Glosserman"),
+                ("Kim Han-kwon", "Kim Han-kwon"),
+                ("Kim Han-kwon", "Kim")
+            ]
+        );
+    }
+
+    #[test]
+    fn gazetteer_claims_are_respected() {
+        let text = "said Fumio Kishida, the prime minister, at the Catholic University of America.";
+        let kishida = (text[..5].chars().count(), text[..18].chars().count(), true);
+        let america_at = text.find("America").unwrap();
+        let america = (
+            text[..america_at].chars().count(),
+            text[..america_at + 7].chars().count(),
+            false,
+        );
+        let (entities, _) = discover(&[text], &[true], &[vec![kishida, america]]);
+        let names: Vec<&str> = entities.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["Catholic University of America"]);
+    }
+}
