@@ -22,6 +22,88 @@ pub struct Gold {
     /// The entities the document names (empty: not annotated, not scored).
     #[serde(default)]
     pub entities: Vec<GoldEntity>,
+    /// The attributed quotes (scored where entities are annotated).
+    #[serde(default)]
+    pub quotes: Vec<GoldQuote>,
+}
+
+/// A gold quote: its speaker's name and the start of its text.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct GoldQuote {
+    /// The speaker's canonical name.
+    pub speaker: String,
+    /// The quote's first characters.
+    pub text: String,
+}
+
+/// Quote scoring counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct QuoteCounts {
+    /// Gold quotes.
+    pub gold: u64,
+    /// Predicted quotes.
+    pub predicted: u64,
+    /// Pairs matched one to one.
+    pub matched: u64,
+}
+
+impl QuoteCounts {
+    /// Add another document's counts.
+    pub fn add(&mut self, other: &Self) {
+        self.gold += other.gold;
+        self.predicted += other.predicted;
+        self.matched += other.matched;
+    }
+
+    /// Share of predicted quotes that match a gold one.
+    #[must_use]
+    pub fn precision(&self) -> f64 {
+        ratio(self.matched, self.predicted)
+    }
+
+    /// Share of gold quotes found.
+    #[must_use]
+    pub fn recall(&self) -> f64 {
+        ratio(self.matched, self.gold)
+    }
+
+    /// Harmonic mean of precision and recall.
+    #[must_use]
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+/// Score predicted `(speaker name, text)` quotes: a pair matches when the speakers' names fold
+/// alike and one text begins with the other, folded (gold texts are cut at 60 characters).
+#[must_use]
+pub fn score_quotes(gold: &[GoldQuote], predicted: &[(String, String)]) -> QuoteCounts {
+    let mut used = vec![false; predicted.len()];
+    let mut matched = 0;
+    for g in gold {
+        let (speaker, text) = (fold(&g.speaker), fold(&g.text));
+        let hit = predicted.iter().enumerate().position(|(i, (s, t))| {
+            let t = fold(t);
+            !used[i]
+                && fold(s) == speaker
+                && !t.is_empty()
+                && (t.starts_with(&text) || text.starts_with(&t))
+        });
+        if let Some(i) = hit {
+            used[i] = true;
+            matched += 1;
+        }
+    }
+    QuoteCounts {
+        gold: gold.len() as u64,
+        predicted: predicted.len() as u64,
+        matched,
+    }
 }
 
 /// A gold entity: its name and the forms the text names it by.

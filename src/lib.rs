@@ -22,7 +22,9 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod queries;
+pub mod quotes;
 pub mod segment;
+pub mod sentences;
 pub mod source;
 pub mod store;
 

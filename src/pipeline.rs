@@ -12,6 +12,7 @@ use crate::entities::{EntityRef, EntityType, GAZETTEER, Mention};
 use crate::hashing::ContentHash;
 use crate::minhash::{self, Shingles};
 use crate::normalize;
+use crate::quotes::{self, Quote};
 use crate::segment;
 use crate::source::Meta;
 
@@ -100,6 +101,8 @@ pub struct Prepared {
     pub mentions: Vec<Mention>,
     /// People and organisations the gazetteer lacks, found in this article.
     pub discovered: Vec<Discovered>,
+    /// Quotations attributed to named people.
+    pub quotes: Vec<Quote>,
 }
 
 /// Run the text pipeline over one raw input. `counts` tells how often its short lines were seen
@@ -185,6 +188,15 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
         .and_then(|y| y.parse().ok());
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
     let (mentions, discovered) = find_entities(&texts, &paragraphs, year);
+    let read: Vec<bool> = paragraphs
+        .iter()
+        .map(|p| p.role != Role::Boilerplate)
+        .collect();
+    let is_person = |e: EntityRef| match e {
+        EntityRef::Gazetteer(i) => GAZETTEER.entities[i].kind == EntityType::Person,
+        EntityRef::Discovered(i) => discovered[i].kind == EntityType::Person,
+    };
+    let quotes = quotes::extract(&texts, &read, &mentions, &is_person);
     let shingles = minhash::shingles(content.iter().map(|p| p.text.as_str()));
     let buckets = minhash::buckets(&shingles);
     Prepared {
@@ -193,6 +205,7 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
         buckets,
         mentions,
         discovered,
+        quotes,
         title,
         published,
         published_source,

@@ -12,7 +12,10 @@ use crate::boilerplate::Role;
 use crate::cli::{EvalArgs, InputFormat};
 use crate::cmd::ingest::ingest_one;
 use crate::error::{Error, Result};
-use crate::eval::{EntityCounts, Gold, LineCounts, PredictedEntity, score_entities, score_lines};
+use crate::eval::{
+    EntityCounts, Gold, LineCounts, PredictedEntity, QuoteCounts, score_entities, score_lines,
+    score_quotes,
+};
 use crate::hashing::ContentHash;
 use crate::pipeline;
 use crate::source::{self, RawInput, Source};
@@ -27,6 +30,28 @@ struct DocumentScore {
     scores: Scores,
     /// Entity scores, where the gold annotates entities.
     entities: Option<EntityScores>,
+    /// Quote scores, where the gold annotates entities (and so quotes).
+    quotes: Option<QuoteScores>,
+}
+
+/// Quote precision, recall and F1 with their counts.
+#[derive(Debug, Serialize)]
+struct QuoteScores {
+    precision: f64,
+    recall: f64,
+    f1: f64,
+    counts: QuoteCounts,
+}
+
+impl From<QuoteCounts> for QuoteScores {
+    fn from(c: QuoteCounts) -> Self {
+        Self {
+            precision: c.precision(),
+            recall: c.recall(),
+            f1: c.f1(),
+            counts: c,
+        }
+    }
 }
 
 /// Entity precision, recall and F1 with their counts.
@@ -78,6 +103,7 @@ struct Report {
     documents: Vec<DocumentScore>,
     total: Scores,
     entities: Option<EntityScores>,
+    quotes: Option<QuoteScores>,
 }
 
 /// Run `dossier eval`.
@@ -115,30 +141,37 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
 
     let mut total = LineCounts::default();
     let mut entity_total: Option<EntityCounts> = None;
+    let mut quote_total: Option<QuoteCounts> = None;
     let mut documents = Vec::new();
     for (input, gold) in &docs {
         let predicted = predicted_boilerplate(&store, input)?;
         let counts = score_lines(&input.raw, &predicted, gold);
         total.add(&counts);
-        let entities = if gold.entities.is_empty() {
-            None
+        let (entities, quotes) = if gold.entities.is_empty() {
+            (None, None)
         } else {
             let counts = score_entities(&gold.entities, &predicted_entities(&store, input)?);
             entity_total
                 .get_or_insert_with(EntityCounts::default)
                 .add(&counts);
-            Some(counts.into())
+            let quotes = score_quotes(&gold.quotes, &predicted_quotes(&store, input)?);
+            quote_total
+                .get_or_insert_with(QuoteCounts::default)
+                .add(&quotes);
+            (Some(counts.into()), Some(quotes.into()))
         };
         documents.push(DocumentScore {
             document: name(input),
             scores: counts.into(),
             entities,
+            quotes,
         });
     }
     let report = Report {
         documents,
         total: total.into(),
         entities: entity_total.map(Into::into),
+        quotes: quote_total.map(Into::into),
     };
     let mut out = std::io::stdout().lock();
     let written = if args.json {
@@ -185,6 +218,27 @@ fn predicted_boilerplate(store: &Store, input: &RawInput) -> Result<HashSet<usiz
             .collect(),
     };
     Ok(ranges.into_iter().flat_map(|(s, e)| s..=e).collect())
+}
+
+/// Quotes with their speakers' names: from the archive when this document's own paragraphs
+/// were recorded there, else from the pipeline run on this document.
+fn predicted_quotes(store: &Store, input: &RawInput) -> Result<Vec<(String, String)>> {
+    if let Some(quotes) = read::document_quotes(store, &ContentHash::of(input.raw.as_bytes()))? {
+        return Ok(quotes);
+    }
+    let prepared = pipeline::prepare(&input.raw, &input.meta, &read::LineCountsTable(store));
+    let gazetteer = &*crate::entities::GAZETTEER;
+    Ok(prepared
+        .quotes
+        .iter()
+        .map(|q| {
+            let name = match q.speaker {
+                crate::entities::EntityRef::Gazetteer(e) => gazetteer.entities[e].name.clone(),
+                crate::entities::EntityRef::Discovered(d) => prepared.discovered[d].name.clone(),
+            };
+            (name, q.text.clone())
+        })
+        .collect())
 }
 
 /// Entities named outside boilerplate: from the archive when this document's own paragraphs were
@@ -280,6 +334,29 @@ fn write_table(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
         }
         if let Some(e) = &report.entities {
             erow(out, "all", e)?;
+        }
+    }
+    if report.documents.iter().any(|d| d.quotes.is_some()) {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<width$}  {:>6}  {:>9}  {:>6}  {:>5}",
+            "quotes", "gold", "precision", "recall", "f1"
+        )?;
+        let qrow = |out: &mut dyn Write, name: &str, q: &QuoteScores| {
+            writeln!(
+                out,
+                "{name:<width$}  {:>6}  {:>9.3}  {:>6.3}  {:>5.3}",
+                q.counts.gold, q.precision, q.recall, q.f1
+            )
+        };
+        for d in &report.documents {
+            if let Some(q) = &d.quotes {
+                qrow(out, &d.document, q)?;
+            }
+        }
+        if let Some(q) = &report.quotes {
+            qrow(out, "all", q)?;
         }
     }
     Ok(())

@@ -124,6 +124,36 @@ pub fn document_entities(
     Ok(Some(rows))
 }
 
+/// The `(speaker name, quote text)` pairs of the document with this raw hash, in order. `None`
+/// when the document is not archived or its article was recorded from another copy.
+pub fn document_quotes(
+    store: &Store,
+    document: &ContentHash,
+) -> Result<Option<Vec<(String, String)>>> {
+    const CANONICAL: &str = "
+        SELECT a.id FROM documents d JOIN articles a ON a.id = d.article_id
+        WHERE d.sha256 = ?1 AND a.document_id = d.id";
+    const QUOTES: &str = "
+        SELECT e.name, q.text FROM quotes q JOIN entities e ON e.id = q.speaker_id
+        WHERE q.article_id = ?1 ORDER BY q.id";
+    let conn = store.conn();
+    let article: Option<i64> = conn
+        .prepare_cached(CANONICAL)
+        .and_then(|mut s| s.query_row([document.hex()], |r| r.get(0)).optional())
+        .map_err(|e| store.error(e))?;
+    let Some(article) = article else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(QUOTES).map_err(|e| store.error(e))?;
+    let rows = stmt
+        .query_map([article], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })
+        .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
+        .map_err(|e| store.error(e))?;
+    Ok(Some(rows))
+}
+
 /// One archived document with the metadata of its first sighting, for `dossier reprocess`.
 #[derive(Debug)]
 pub struct ArchivedDocument {

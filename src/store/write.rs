@@ -528,7 +528,7 @@ const INSERT_MENTION: &str = "
     INSERT INTO mentions (entity_id, article_id, paragraph_id, char_start, char_end, surface, is_metonym)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
-/// Store an article's entity mentions against its paragraphs' ids.
+/// Store an article's entity mentions and quotes against its paragraphs' ids.
 fn insert_mentions(
     conn: &Connection,
     article_id: i64,
@@ -541,12 +541,24 @@ fn insert_mentions(
         .iter()
         .map(|d| upsert_discovered(conn, d))
         .collect::<rusqlite::Result<_>>()?;
+    let id_of = |e: EntityRef| match e {
+        EntityRef::Gazetteer(i) => entity_ids[i],
+        EntityRef::Discovered(i) => discovered[i],
+    };
+    let mut quote = conn.prepare_cached(INSERT_QUOTE)?;
+    for q in &article.quotes {
+        quote.execute(rusqlite::params![
+            article_id,
+            paragraph_ids[q.paragraph],
+            id_of(q.speaker),
+            int(q.char_start),
+            int(q.char_end),
+            q.text,
+        ])?;
+    }
     let mut insert = conn.prepare_cached(INSERT_MENTION)?;
     for m in &article.mentions {
-        let entity_id = match m.entity {
-            EntityRef::Gazetteer(i) => entity_ids[i],
-            EntityRef::Discovered(i) => discovered[i],
-        };
+        let entity_id = id_of(m.entity);
         insert.execute(rusqlite::params![
             entity_id,
             article_id,
@@ -560,6 +572,9 @@ fn insert_mentions(
     Ok(())
 }
 
+const INSERT_QUOTE: &str = "
+    INSERT INTO quotes (article_id, paragraph_id, speaker_id, char_start, char_end, text)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 const INSERT_DISCOVERED: &str = "
     INSERT INTO entities (name, type, country, origin) VALUES (?1, ?2, NULL, 'discovered')
     ON CONFLICT (type, name) DO NOTHING

@@ -50,6 +50,10 @@ fn seed_gold_entity_targets() {
         precision >= 0.95,
         "entity precision {precision:.3}: {entities:#}"
     );
+    // Issue 4's quote target: F1 ≥ 0.8.
+    let quotes = &report["quotes"];
+    assert!(quotes["f1"].as_f64().unwrap() >= 0.8, "{quotes:#}");
+    assert_eq!(quotes["counts"]["gold"].as_u64(), Some(21));
 }
 
 /// Other kinds of noise than the seeds': wire copy, a broadcast transcript, inline captions.

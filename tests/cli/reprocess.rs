@@ -19,6 +19,7 @@ pub(crate) fn dump(env: &Env) -> Vec<String> {
         ("entities", "id"),
         ("entity_aliases", "entity_id, alias"),
         ("mentions", "id"),
+        ("quotes", "id"),
     ];
     let mut out = Vec::new();
     for (table, order) in tables {
