@@ -19,6 +19,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "DOSSIER_DB", value_name = "PATH", default_value = DEFAULT_DB)]
     pub db: PathBuf,
 
+    /// Extra gazetteer rows (TSV: type, name, country, years, aliases) for ingest, reprocess and
+    /// eval; see data/gazetteer/ for the columns.
+    #[arg(long, global = true, env = "DOSSIER_GAZETTEER", value_name = "FILE")]
+    pub gazetteer: Option<PathBuf>,
+
     /// Print no progress bar and no summary (errors are still printed).
     #[arg(short, long, global = true)]
     pub quiet: bool,

@@ -23,7 +23,7 @@
 //! Pure: no I/O. The gazetteer is compiled in and parsed once.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -152,19 +152,112 @@ pub struct Mention {
     pub is_metonym: bool,
 }
 
-/// The built-in gazetteer.
+/// The compiled-in gazetteer files.
+const BUILT_IN: &[(EntityType, &str)] = &[
+    (
+        EntityType::Country,
+        include_str!("../data/gazetteer/countries.tsv"),
+    ),
+    (
+        EntityType::Person,
+        include_str!("../data/gazetteer/people.tsv"),
+    ),
+    (
+        EntityType::Organization,
+        include_str!("../data/gazetteer/organizations.tsv"),
+    ),
+    (
+        EntityType::Location,
+        include_str!("../data/gazetteer/places.tsv"),
+    ),
+    (
+        EntityType::Agreement,
+        include_str!("../data/gazetteer/agreements.tsv"),
+    ),
+    (
+        EntityType::NamedEvent,
+        include_str!("../data/gazetteer/events.tsv"),
+    ),
+];
+const DEMONYMS: &str = include_str!("../data/gazetteer/demonyms.tsv");
+
+/// Rows a user added with `--gazetteer FILE`, converted to the built-in files' layouts.
+static USER_ROWS: OnceLock<Vec<(EntityType, String)>> = OnceLock::new();
+
+/// The gazetteer in use: the built-in files plus any user file loaded (by
+/// [`load_user_gazetteer`]) before its first use.
 pub static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
-    Gazetteer::parse(&[
-        (EntityType::Country, include_str!("../data/gazetteer/countries.tsv")),
-        (EntityType::Person, include_str!("../data/gazetteer/people.tsv")),
-        (EntityType::Organization, include_str!("../data/gazetteer/organizations.tsv")),
-        (EntityType::Location, include_str!("../data/gazetteer/places.tsv")),
-        (EntityType::Agreement, include_str!("../data/gazetteer/agreements.tsv")),
-        (EntityType::NamedEvent, include_str!("../data/gazetteer/events.tsv")),
-    ], include_str!("../data/gazetteer/demonyms.tsv"))
-    // The files are compiled in and their parse is tested, so this cannot fail at run time.
-    .unwrap_or_else(|e| panic!("data/gazetteer: {e}"))
+    // The built-in files are tested and a user file is validated when loaded, so this parse
+    // cannot fail.
+    Gazetteer::parse(&all_files(), DEMONYMS).unwrap_or_else(|e| panic!("gazetteer: {e}"))
 });
+
+fn all_files() -> Vec<(EntityType, &'static str)> {
+    let mut files = BUILT_IN.to_vec();
+    if let Some(user) = USER_ROWS.get() {
+        files.extend(user.iter().map(|(kind, text)| (*kind, text.as_str())));
+    }
+    files
+}
+
+/// Load a user gazetteer file: tab-separated `type, name, country, years, aliases` (type one of
+/// `person`, `country`, `organization`, `location`, `agreement`, `named_event`; the other
+/// columns as in the built-in files). A row naming an existing entity adds to its aliases. Call
+/// before the gazetteer is first used; the file is validated here.
+pub fn load_user_gazetteer(path: &std::path::Path) -> Result<(), crate::Error> {
+    let bad = |message: String| crate::Error::Gazetteer {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| crate::Error::io(path, e))?;
+    let kinds = [
+        EntityType::Country,
+        EntityType::Person,
+        EntityType::Organization,
+        EntityType::Location,
+        EntityType::Agreement,
+        EntityType::NamedEvent,
+    ];
+    // One text per type, a line for every line of the file, so errors keep its line numbers.
+    let mut converted: Vec<(EntityType, String)> =
+        kinds.iter().map(|k| (*k, String::new())).collect();
+    for (n, line) in text.lines().enumerate() {
+        let row = (!line.trim().is_empty() && !line.starts_with('#'))
+            .then(|| line.split('\t').map(str::trim).collect::<Vec<_>>());
+        let kind = match &row {
+            Some(cols) => Some(
+                kinds
+                    .iter()
+                    .copied()
+                    .find(|k| k.as_str() == cols[0])
+                    .ok_or_else(|| bad(format!("line {}: unknown type {:?} (person, country, organization, location, agreement, named_event)", n + 1, cols[0])))?,
+            ),
+            None => None,
+        };
+        for (k, out) in &mut converted {
+            if let (Some(cols), Some(kind)) = (&row, kind)
+                && *k == kind
+            {
+                let col = |i: usize| cols.get(i).copied().unwrap_or("");
+                let fields = match kind {
+                    EntityType::Country | EntityType::Agreement | EntityType::NamedEvent => {
+                        vec![col(1), col(4)]
+                    }
+                    EntityType::Person => vec![col(1), col(2), col(3), col(4)],
+                    EntityType::Organization | EntityType::Location => vec![col(1), col(2), col(4)],
+                };
+                out.push_str(&fields.join("\t"));
+            }
+            out.push('\n');
+        }
+    }
+    let mut files = BUILT_IN.to_vec();
+    files.extend(converted.iter().map(|(k, t)| (*k, t.as_str())));
+    Gazetteer::parse(&files, DEMONYMS).map_err(bad)?;
+    // A second load in one process keeps the first (there is one command line per process).
+    let _ = USER_ROWS.set(converted);
+    Ok(())
+}
 
 fn rows(tsv: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
     tsv.lines()
@@ -256,6 +349,23 @@ fn read_entities(files: &[(EntityType, &str)]) -> Result<(Vec<Entity>, AliasTabl
                 EntityType::Organization | EntityType::Location => (col(1), "", col(2)),
                 EntityType::Agreement | EntityType::NamedEvent => ("", "", col(1)),
             };
+            // A second row for an entity (a user file adding aliases) extends the first.
+            if let Some(existing) = entities
+                .iter()
+                .position(|e| e.kind == *kind && e.name == name)
+            {
+                for a in alias_field
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                {
+                    let added = add_alias(&mut aliases, a, existing);
+                    if !entities[existing].aliases.contains(&added) {
+                        entities[existing].aliases.push(added);
+                    }
+                }
+                continue;
+            }
             let index = entities.len();
             let mut entity = Entity {
                 name: name.to_string(),
@@ -801,6 +911,38 @@ mod tests {
             });
             assert!(found, "{name}");
         }
+    }
+
+    #[test]
+    fn user_rows_extend_the_gazetteer() {
+        let mut files = BUILT_IN.to_vec();
+        let extra = "Jane Doe\tSouth Korea\t2030-\tDoe\nSouth Korea\t~Sejong";
+        files.push((EntityType::Person, "Jane Doe\tSouth Korea\t2030-\tDoe"));
+        files.push((EntityType::Country, "South Korea\t~Sejong"));
+        let g = Gazetteer::parse(&files, DEMONYMS).unwrap();
+        let found: Vec<String> = g
+            .extract(
+                &["Doe met officials in Sejong; Sejong said no."],
+                Some(2031),
+            )
+            .into_iter()
+            .map(|m| match m.entity {
+                EntityRef::Gazetteer(e) => format!("{}={}", m.surface, g.entities[e].name),
+                EntityRef::Discovered(_) => unreachable!(),
+            })
+            .collect();
+        assert_eq!(
+            found,
+            ["Doe=Jane Doe", "Sejong=Sejong", "Sejong=South Korea"],
+            "{extra}"
+        );
+        assert_eq!(
+            g.entities
+                .iter()
+                .filter(|e| e.name == "South Korea")
+                .count(),
+            1
+        );
     }
 
     #[test]

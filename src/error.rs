@@ -145,6 +145,14 @@ pub enum Error {
         /// What SQLite said.
         source: rusqlite::Error,
     },
+    /// A user gazetteer file (`--gazetteer`) that cannot be used.
+    #[error("{}: bad gazetteer: {}", .path.display(), .message)]
+    Gazetteer {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the line.
+        message: String,
+    },
     /// `dossier query` with a name that is not a named query.
     #[error("no query named `{name}` (queries: {known}); see `dossier query --list`")]
     UnknownQuery {

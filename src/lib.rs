@@ -35,6 +35,9 @@ pub use error::{Error, Result};
 /// Run a parsed command line. Returns the exit code for a run that completed (1 when some
 /// inputs failed); an `Err` is a failure that stopped the run.
 pub fn run(cli: &cli::Cli) -> Result<ExitCode> {
+    if let Some(path) = &cli.gazetteer {
+        entities::load_user_gazetteer(path)?;
+    }
     match &cli.command {
         cli::Command::Ingest(args) => cmd::ingest::run(args, &cli.db, cli.quiet),
         cli::Command::Query(args) => cmd::query::run(args, &cli.db),

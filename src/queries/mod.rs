@@ -40,12 +40,15 @@ macro_rules! q {
 /// Every named query, sorted by name.
 pub const ALL: &[Query] = &[
     q!("article"),
+    q!("cooccurrence"),
     q!("imports"),
     q!("near-duplicates"),
+    q!("quotes"),
     q!("reused-paragraphs"),
     q!("search"),
     q!("sources"),
     q!("stats"),
+    q!("top-entities"),
 ];
 
 /// The kind of value a parameter takes.

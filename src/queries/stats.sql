@@ -12,6 +12,9 @@ SELECT item, value FROM (
     UNION ALL SELECT 10, 'outlets', count(DISTINCT outlet) FROM articles
     UNION ALL SELECT 11, 'first published', min(published) FROM articles
     UNION ALL SELECT 12, 'last published', max(published) FROM articles
-    UNION ALL SELECT 13, 'imports', count(*) FROM imports
+    UNION ALL SELECT 13, 'entities mentioned', count(DISTINCT entity_id) FROM mentions
+    UNION ALL SELECT 14, 'mentions', count(*) FROM mentions
+    UNION ALL SELECT 15, 'quotes', count(*) FROM quotes
+    UNION ALL SELECT 16, 'imports', count(*) FROM imports
 )
 ORDER BY k;

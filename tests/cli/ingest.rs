@@ -430,3 +430,43 @@ fn edited_repost_is_a_near_duplicate_but_related_articles_are_not() {
         .success();
     assert_eq!(strict.count("SELECT count(*) FROM near_duplicates"), 0);
 }
+
+#[test]
+fn a_user_gazetteer_extends_the_built_in_one() {
+    let env = Env::new();
+    let text = env.file(
+        "roe.txt",
+        "Officials met in Sejong on Monday to discuss trade with Japan, and the talks were long.\n\n\
+         “We will keep talking to Tokyo until there is a deal,” said Jane Roe, a vice minister.\n",
+    );
+    env.dossier()
+        .args([
+            "--gazetteer",
+            "tests/fixtures/inputs/gazetteer-extra.tsv",
+            "ingest",
+        ])
+        .arg(&text)
+        .assert()
+        .success();
+    let origin: String = env
+        .conn()
+        .query_row(
+            "SELECT origin FROM entities WHERE name = 'Jane Roe' AND type = 'person'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(origin, "gazetteer");
+    assert_eq!(
+        env.count("SELECT count(*) FROM mentions WHERE surface = 'Sejong'"),
+        1
+    );
+    assert_eq!(env.count("SELECT count(*) FROM quotes q JOIN entities e ON e.id = q.speaker_id WHERE e.name = 'Jane Roe'"), 1);
+
+    env.dossier()
+        .args(["--gazetteer", "tests/fixtures/bad/gazetteer.tsv", "ingest"])
+        .arg(&text)
+        .assert()
+        .code(1)
+        .stderr("error: tests/fixtures/bad/gazetteer.tsv: bad gazetteer: line 2: unknown type \"planet\" (person, country, organization, location, agreement, named_event)\n");
+}
