@@ -296,6 +296,37 @@ mod tests {
         assert!(p.words > 30);
     }
 
+    /// No input makes the pipeline panic: every seed cut at many points, and with stray quote
+    /// marks, hyphens and stops where they make the stages' edge cases.
+    #[test]
+    fn truncated_and_mangled_text_never_panics() {
+        let seeds = [
+            include_str!("../seeds/000_eb7c7dcc405d1360.txt"),
+            include_str!("../seeds/001_05349aeaac386fd4.txt"),
+            include_str!("../seeds/002_c8283d8010635bc2.txt"),
+            include_str!("../seeds/003_3cde689f60b82d13.txt"),
+            include_str!("../seeds/004_66863c9943df5b81.txt"),
+        ];
+        let meta = Meta {
+            published: Some("2021-05".into()),
+            ..Meta::default()
+        };
+        for seed in seeds {
+            let cuts: Vec<usize> = seed.char_indices().map(|(i, _)| i).step_by(97).collect();
+            for &cut in &cuts {
+                let text = &seed[..cut];
+                let _ = prepare(text, &meta, &NoLineCounts);
+                let mangled = format!("{text}“ \" - . Kim Han- “said"); // open quotes, dangling marks
+                let p = prepare(&mangled, &meta, &NoLineCounts);
+                for m in &p.mentions {
+                    let para: Vec<char> = p.paragraphs[m.paragraph].text.chars().collect();
+                    let surface: String = para[m.char_start..m.char_end].iter().collect();
+                    assert_eq!(surface, m.surface);
+                }
+            }
+        }
+    }
+
     #[test]
     fn all_furniture_page_gets_its_own_hash() {
         let a = prepare(

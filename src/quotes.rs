@@ -152,6 +152,9 @@ pub fn extract(
 /// (after an apposition) a verb of saying.
 fn after(chars: &[char], span: &Span, people: &[&Mention]) -> Option<EntityRef> {
     let from = span.close + 1;
+    if from >= chars.len() {
+        return None; // the quote runs to the end of the paragraph
+    }
     let window_end = (from + 160).min(chars.len());
     let window: String = chars[from..window_end].iter().collect();
     let lead = window.len() - window.trim_start_matches([',', ' ', '\u{a0}']).len();
@@ -284,6 +287,15 @@ mod tests {
             ],
             &[("Lee Jae-myung", "pragmatic and national")],
         );
+    }
+
+    #[test]
+    fn a_quote_left_open_runs_to_the_end() {
+        case(
+            &["Fumio Kishida said: “We will keep talking to Seoul about this"],
+            &[("Fumio Kishida", "We will keep")],
+        );
+        case(&["Fumio Kishida said it. “"], &[]);
     }
 
     #[test]
