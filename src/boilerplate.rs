@@ -176,11 +176,18 @@ impl<'a> Features<'a> {
         let chars = text.chars().count();
         let tokens: Vec<&str> = text.split_whitespace().collect();
         let words = normalize::word_count(text);
+        let mut word = String::new();
         let stop = tokens
             .iter()
             .filter(|t| {
                 let w = t.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
-                STOPWORDS.contains(w.replace('’', "'").to_lowercase().as_str())
+                word.clear();
+                word.extend(
+                    w.chars()
+                        .map(|c| if c == '’' { '\'' } else { c })
+                        .flat_map(char::to_lowercase),
+                );
+                STOPWORDS.contains(word.as_str())
             })
             .count();
         let link_chars: usize = URL

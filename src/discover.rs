@@ -71,7 +71,9 @@ static PERSON_CONTEXTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         format!(r"(?i:\b{ROLE}s?)(?:\s+(?:to|of|at|for|in)\s+(?:the\s+)?[\p{{Lu}}][\p{{L}}.-]*(?:\s+[\p{{Lu}}][\p{{L}}.-]*)*)?,\s+{name},"),
     ]
     .iter()
-    .map(|p| Regex::new(p).unwrap_or_else(|e| panic!("{p}: {e}")))
+    // ASCII word boundaries keep the regex engine on its fast paths for any text.
+    .map(|p| p.replace(r"\b", r"(?-u:\b)"))
+    .map(|p| Regex::new(&p).unwrap_or_else(|e| panic!("{p}: {e}")))
     .collect()
 });
 
@@ -326,6 +328,10 @@ pub fn discover(
             ));
         }
         for re in PERSON_CONTEXTS.iter() {
+            // Capturing is costly; most paragraphs match no context at all.
+            if !re.is_match(text) {
+                continue;
+            }
             for c in re.captures_iter(text) {
                 let Some(m) = c.name("name") else { continue };
                 if let Some((start, end)) = trim_name(text, m.start(), m.end()) {

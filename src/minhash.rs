@@ -56,26 +56,30 @@ static PERMUTATION_KEYS: std::sync::LazyLock<[(u64, u64); PERMUTATIONS]> =
 /// The 5-word shingles of an article's content paragraphs (display text, in order).
 #[must_use]
 pub fn shingles<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Shingles {
-    let words: Vec<String> = paragraphs
-        .into_iter()
-        .flat_map(|p| {
-            normalize::key(p)
-                .split_whitespace()
-                .map(|w| {
-                    w.chars()
-                        .filter(|c| c.is_alphanumeric())
-                        .flat_map(char::to_lowercase)
-                        .collect::<String>()
-                })
-                .filter(|w| !w.is_empty())
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    // Each word is hashed once (lowercased, letters and digits only); a shingle's hash combines
+    // its words' hashes in order, so no shingle text is ever built.
+    let mut words: Vec<u64> = Vec::new();
+    let mut buf = String::new();
+    for p in paragraphs {
+        for w in normalize::key(p).split_whitespace() {
+            buf.clear();
+            buf.extend(
+                w.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_lowercase),
+            );
+            if !buf.is_empty() {
+                words.push(fnv1a(buf.bytes(), 0));
+            }
+        }
+    }
     words
         .windows(SHINGLE_WORDS)
         .map(|window| {
-            let joined = window.join(" ");
-            fnv1a(joined.bytes(), 0)
+            window.iter().fold(
+                0x5151_5151_5151_5151_u64,
+                |h, &w| mix(h.rotate_left(17) ^ w),
+            )
         })
         .collect()
 }

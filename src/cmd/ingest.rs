@@ -1,17 +1,22 @@
 //! `dossier ingest PATH...`: read inputs, run the pipeline, store the results.
 //!
-//! Two stages on two threads, so both cores work:
-//! - the producer reads the inputs in order, hashes each, and runs [`pipeline::prepare`] unless
-//!   the document is already archived (it asks its own read-only connection, so re-ingesting a
+//! Three stages, so every core works:
+//! - the reader reads the inputs in order and numbers them;
+//! - prepare workers (one per core) hash each input and run [`pipeline::prepare`] unless the
+//!   document is already archived (each asks its own read-only connection, so re-ingesting a
 //!   corpus costs little more than hashing it);
-//! - the writer (this thread) stores each item in order, in batched transactions: a sighting for
-//!   a known document, else document, article, paragraphs and sighting.
+//! - the writer (this thread) puts the results back in input order and stores each in batched
+//!   transactions: a sighting for a known document, else document, article, paragraphs and
+//!   sighting. Input order is kept, so ids and "the earlier article" mean what they would
+//!   sequentially.
 //!
-//! A bounded channel between them keeps memory flat whatever the input size. Bad inputs are
+//! Bounded channels between the stages keep memory flat whatever the input size. Bad inputs are
 //! reported on stderr as they happen, counted and skipped; the exit code is 1 if any failed.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -25,10 +30,21 @@ use crate::source::{self, RawInput, Source};
 use crate::store::write::{self, Batch, Counts};
 use crate::store::{Store, read};
 
-/// Items in flight between the stages; enough to keep the writer busy, small enough to stay flat.
+/// Items in flight between two stages; enough to keep the writer busy, small enough to stay
+/// flat. The reorder buffer holds at most what is in flight.
 const CHANNEL_DEPTH: usize = 64;
 
-/// What the producer hands the writer, in input order.
+/// What the reader hands the workers, numbered in input order.
+enum Job {
+    /// An input to prepare.
+    Input(RawInput),
+    /// An input that could not be read.
+    Failed(Error),
+    /// A source is done; its size in bytes, if known.
+    SourceDone(Option<u64>),
+}
+
+/// What the workers hand the writer.
 enum Item {
     /// An input, its raw hash, and the pipeline's result unless the document was archived.
     Input {
@@ -52,15 +68,30 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
 
     let mut batch = Batch::new(&store, import_id);
     batch.near_duplicate_threshold = args.near_duplicate_threshold;
-    let (tx, rx) = sync_channel(CHANNEL_DEPTH);
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let (job_tx, job_rx) = sync_channel::<(u64, Job)>(CHANNEL_DEPTH);
+    let (item_tx, item_rx) = sync_channel::<(u64, Item)>(CHANNEL_DEPTH);
+    let jobs = Mutex::new(job_rx);
     let written = std::thread::scope(|scope| {
-        let producer = scope.spawn(move || produce(sources, db, &tx));
-        let written = write_all(&mut batch, &rx, &progress);
-        drop(rx); // if the writer stopped early, the producer's next send fails and it returns
-        let producer_result = producer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        written.and(producer_result)
+        let reader = scope.spawn(move || read_all(sources, &job_tx));
+        let pool: Vec<_> = (0..workers)
+            .map(|_| {
+                let item_tx = item_tx.clone();
+                let jobs = &jobs;
+                scope.spawn(move || work(db, jobs, &item_tx))
+            })
+            .collect();
+        drop(item_tx); // the writer's loop ends when every worker has hung up
+        let written = write_all(&mut batch, &item_rx, &progress);
+        drop(item_rx); // if the writer stopped early, the workers' next send fails and they return
+        let mut result = written;
+        for handle in pool.into_iter().chain(std::iter::once(reader)) {
+            let joined = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            result = result.and(joined);
+        }
+        result
     });
     written?;
     let counts = batch.finish()?;
@@ -75,15 +106,19 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     })
 }
 
-/// The producer stage: read, hash, and prepare what the archive does not have yet.
-fn produce(sources: Vec<Result<Source>>, db: &Path, tx: &SyncSender<Item>) -> Result<()> {
-    let archive = Store::open_read_only(db)?;
-    let counts = read::LineCountsTable(&archive);
+/// The reader stage: every input in order, numbered. Returns when done or when the workers
+/// have stopped listening.
+fn read_all(sources: Vec<Result<Source>>, tx: &SyncSender<(u64, Job)>) -> Result<()> {
+    let mut seq = 0u64;
+    let mut send = |job: Job| {
+        seq += 1;
+        tx.send((seq, job)).is_ok()
+    };
     for source in sources {
         let source = match source {
             Ok(source) => source,
             Err(e) => {
-                if tx.send(Item::Failed(e)).is_err() {
+                if !send(Job::Failed(e)) {
                     return Ok(());
                 }
                 continue;
@@ -91,53 +126,85 @@ fn produce(sources: Vec<Result<Source>>, db: &Path, tx: &SyncSender<Item>) -> Re
         };
         let mut stopped = false;
         source::read(&source, &mut |item| {
-            let item = match item {
-                Ok(input) => {
-                    let sha = ContentHash::of(input.raw.as_bytes());
-                    let archived = read::document_exists(&archive, &sha)?;
-                    let prepared = (!archived)
-                        .then(|| Box::new(pipeline::prepare(&input.raw, &input.meta, &counts)));
-                    Item::Input {
-                        input,
-                        sha,
-                        prepared,
-                    }
-                }
-                Err(e) => Item::Failed(e),
+            let job = match item {
+                Ok(input) => Job::Input(input),
+                Err(e) => Job::Failed(e),
             };
-            stopped = stopped || tx.send(item).is_err();
+            stopped = stopped || !send(job);
             Ok(())
         })?;
-        if stopped || tx.send(Item::SourceDone(source.size())).is_err() {
+        if stopped || !send(Job::SourceDone(source.size())) {
             return Ok(());
         }
     }
     Ok(())
 }
 
-/// The writer stage: store every item in order.
-fn write_all(batch: &mut Batch<'_>, rx: &Receiver<Item>, progress: &ProgressBar) -> Result<()> {
+/// A prepare worker: hash, and prepare what the archive does not have yet.
+fn work(db: &Path, jobs: &Mutex<Receiver<(u64, Job)>>, tx: &SyncSender<(u64, Item)>) -> Result<()> {
+    let archive = Store::open_read_only(db)?;
+    let counts = read::LineCountsTable(&archive);
+    loop {
+        // The lock is held only to take one job; a panicked worker's lock is still usable.
+        let next = jobs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .recv();
+        let Ok((seq, job)) = next else { return Ok(()) };
+        let item = match job {
+            Job::Input(input) => {
+                let sha = ContentHash::of(input.raw.as_bytes());
+                let archived = read::document_exists(&archive, &sha)?;
+                let prepared = (!archived)
+                    .then(|| Box::new(pipeline::prepare(&input.raw, &input.meta, &counts)));
+                Item::Input {
+                    input,
+                    sha,
+                    prepared,
+                }
+            }
+            Job::Failed(e) => Item::Failed(e),
+            Job::SourceDone(size) => Item::SourceDone(size),
+        };
+        if tx.send((seq, item)).is_err() {
+            return Ok(());
+        }
+    }
+}
+
+/// The writer stage: put items back in input order and store each.
+fn write_all(
+    batch: &mut Batch<'_>,
+    rx: &Receiver<(u64, Item)>,
+    progress: &ProgressBar,
+) -> Result<()> {
     let mut done = 0;
-    for item in rx {
-        match item {
-            Item::Input {
-                input,
-                sha,
-                prepared,
-            } => {
-                batch.counts.inputs += 1;
-                progress.inc(input.raw.len() as u64);
-                store(batch, &input, &sha, prepared)?;
-            }
-            Item::Failed(e) => {
-                batch.counts.inputs += 1;
-                batch.counts.failed += 1;
-                report(progress, &e);
-            }
-            Item::SourceDone(size) => {
-                if let Some(size) = size {
-                    done += size;
-                    progress.set_position(done);
+    let mut next = 1u64;
+    let mut waiting: BTreeMap<u64, Item> = BTreeMap::new();
+    for (seq, item) in rx {
+        waiting.insert(seq, item);
+        while let Some(item) = waiting.remove(&next) {
+            next += 1;
+            match item {
+                Item::Input {
+                    input,
+                    sha,
+                    prepared,
+                } => {
+                    batch.counts.inputs += 1;
+                    progress.inc(input.raw.len() as u64);
+                    store(batch, &input, &sha, prepared)?;
+                }
+                Item::Failed(e) => {
+                    batch.counts.inputs += 1;
+                    batch.counts.failed += 1;
+                    report(progress, &e);
+                }
+                Item::SourceDone(size) => {
+                    if let Some(size) = size {
+                        done += size;
+                        progress.set_position(done);
+                    }
                 }
             }
         }
