@@ -36,53 +36,10 @@ pub struct GoldQuote {
     pub text: String,
 }
 
-/// Quote scoring counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct QuoteCounts {
-    /// Gold quotes.
-    pub gold: u64,
-    /// Predicted quotes.
-    pub predicted: u64,
-    /// Pairs matched one to one.
-    pub matched: u64,
-}
-
-impl QuoteCounts {
-    /// Add another document's counts.
-    pub fn add(&mut self, other: &Self) {
-        self.gold += other.gold;
-        self.predicted += other.predicted;
-        self.matched += other.matched;
-    }
-
-    /// Share of predicted quotes that match a gold one.
-    #[must_use]
-    pub fn precision(&self) -> f64 {
-        ratio(self.matched, self.predicted)
-    }
-
-    /// Share of gold quotes found.
-    #[must_use]
-    pub fn recall(&self) -> f64 {
-        ratio(self.matched, self.gold)
-    }
-
-    /// Harmonic mean of precision and recall.
-    #[must_use]
-    pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
-    }
-}
-
 /// Score predicted `(speaker name, text)` quotes: a pair matches when the speakers' names fold
 /// alike and one text begins with the other, folded (gold texts are cut at 60 characters).
 #[must_use]
-pub fn score_quotes(gold: &[GoldQuote], predicted: &[(String, String)]) -> QuoteCounts {
+pub fn score_quotes(gold: &[GoldQuote], predicted: &[(String, String)]) -> MatchCounts {
     let mut used = vec![false; predicted.len()];
     let mut matched = 0;
     for g in gold {
@@ -99,10 +56,11 @@ pub fn score_quotes(gold: &[GoldQuote], predicted: &[(String, String)]) -> Quote
             matched += 1;
         }
     }
-    QuoteCounts {
+    MatchCounts {
         gold: gold.len() as u64,
+        found: matched,
         predicted: predicted.len() as u64,
-        matched,
+        correct: matched,
     }
 }
 
@@ -125,20 +83,21 @@ pub struct PredictedEntity {
     pub surfaces: Vec<String>,
 }
 
-/// Entity scoring counts (issue 4's definition).
+/// Counts for scoring predictions against gold items (entities, quotes): how many gold items
+/// were found, and how many predictions were right. For one-to-one matching the two are equal.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct EntityCounts {
-    /// Gold entities.
+pub struct MatchCounts {
+    /// Gold items.
     pub gold: u64,
-    /// Gold entities found.
+    /// Gold items found.
     pub found: u64,
-    /// Predicted entities.
+    /// Predicted items.
     pub predicted: u64,
-    /// Predicted entities that match a gold one.
+    /// Predicted items that match a gold one.
     pub correct: u64,
 }
 
-impl EntityCounts {
+impl MatchCounts {
     /// Add another document's counts.
     pub fn add(&mut self, other: &Self) {
         self.gold += other.gold;
@@ -147,13 +106,13 @@ impl EntityCounts {
         self.correct += other.correct;
     }
 
-    /// Share of predicted entities that are right.
+    /// Share of predictions that are right.
     #[must_use]
     pub fn precision(&self) -> f64 {
         ratio(self.correct, self.predicted)
     }
 
-    /// Share of gold entities found.
+    /// Share of gold items found.
     #[must_use]
     pub fn recall(&self) -> f64 {
         ratio(self.found, self.gold)
@@ -162,12 +121,7 @@ impl EntityCounts {
     /// Harmonic mean of precision and recall.
     #[must_use]
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        f1(self.precision(), self.recall())
     }
 }
 
@@ -183,7 +137,7 @@ fn fold(s: &str) -> String {
 /// name or one of its surfaces equals the gold name or one of its surface forms, folded; a
 /// predicted entity is correct the same way.
 #[must_use]
-pub fn score_entities(gold: &[GoldEntity], predicted: &[PredictedEntity]) -> EntityCounts {
+pub fn score_entities(gold: &[GoldEntity], predicted: &[PredictedEntity]) -> MatchCounts {
     let gold_forms: Vec<HashSet<String>> = gold
         .iter()
         .map(|g| {
@@ -203,7 +157,7 @@ pub fn score_entities(gold: &[GoldEntity], predicted: &[PredictedEntity]) -> Ent
         })
         .collect();
     let matches = |a: &HashSet<String>, b: &HashSet<String>| !a.is_disjoint(b);
-    EntityCounts {
+    MatchCounts {
         gold: gold.len() as u64,
         found: gold_forms
             .iter()
@@ -260,12 +214,7 @@ impl LineCounts {
     /// Harmonic mean of precision and recall.
     #[must_use]
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        f1(self.precision(), self.recall())
     }
 
     /// Share of gold content lines kept as content.
@@ -275,6 +224,15 @@ impl LineCounts {
             self.true_negatives,
             self.true_negatives + self.false_positives,
         )
+    }
+}
+
+/// Harmonic mean of a precision and a recall (0 when both are).
+fn f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
     }
 }
 
@@ -373,7 +331,7 @@ mod tests {
         let c = score_entities(&gold, &predicted);
         assert_eq!(
             c,
-            EntityCounts {
+            MatchCounts {
                 gold: 3,
                 found: 2,
                 predicted: 3,

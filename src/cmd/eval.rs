@@ -13,8 +13,7 @@ use crate::cli::{EvalArgs, InputFormat};
 use crate::cmd::ingest::ingest_one;
 use crate::error::{Error, Result};
 use crate::eval::{
-    EntityCounts, Gold, LineCounts, PredictedEntity, QuoteCounts, score_entities, score_lines,
-    score_quotes,
+    Gold, LineCounts, MatchCounts, PredictedEntity, score_entities, score_lines, score_quotes,
 };
 use crate::hashing::ContentHash;
 use crate::pipeline;
@@ -29,42 +28,22 @@ struct DocumentScore {
     #[serde(flatten)]
     scores: Scores,
     /// Entity scores, where the gold annotates entities.
-    entities: Option<EntityScores>,
+    entities: Option<MatchScores>,
     /// Quote scores, where the gold annotates entities (and so quotes).
-    quotes: Option<QuoteScores>,
+    quotes: Option<MatchScores>,
 }
 
-/// Quote precision, recall and F1 with their counts.
+/// Precision, recall and F1 of entities or quotes, with their counts.
 #[derive(Debug, Serialize)]
-struct QuoteScores {
+struct MatchScores {
     precision: f64,
     recall: f64,
     f1: f64,
-    counts: QuoteCounts,
+    counts: MatchCounts,
 }
 
-impl From<QuoteCounts> for QuoteScores {
-    fn from(c: QuoteCounts) -> Self {
-        Self {
-            precision: c.precision(),
-            recall: c.recall(),
-            f1: c.f1(),
-            counts: c,
-        }
-    }
-}
-
-/// Entity precision, recall and F1 with their counts.
-#[derive(Debug, Serialize)]
-struct EntityScores {
-    precision: f64,
-    recall: f64,
-    f1: f64,
-    counts: EntityCounts,
-}
-
-impl From<EntityCounts> for EntityScores {
-    fn from(c: EntityCounts) -> Self {
+impl From<MatchCounts> for MatchScores {
+    fn from(c: MatchCounts) -> Self {
         Self {
             precision: c.precision(),
             recall: c.recall(),
@@ -102,8 +81,8 @@ impl From<LineCounts> for Scores {
 struct Report {
     documents: Vec<DocumentScore>,
     total: Scores,
-    entities: Option<EntityScores>,
-    quotes: Option<QuoteScores>,
+    entities: Option<MatchScores>,
+    quotes: Option<MatchScores>,
 }
 
 /// Run `dossier eval`.
@@ -140,8 +119,8 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
     batch.finish()?;
 
     let mut total = LineCounts::default();
-    let mut entity_total: Option<EntityCounts> = None;
-    let mut quote_total: Option<QuoteCounts> = None;
+    let mut entity_total: Option<MatchCounts> = None;
+    let mut quote_total: Option<MatchCounts> = None;
     let mut documents = Vec::new();
     for (input, gold) in &docs {
         let predicted = predicted_boilerplate(&store, input)?;
@@ -152,11 +131,11 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
         } else {
             let counts = score_entities(&gold.entities, &predicted_entities(&store, input)?);
             entity_total
-                .get_or_insert_with(EntityCounts::default)
+                .get_or_insert_with(MatchCounts::default)
                 .add(&counts);
             let quotes = score_quotes(&gold.quotes, &predicted_quotes(&store, input)?);
             quote_total
-                .get_or_insert_with(QuoteCounts::default)
+                .get_or_insert_with(MatchCounts::default)
                 .add(&quotes);
             (Some(counts.into()), Some(quotes.into()))
         };
@@ -285,6 +264,34 @@ fn predicted_entities(store: &Store, input: &RawInput) -> Result<Vec<PredictedEn
     Ok(entities)
 }
 
+/// A section of the table for entity or quote scores: a row per scored document, then `all`.
+fn write_matches(
+    out: &mut dyn Write,
+    width: usize,
+    title: &str,
+    documents: &[(&str, Option<&MatchScores>)],
+    total: Option<&MatchScores>,
+) -> std::io::Result<()> {
+    let Some(total) = total else { return Ok(()) };
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{title:<width$}  {:>6}  {:>9}  {:>6}  {:>5}",
+        "gold", "precision", "recall", "f1"
+    )?;
+    let scored = documents
+        .iter()
+        .filter_map(|(name, s)| s.map(|s| (*name, s)));
+    for (name, s) in scored.chain(std::iter::once(("all", total))) {
+        writeln!(
+            out,
+            "{name:<width$}  {:>6}  {:>9.3}  {:>6.3}  {:>5.3}",
+            s.counts.gold, s.precision, s.recall, s.f1
+        )?;
+    }
+    Ok(())
+}
+
 fn write_table(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
     let width = report
         .documents
@@ -313,51 +320,17 @@ fn write_table(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
         row(out, &d.document, &d.scores)?;
     }
     row(out, "all", &report.total)?;
-    if report.documents.iter().any(|d| d.entities.is_some()) {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "{:<width$}  {:>6}  {:>9}  {:>6}  {:>5}",
-            "entities", "gold", "precision", "recall", "f1"
-        )?;
-        let erow = |out: &mut dyn Write, name: &str, e: &EntityScores| {
-            writeln!(
-                out,
-                "{name:<width$}  {:>6}  {:>9.3}  {:>6.3}  {:>5.3}",
-                e.counts.gold, e.precision, e.recall, e.f1
-            )
-        };
-        for d in &report.documents {
-            if let Some(e) = &d.entities {
-                erow(out, &d.document, e)?;
-            }
-        }
-        if let Some(e) = &report.entities {
-            erow(out, "all", e)?;
-        }
-    }
-    if report.documents.iter().any(|d| d.quotes.is_some()) {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "{:<width$}  {:>6}  {:>9}  {:>6}  {:>5}",
-            "quotes", "gold", "precision", "recall", "f1"
-        )?;
-        let qrow = |out: &mut dyn Write, name: &str, q: &QuoteScores| {
-            writeln!(
-                out,
-                "{name:<width$}  {:>6}  {:>9.3}  {:>6.3}  {:>5.3}",
-                q.counts.gold, q.precision, q.recall, q.f1
-            )
-        };
-        for d in &report.documents {
-            if let Some(q) = &d.quotes {
-                qrow(out, &d.document, q)?;
-            }
-        }
-        if let Some(q) = &report.quotes {
-            qrow(out, "all", q)?;
-        }
-    }
+    let entities: Vec<(&str, Option<&MatchScores>)> = report
+        .documents
+        .iter()
+        .map(|d| (d.document.as_str(), d.entities.as_ref()))
+        .collect();
+    write_matches(out, width, "entities", &entities, report.entities.as_ref())?;
+    let quotes: Vec<(&str, Option<&MatchScores>)> = report
+        .documents
+        .iter()
+        .map(|d| (d.document.as_str(), d.quotes.as_ref()))
+        .collect();
+    write_matches(out, width, "quotes", &quotes, report.quotes.as_ref())?;
     Ok(())
 }

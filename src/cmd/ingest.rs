@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 
 use crate::cli::IngestArgs;
 use crate::cmd::{plural, prepare_db_path};
@@ -265,22 +265,16 @@ fn report(progress: &ProgressBar, error: &Error) {
 }
 
 fn progress_bar(sources: &[Result<source::Source>], quiet: bool) -> ProgressBar {
-    use std::io::IsTerminal;
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
     let total: u64 = sources
         .iter()
         .flatten()
         .filter_map(source::Source::size)
         .sum();
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
+    crate::cmd::progress_bar(
+        total,
+        quiet,
         "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})",
-    ) {
-        bar.set_style(style);
-    }
-    bar
+    )
 }
 
 #[cfg(test)]

@@ -37,3 +37,20 @@ pub(crate) fn plural(n: u64, word: &str) -> String {
         format!("{n} {word}s")
     }
 }
+
+/// A progress bar of `total` on stderr in the given indicatif template, or a hidden one when
+/// `quiet` or when stderr is not a terminal (logs and pipes get the summary line only).
+pub(crate) fn progress_bar(total: u64, quiet: bool, template: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}

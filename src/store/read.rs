@@ -6,6 +6,20 @@ use crate::error::Result;
 use crate::hashing::ContentHash;
 use crate::store::Store;
 
+/// The article whose paragraphs were recorded from the document with this raw hash; `None`
+/// when the document is not archived, or its article was recorded from another copy (then the
+/// document's own line numbers are not in the archive).
+fn canonical_article(store: &Store, document: &ContentHash) -> Result<Option<i64>> {
+    const CANONICAL: &str = "
+        SELECT a.id FROM documents d JOIN articles a ON a.id = d.article_id
+        WHERE d.sha256 = ?1 AND a.document_id = d.id";
+    store
+        .conn()
+        .prepare_cached(CANONICAL)
+        .and_then(|mut s| s.query_row([document.hex()], |r| r.get(0)).optional())
+        .map_err(|e| store.error(e))
+}
+
 /// Line ranges `(line_start, line_end)` of the boilerplate paragraphs of the document with this
 /// raw hash. `None` when the document is not archived, or when its article's paragraphs were
 /// recorded from another copy (then its own line numbers are not in the archive).
@@ -13,18 +27,11 @@ pub fn boilerplate_lines(
     store: &Store,
     document: &ContentHash,
 ) -> Result<Option<Vec<(usize, usize)>>> {
-    const CANONICAL: &str = "
-        SELECT a.id FROM documents d JOIN articles a ON a.id = d.article_id
-        WHERE d.sha256 = ?1 AND a.document_id = d.id";
     const LINES: &str = "
         SELECT line_start, line_end FROM article_paragraphs
         WHERE article_id = ?1 AND role = 'boilerplate' ORDER BY position";
     let conn = store.conn();
-    let article: Option<i64> = conn
-        .prepare_cached(CANONICAL)
-        .and_then(|mut s| s.query_row([document.hex()], |r| r.get(0)).optional())
-        .map_err(|e| store.error(e))?;
-    let Some(article) = article else {
+    let Some(article) = canonical_article(store, document)? else {
         return Ok(None);
     };
     let mut stmt = conn.prepare_cached(LINES).map_err(|e| store.error(e))?;
@@ -94,9 +101,6 @@ pub fn document_entities(
     store: &Store,
     document: &ContentHash,
 ) -> Result<Option<Vec<(String, String)>>> {
-    const CANONICAL: &str = "
-        SELECT a.id FROM documents d JOIN articles a ON a.id = d.article_id
-        WHERE d.sha256 = ?1 AND a.document_id = d.id";
     const MENTIONS: &str = "
         SELECT DISTINCT e.id, e.name, m.surface
         FROM mentions m
@@ -107,11 +111,7 @@ pub fn document_entities(
               AND ap.role != 'boilerplate')
         ORDER BY e.id, m.surface";
     let conn = store.conn();
-    let article: Option<i64> = conn
-        .prepare_cached(CANONICAL)
-        .and_then(|mut s| s.query_row([document.hex()], |r| r.get(0)).optional())
-        .map_err(|e| store.error(e))?;
-    let Some(article) = article else {
+    let Some(article) = canonical_article(store, document)? else {
         return Ok(None);
     };
     let mut stmt = conn.prepare_cached(MENTIONS).map_err(|e| store.error(e))?;
@@ -130,18 +130,11 @@ pub fn document_quotes(
     store: &Store,
     document: &ContentHash,
 ) -> Result<Option<Vec<(String, String)>>> {
-    const CANONICAL: &str = "
-        SELECT a.id FROM documents d JOIN articles a ON a.id = d.article_id
-        WHERE d.sha256 = ?1 AND a.document_id = d.id";
     const QUOTES: &str = "
         SELECT e.name, q.text FROM quotes q JOIN entities e ON e.id = q.speaker_id
         WHERE q.article_id = ?1 ORDER BY q.id";
     let conn = store.conn();
-    let article: Option<i64> = conn
-        .prepare_cached(CANONICAL)
-        .and_then(|mut s| s.query_row([document.hex()], |r| r.get(0)).optional())
-        .map_err(|e| store.error(e))?;
-    let Some(article) = article else {
+    let Some(article) = canonical_article(store, document)? else {
         return Ok(None);
     };
     let mut stmt = conn.prepare_cached(QUOTES).map_err(|e| store.error(e))?;
