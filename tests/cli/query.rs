@@ -298,3 +298,44 @@ fn docs_describe_every_query_and_column() {
         }
     }
 }
+
+#[test]
+fn search_filters_by_entity_alias_and_date() {
+    let env = seeded();
+    let run = |params: &[&str]| -> Vec<serde_json::Value> {
+        let out = env
+            .dossier()
+            .args(["query", "search", "-f", "json"])
+            .args(params)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let all = run(&["-p", "q=alliances"]);
+    let with_trump = run(&["-p", "q=alliances", "-p", "entity=trump"]);
+    assert!(
+        !with_trump.is_empty() && with_trump.len() < all.len(),
+        "{} of {}",
+        with_trump.len(),
+        all.len()
+    );
+    assert!(
+        with_trump
+            .iter()
+            .all(|r| r["excerpt"].as_str().unwrap().contains("Trump"))
+    );
+    let dated = run(&["-p", "q=alliances", "-p", "from=2019-07", "-p", "to=2019"]);
+    assert!(
+        dated.iter().all(|r| r["published"] == "2019-07"),
+        "{dated:?}"
+    );
+}
