@@ -299,7 +299,7 @@ mod tests {
         );
         assert_eq!(
             err(&["q=x", "color=red"]),
-            "query `search`: parameter `color`: unknown parameter (parameters: q, from, to, limit)"
+            "query `search`: parameter `color`: unknown parameter (parameters: q, entity, from, to, limit)"
         );
         assert_eq!(
             err(&["q"]),
