@@ -365,6 +365,14 @@ const CORPUS_REPEATS: u32 = 3;
 /// is still article text; a tagline repeated on every page is not).
 const CORPUS_REPEATS_SENTENCE: u32 = 10;
 
+/// What a line's count in other documents means to the classifier: 0 (below every threshold),
+/// 1 (at least the fragment threshold) or 2 (at least the sentence threshold). Two counts with
+/// the same level classify alike.
+#[must_use]
+pub fn repeat_level(seen: u32) -> u8 {
+    u8::from(seen >= CORPUS_REPEATS) + u8::from(seen >= CORPUS_REPEATS_SENTENCE)
+}
+
 fn repeated_across_documents(f: &Features<'_>, seen: u32) -> Option<Label> {
     let needed = if f.is_sentence(6) {
         CORPUS_REPEATS_SENTENCE

@@ -39,6 +39,18 @@ pub fn line_key(sha256: &ContentHash) -> i64 {
     sha256.prefix_i64()
 }
 
+/// Would `counts` classify this prepared article's lines as it was classified? (Its short lines'
+/// repetition levels are unchanged.) When not, it must be prepared again with `counts`.
+#[must_use]
+pub fn counts_agree(prepared: &Prepared, outlet: Option<&str>, counts: &dyn LineCounts) -> bool {
+    let outlet = outlet.unwrap_or("");
+    prepared.paragraphs.iter().all(|p| {
+        p.line_key.is_none_or(|k| {
+            boilerplate::repeat_level(counts.documents_with(k, outlet)) == p.repeat_level
+        })
+    })
+}
+
 /// The distinct keys of a raw text's short lines (those that take part in line counting).
 #[must_use]
 pub fn line_keys(raw: &str) -> Vec<i64> {
@@ -76,6 +88,8 @@ pub struct PreparedParagraph {
     pub line_end: usize,
     /// The key this paragraph is counted under in `line_counts`, if it is short enough to be.
     pub line_key: Option<i64>,
+    /// The [`boilerplate::repeat_level`] of its count in other documents when it was classified.
+    pub repeat_level: u8,
 }
 
 /// An article ready to store.
@@ -134,11 +148,12 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
         .iter()
         .zip(texts)
         .zip(labels)
-        .zip(hashes.into_iter().zip(line_keys))
+        .zip(hashes.into_iter().zip(line_keys).zip(&repeats))
         .map(
-            |(((seg, text), label), (sha256, line_key))| PreparedParagraph {
+            |(((seg, text), label), ((sha256, line_key), &seen))| PreparedParagraph {
                 sha256,
                 line_key,
+                repeat_level: boilerplate::repeat_level(seen),
                 words: normalize::word_count(&text),
                 text,
                 role: label.role,

@@ -213,8 +213,13 @@ fn write_all(
 }
 
 /// Store one input. The writer's own lookup is the authority on whether the document is new
-/// (the producer sees only committed batches); if the producer skipped the pipeline for it, the
+/// (the workers see only committed batches); if a worker skipped the pipeline for it, the
 /// document is archived and only a sighting is needed.
+///
+/// The workers classified with the line counts committed so far; the writer sees every earlier
+/// document, its open batch included. If the exact counts would classify a line differently
+/// (a repetition threshold crossed within the last batch), the article is prepared again with
+/// them, so the archive is what a sequential ingest would make, whatever the timing.
 fn store(
     batch: &mut Batch<'_>,
     input: &RawInput,
@@ -222,13 +227,13 @@ fn store(
     prepared: Option<Box<Prepared>>,
 ) -> Result<()> {
     let known = batch.find_document(sha)?;
+    let exact = read::LineCountsTable(batch.store());
     let prepared = match (known, prepared) {
-        (None, None) => Some(Box::new(pipeline::prepare(
-            &input.raw,
-            &input.meta,
-            &read::LineCountsTable(batch.store()),
-        ))),
-        (_, prepared) => prepared,
+        (Some(_), _) => None,
+        (None, Some(p)) if pipeline::counts_agree(&p, input.meta.outlet.as_deref(), &exact) => {
+            Some(p)
+        }
+        (None, _) => Some(Box::new(pipeline::prepare(&input.raw, &input.meta, &exact))),
     };
     batch.article(input, sha, known, prepared.as_deref())?;
     Ok(())
