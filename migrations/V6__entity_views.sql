@@ -38,3 +38,10 @@ SELECT q.id AS quote_id,
 FROM quotes q
 JOIN entities e ON e.id = q.speaker_id
 JOIN articles a ON a.id = q.article_id;
+
+-- Every name an entity goes by: its canonical name and its aliases. Look an entity up by any
+-- of them: SELECT entity_id FROM v_entity_names WHERE name = 'ROK' COLLATE NOCASE;
+CREATE VIEW v_entity_names AS
+SELECT id AS entity_id, name FROM entities
+UNION
+SELECT entity_id, alias FROM entity_aliases;

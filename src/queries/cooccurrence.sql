@@ -13,8 +13,7 @@ JOIN named b ON b.article_id = a.article_id AND b.paragraph_id = a.paragraph_id
             AND b.entity_id != a.entity_id
 WHERE (:entity IS NULL AND a.entity_id < b.entity_id)
    OR a.entity_id IN (
-        SELECT id FROM entities WHERE name = :entity COLLATE NOCASE
-        UNION SELECT entity_id FROM entity_aliases WHERE alias = :entity COLLATE NOCASE)
+        SELECT entity_id FROM v_entity_names WHERE name = :entity COLLATE NOCASE)
 GROUP BY a.entity_id, b.entity_id
 ORDER BY paragraphs DESC, articles DESC, a.entity_id, b.entity_id
 LIMIT :limit;

@@ -9,13 +9,11 @@ SELECT q.speaker,
        q.text
 FROM v_quotes q
 WHERE (:speaker IS NULL OR q.speaker_id IN (
-        SELECT id FROM entities WHERE name = :speaker COLLATE NOCASE
-        UNION SELECT entity_id FROM entity_aliases WHERE alias = :speaker COLLATE NOCASE))
+        SELECT entity_id FROM v_entity_names WHERE name = :speaker COLLATE NOCASE))
   AND (:entity IS NULL OR EXISTS (
         SELECT 1 FROM v_entity_mentions m
         WHERE m.article_id = q.article_id AND m.paragraph_id = q.paragraph_id
           AND m.entity_id IN (
-              SELECT id FROM entities WHERE name = :entity COLLATE NOCASE
-              UNION SELECT entity_id FROM entity_aliases WHERE alias = :entity COLLATE NOCASE)))
+              SELECT entity_id FROM v_entity_names WHERE name = :entity COLLATE NOCASE)))
 ORDER BY q.published, q.article_id, q.quote_id
 LIMIT :limit;

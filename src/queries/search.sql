@@ -20,7 +20,6 @@ WHERE paragraphs_fts MATCH :q
         SELECT 1 FROM mentions m
         WHERE m.article_id = ap.article_id AND m.paragraph_id = ap.paragraph_id
           AND m.entity_id IN (
-              SELECT id FROM entities WHERE name = :entity COLLATE NOCASE
-              UNION SELECT entity_id FROM entity_aliases WHERE alias = :entity COLLATE NOCASE)))
+              SELECT entity_id FROM v_entity_names WHERE name = :entity COLLATE NOCASE)))
 ORDER BY bm25(paragraphs_fts), a.id, ap.position
 LIMIT :limit;
