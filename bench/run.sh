@@ -4,8 +4,9 @@
 #   bench/run.sh                 # 10k and 100k articles
 #   SIZES="2000" bench/run.sh    # a quick run
 #
-# Prints a Markdown table. Corpora are generated once (deterministic, seed 1) and kept in
-# bench/out/, which git ignores. Needs /usr/bin/time (Debian package `time`) for peak RSS.
+# Prints a Markdown table. Corpora are generated afresh every run (deterministic for a given
+# version, seed 1; a few seconds even at 100k) into bench/out/, which git ignores, so a changed
+# generator or pipeline never benchmarks a stale corpus. Needs /usr/bin/time (Debian package `time`) for peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +38,7 @@ echo "| articles | input MB | baseline s | ingest s | articles/s | MB/s | ingest
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for n in $sizes; do
   corpus="$out/corpus-$n-seed$seed.jsonl"
-  [ -s "$corpus" ] || "$bin/examples/gen-corpus" --articles "$n" --seed "$seed" > "$corpus"
+  "$bin/examples/gen-corpus" --articles "$n" --seed "$seed" > "$corpus"
   db="$out/dossier-$n.sqlite"
   base="$out/baseline-$n.sqlite"
   rm -f "$db" "$db"-wal "$db"-shm "$base" "$base"-wal "$base"-shm

@@ -14,6 +14,7 @@
 use std::io::{BufWriter, Write};
 
 use dossier::boilerplate::Role;
+use dossier::dates::MONTHS;
 use dossier::pipeline::{NoLineCounts, prepare};
 use dossier::source::Meta;
 
@@ -69,20 +70,6 @@ const PEOPLE: &[&str] = &[
     "Kim Jong Un",
     "Xi Jinping",
     "Yoshihide Suga",
-];
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ];
 const OUTLETS: &[&str] = &[
     "Example Times",
@@ -219,7 +206,7 @@ fn vary(sentence: &str, rng: &mut Rng) -> String {
         } else if CAPITALS.contains(&core) && rng.chance(50) {
             Some((*rng.pick(CAPITALS)).to_string())
         } else if MONTHS.contains(&core) {
-            Some((*rng.pick(MONTHS)).to_string())
+            Some((*rng.pick(&MONTHS)).to_string())
         } else if ["Japan", "China", "Russia", "Taiwan"].contains(&core) && rng.chance(40) {
             Some((*rng.pick(COUNTRIES)).to_string())
         } else if [

@@ -77,7 +77,8 @@ static PERSON_CONTEXTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     .collect()
 });
 
-/// Capitalised words that never begin or make up a person's name.
+/// Capitalised words that never begin or make up a person's name (month names are
+/// [`crate::dates::MONTHS`]).
 const NOT_NAME: &[&str] = &[
     "The",
     "A",
@@ -139,18 +140,6 @@ const NOT_NAME: &[&str] = &[
     "Last",
     "Next",
     "This",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -235,6 +224,10 @@ const NOT_NAME: &[&str] = &[
     "Officials",
     "Experts",
 ];
+
+fn not_name(word: &str) -> bool {
+    NOT_NAME.contains(&word) || crate::dates::MONTHS.contains(&word)
+}
 
 /// Words that make a run of capitalised words an organisation's name.
 const ORG_HEADS: &[&str] = &[
@@ -468,7 +461,7 @@ fn trim_name(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
     loop {
         let rest = &text[start..end];
         let first = rest.split_whitespace().next()?;
-        if NOT_NAME.contains(&first) {
+        if not_name(first) {
             start += rest.find(char::is_whitespace)?;
             start += text[start..].len() - text[start..].trim_start().len();
         } else {
@@ -476,7 +469,7 @@ fn trim_name(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
         }
     }
     let words: Vec<&str> = text[start..end].split_whitespace().collect();
-    if words.len() < 2 || words.iter().any(|w| NOT_NAME.contains(w)) {
+    if words.len() < 2 || words.iter().any(|w| not_name(w)) {
         return None;
     }
     Some((start, end))

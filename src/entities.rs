@@ -113,6 +113,8 @@ pub struct Gazetteer {
     automaton: AhoCorasick,
     /// Location entity of each metonym's city reading, by alias.
     cities: HashMap<String, usize>,
+    /// The country entity of each entity (itself for a country), computed once.
+    countries: Vec<Option<usize>>,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -505,11 +507,29 @@ impl Gazetteer {
             .ascii_case_insensitive(true)
             .build(&patterns)
             .map_err(|e| e.to_string())?;
+        let country_index: HashMap<&str, usize> = entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == EntityType::Country)
+            .map(|(i, e)| (e.name.as_str(), i))
+            .collect();
+        let countries = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| match e.kind {
+                EntityType::Country => Some(i),
+                _ => e
+                    .country
+                    .as_deref()
+                    .and_then(|c| country_index.get(c).copied()),
+            })
+            .collect();
         Ok(Self {
             entities,
             targets,
             automaton,
             cities,
+            countries,
         })
     }
 
@@ -645,14 +665,7 @@ impl Gazetteer {
     }
 
     fn country_of(&self, entity: usize) -> Option<usize> {
-        let e = &self.entities[entity];
-        if e.kind == EntityType::Country {
-            return Some(entity);
-        }
-        let name = e.country.as_deref()?;
-        self.entities
-            .iter()
-            .position(|c| c.kind == EntityType::Country && c.name == name)
+        self.countries[entity]
     }
 
     #[allow(clippy::too_many_arguments)] // the context an ambiguous name is read in
