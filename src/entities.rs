@@ -536,6 +536,18 @@ impl Gazetteer {
     /// Find the mentions in an article's paragraphs (display text, in order).
     #[must_use]
     pub fn extract(&self, paragraphs: &[&str], published_year: Option<u16>) -> Vec<Mention> {
+        self.extract_with_demonyms(paragraphs, published_year).0
+    }
+
+    /// [`Gazetteer::extract`], and the demonyms ("South Korean", "Japanese") as mentions of
+    /// their countries. Demonyms are not entity mentions (a "Japanese company" does not name
+    /// Japan), but the event coder reads "a South Korean court" as a South Korean actor.
+    #[must_use]
+    pub fn extract_with_demonyms(
+        &self,
+        paragraphs: &[&str],
+        published_year: Option<u16>,
+    ) -> (Vec<Mention>, Vec<Mention>) {
         let candidates = self.candidates(paragraphs);
         // Article context: what is named unambiguously, and which countries come up.
         let mut named: HashSet<usize> = HashSet::new();
@@ -561,6 +573,7 @@ impl Gazetteer {
             }
         }
         let mut mentions = Vec::new();
+        let mut demonyms = Vec::new();
         // Countries in the order the article brings them up, most recent last.
         let mut recent: Vec<usize> = Vec::new();
         for c in candidates {
@@ -568,6 +581,16 @@ impl Gazetteer {
             let (entity, is_metonym) = match &c.target {
                 Target::Demonym { country, .. } => {
                     recent.push(*country);
+                    let char_start = text[..c.start].chars().count();
+                    let surface = &text[c.start..c.end];
+                    demonyms.push(Mention {
+                        paragraph: c.paragraph,
+                        entity: EntityRef::Gazetteer(*country),
+                        char_start,
+                        char_end: char_start + surface.chars().count(),
+                        surface: surface.to_string(),
+                        is_metonym: false,
+                    });
                     continue;
                 }
                 Target::Alias {
@@ -617,7 +640,7 @@ impl Gazetteer {
                 is_metonym,
             });
         }
-        mentions
+        (mentions, demonyms)
     }
 
     /// Automaton matches that sit on word boundaries in an accepted case, in document order.
@@ -664,7 +687,9 @@ impl Gazetteer {
         out
     }
 
-    fn country_of(&self, entity: usize) -> Option<usize> {
+    /// The country entity an entity belongs to (itself for a country).
+    #[must_use]
+    pub fn country_of(&self, entity: usize) -> Option<usize> {
         self.countries[entity]
     }
 

@@ -25,6 +25,105 @@ pub struct Gold {
     /// The attributed quotes (scored where entities are annotated).
     #[serde(default)]
     pub quotes: Vec<GoldQuote>,
+    /// The dated events (absent: not annotated, not scored).
+    #[serde(default)]
+    pub events: Option<Vec<GoldEvent>>,
+}
+
+/// A gold event.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct GoldEvent {
+    /// `2019`, `2019-01`, `2019-01-09` or a range `a/b`.
+    pub date: String,
+    /// The CAMEO root's name, e.g. "REDUCE RELATIONS".
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The acting entity's name.
+    pub source: Option<String>,
+    /// The entity acted on.
+    pub target: Option<String>,
+    /// The source's country.
+    pub source_country: Option<String>,
+    /// The target's country.
+    pub target_country: Option<String>,
+    /// Other actors acting with the source.
+    #[serde(default)]
+    pub co_sources: Vec<String>,
+    /// Other actors acted on with the target.
+    #[serde(default)]
+    pub co_targets: Vec<String>,
+}
+
+/// An actor of a predicted event: its name and its country's name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PredictedActor {
+    /// `entities.name`.
+    pub name: String,
+    /// The country's name (itself for a country).
+    pub country: Option<String>,
+}
+
+/// A predicted event, as scored.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PredictedEvent {
+    /// When.
+    pub date: crate::timex::DateSpan,
+    /// Two-digit CAMEO root.
+    pub root: String,
+    /// Who acted.
+    pub source: PredictedActor,
+    /// On whom.
+    pub target: Option<PredictedActor>,
+}
+
+/// Score events: E1 matches the root code and the date (the predicted span overlaps the gold one
+/// and is at the gold's precision or finer); E2 also the source and the target, each by the
+/// entity (or a gold co-actor) or by its country. A gold event without a target matches only a
+/// prediction without one. One-to-one, greedy in document order.
+#[must_use]
+pub fn score_events(gold: &[GoldEvent], predicted: &[PredictedEvent]) -> (MatchCounts, MatchCounts) {
+    let taxonomy = &*crate::cameo::TAXONOMY;
+    let when = |g: &GoldEvent, p: &PredictedEvent| {
+        let root = taxonomy.root_named(&g.kind).map(|c| c.code.as_str());
+        let Some(span) = crate::timex::DateSpan::parse(&g.date) else {
+            return false;
+        };
+        root == Some(p.root.as_str()) && p.date.precision >= span.precision && p.date.overlaps(&span)
+    };
+    let actor = |name: Option<&String>, country: Option<&String>, co: &[String], p: &PredictedActor| {
+        let folded = fold(&p.name);
+        name.is_some_and(|n| fold(n) == folded)
+            || co.iter().any(|c| fold(c) == folded)
+            || country.is_some_and(|c| p.country.as_ref().is_some_and(|pc| fold(pc) == fold(c)))
+    };
+    let who = |g: &GoldEvent, p: &PredictedEvent| {
+        let source = actor(g.source.as_ref(), g.source_country.as_ref(), &g.co_sources, &p.source);
+        let target = match (&g.target, &p.target) {
+            (None, None) => true,
+            (Some(_), Some(t)) => actor(g.target.as_ref(), g.target_country.as_ref(), &g.co_targets, t),
+            _ => false,
+        };
+        source && target
+    };
+    let count = |ok: &dyn Fn(&GoldEvent, &PredictedEvent) -> bool| {
+        let mut used = vec![false; predicted.len()];
+        let mut matched = 0;
+        for g in gold {
+            if let Some(i) = (0..predicted.len()).find(|&i| !used[i] && ok(g, &predicted[i])) {
+                used[i] = true;
+                matched += 1;
+            }
+        }
+        MatchCounts {
+            gold: gold.len() as u64,
+            found: matched,
+            predicted: predicted.len() as u64,
+            correct: matched,
+        }
+    };
+    let e1 = count(&when);
+    let e2 = count(&|g, p| when(g, p) && who(g, p));
+    (e1, e2)
 }
 
 /// A gold quote: its speaker's name and the start of its text.

@@ -9,12 +9,14 @@
 //! - [`store`], the only module that talks to SQLite.
 
 pub mod boilerplate;
+pub mod cameo;
 pub mod cli;
 pub mod cmd;
 pub mod dates;
 pub mod discover;
 pub mod entities;
 pub mod error;
+pub mod events;
 pub mod eval;
 pub mod hashing;
 pub mod minhash;
@@ -27,6 +29,7 @@ pub mod segment;
 pub mod sentences;
 pub mod source;
 pub mod store;
+pub mod timex;
 
 use std::process::ExitCode;
 

@@ -8,6 +8,7 @@
 use crate::boilerplate::{self, Role};
 use crate::dates;
 use crate::discover::{self, Discovered};
+use crate::events::{self, Event};
 use crate::entities::{EntityRef, EntityType, GAZETTEER, Mention};
 use crate::hashing::ContentHash;
 use crate::minhash::{self, Shingles};
@@ -117,6 +118,8 @@ pub struct Prepared {
     pub discovered: Vec<Discovered>,
     /// Quotations attributed to named people.
     pub quotes: Vec<Quote>,
+    /// Dated, coded events read in its content.
+    pub events: Vec<Event>,
 }
 
 /// Run the text pipeline over one raw input. `counts` tells how often its short lines were seen
@@ -202,7 +205,7 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
         .and_then(|p| p.get(..4))
         .and_then(|y| y.parse().ok());
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
-    let (mentions, discovered) = find_entities(&texts, &paragraphs, year);
+    let (mentions, demonyms, discovered) = find_entities(&texts, &paragraphs, year);
     let read: Vec<bool> = paragraphs
         .iter()
         .map(|p| p.role != Role::Boilerplate)
@@ -212,6 +215,17 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
         EntityRef::Discovered(i) => discovered[i].kind == EntityType::Person,
     };
     let quotes = quotes::extract(&texts, &read, &mentions, &is_person);
+    let content_only: Vec<bool> = paragraphs.iter().map(|p| p.role == Role::Content).collect();
+    let events = events::extract(
+        &texts,
+        &content_only,
+        &mentions,
+        &demonyms,
+        published.as_deref(),
+        &ArticleActors {
+            discovered: &discovered,
+        },
+    );
     let shingles = minhash::shingles(content.iter().map(|p| p.text.as_str()));
     let buckets = minhash::buckets(&shingles);
     Prepared {
@@ -221,6 +235,7 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
         mentions,
         discovered,
         quotes,
+        events,
         title,
         published,
         published_source,
@@ -235,8 +250,8 @@ fn find_entities(
     texts: &[&str],
     paragraphs: &[PreparedParagraph],
     year: Option<u16>,
-) -> (Vec<Mention>, Vec<Discovered>) {
-    let mut mentions = GAZETTEER.extract(texts, year);
+) -> (Vec<Mention>, Vec<Mention>, Vec<Discovered>) {
+    let (mut mentions, demonyms) = GAZETTEER.extract_with_demonyms(texts, year);
     let mut claimed: Vec<Vec<(usize, usize, bool)>> = vec![Vec::new(); texts.len()];
     for m in &mentions {
         if let EntityRef::Gazetteer(e) = m.entity {
@@ -266,7 +281,28 @@ fn find_entities(
         is_metonym: false,
     }));
     mentions.sort_by_key(|m| (m.paragraph, m.char_start));
-    (mentions, discovered)
+    (mentions, demonyms, discovered)
+}
+
+/// Entity facts the event coder needs, for the gazetteer and this article's discoveries.
+struct ArticleActors<'a> {
+    discovered: &'a [Discovered],
+}
+
+impl events::Actors for ArticleActors<'_> {
+    fn kind(&self, entity: EntityRef) -> EntityType {
+        match entity {
+            EntityRef::Gazetteer(i) => GAZETTEER.entities[i].kind,
+            EntityRef::Discovered(i) => self.discovered[i].kind,
+        }
+    }
+
+    fn country_of_place(&self, entity: EntityRef) -> Option<EntityRef> {
+        match entity {
+            EntityRef::Gazetteer(i) => GAZETTEER.country_of(i).map(EntityRef::Gazetteer),
+            EntityRef::Discovered(_) => None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -13,8 +13,10 @@ use crate::cli::{EvalArgs, InputFormat};
 use crate::cmd::ingest::ingest_one;
 use crate::error::{Error, Result};
 use crate::eval::{
-    Gold, LineCounts, MatchCounts, PredictedEntity, score_entities, score_lines, score_quotes,
+    Gold, LineCounts, MatchCounts, PredictedActor, PredictedEntity, PredictedEvent,
+    score_entities, score_events, score_lines, score_quotes,
 };
+use crate::entities::EntityRef;
 use crate::hashing::ContentHash;
 use crate::pipeline;
 use crate::source::{self, RawInput, Source};
@@ -31,6 +33,10 @@ struct DocumentScore {
     entities: Option<MatchScores>,
     /// Quote scores, where the gold annotates entities (and so quotes).
     quotes: Option<MatchScores>,
+    /// Event scores (date and root code), where the gold annotates events.
+    events_e1: Option<MatchScores>,
+    /// Event scores (E1 plus source and target), where the gold annotates events.
+    events_e2: Option<MatchScores>,
 }
 
 /// Precision, recall and F1 of entities or quotes, with their counts.
@@ -83,6 +89,8 @@ struct Report {
     total: Scores,
     entities: Option<MatchScores>,
     quotes: Option<MatchScores>,
+    events_e1: Option<MatchScores>,
+    events_e2: Option<MatchScores>,
 }
 
 /// Run `dossier eval`.
@@ -121,6 +129,8 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
     let mut total = LineCounts::default();
     let mut entity_total: Option<MatchCounts> = None;
     let mut quote_total: Option<MatchCounts> = None;
+    let mut e1_total: Option<MatchCounts> = None;
+    let mut e2_total: Option<MatchCounts> = None;
     let mut documents = Vec::new();
     for (input, gold) in &docs {
         let predicted = predicted_boilerplate(&store, input)?;
@@ -139,11 +149,22 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
                 .add(&quotes);
             (Some(counts.into()), Some(quotes.into()))
         };
+        let (events_e1, events_e2) = match &gold.events {
+            Some(events) => {
+                let (e1, e2) = score_events(events, &predicted_events(&store, input));
+                e1_total.get_or_insert_with(MatchCounts::default).add(&e1);
+                e2_total.get_or_insert_with(MatchCounts::default).add(&e2);
+                (Some(e1.into()), Some(e2.into()))
+            }
+            None => (None, None),
+        };
         documents.push(DocumentScore {
             document: name(input),
             scores: counts.into(),
             entities,
             quotes,
+            events_e1,
+            events_e2,
         });
     }
     let report = Report {
@@ -151,6 +172,8 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
         total: total.into(),
         entities: entity_total.map(Into::into),
         quotes: quote_total.map(Into::into),
+        events_e1: e1_total.map(Into::into),
+        events_e2: e2_total.map(Into::into),
     };
     let mut out = std::io::stdout().lock();
     let written = if args.json {
@@ -218,6 +241,39 @@ fn predicted_quotes(store: &Store, input: &RawInput) -> Result<Vec<(String, Stri
             (name, q.text.clone())
         })
         .collect())
+}
+
+/// The events the pipeline codes in this document, one per (root, source, target, date) as
+/// PETRARCH's one-a-story filter keeps them.
+fn predicted_events(store: &Store, input: &RawInput) -> Vec<PredictedEvent> {
+    let prepared = pipeline::prepare(&input.raw, &input.meta, &read::LineCountsTable(store));
+    let gazetteer = &*crate::entities::GAZETTEER;
+    let taxonomy = &*crate::cameo::TAXONOMY;
+    let actor = |e: EntityRef| match e {
+        EntityRef::Gazetteer(i) => PredictedActor {
+            name: gazetteer.entities[i].name.clone(),
+            country: gazetteer
+                .country_of(i)
+                .map(|c| gazetteer.entities[c].name.clone()),
+        },
+        EntityRef::Discovered(d) => PredictedActor {
+            name: prepared.discovered[d].name.clone(),
+            country: None,
+        },
+    };
+    let mut out: Vec<PredictedEvent> = Vec::new();
+    for e in &prepared.events {
+        let event = PredictedEvent {
+            date: e.date,
+            root: taxonomy.codes[e.code].root().to_string(),
+            source: actor(e.source),
+            target: e.target.map(actor),
+        };
+        if !out.contains(&event) {
+            out.push(event);
+        }
+    }
+    out
 }
 
 /// Entities named outside boilerplate: from the archive when this document's own paragraphs were
@@ -332,5 +388,17 @@ fn write_table(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
         .map(|d| (d.document.as_str(), d.quotes.as_ref()))
         .collect();
     write_matches(out, width, "quotes", &quotes, report.quotes.as_ref())?;
+    let e1: Vec<(&str, Option<&MatchScores>)> = report
+        .documents
+        .iter()
+        .map(|d| (d.document.as_str(), d.events_e1.as_ref()))
+        .collect();
+    write_matches(out, width, "events E1", &e1, report.events_e1.as_ref())?;
+    let e2: Vec<(&str, Option<&MatchScores>)> = report
+        .documents
+        .iter()
+        .map(|d| (d.document.as_str(), d.events_e2.as_ref()))
+        .collect();
+    write_matches(out, width, "events E2", &e2, report.events_e2.as_ref())?;
     Ok(())
 }

@@ -1,0 +1,292 @@
+//! The CAMEO event taxonomy and the phrase patterns that map sentences onto it.
+//!
+//! Both are data: `data/cameo/codes.tsv` (every root and three-digit code with its name, quad
+//! class and Goldstein value) and `data/cameo/patterns.tsv` (phrases, each with the code it
+//! stands for and a rule name stored with every event it codes). A small pattern language keeps
+//! the phrase list readable: see the header of `patterns.tsv`.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet};
+
+/// One CAMEO code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Code {
+    /// The code as text, leading zeros kept: `"057"`.
+    pub code: String,
+    /// Its name: "Sign formal agreement".
+    pub name: String,
+    /// 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict.
+    pub quad_class: u8,
+    /// The code's value on the Goldstein scale (−10 conflict … +10 cooperation).
+    pub goldstein: f64,
+}
+
+impl Code {
+    /// The two-digit root: `"05"` for `"057"`.
+    #[must_use]
+    pub fn root(&self) -> &str {
+        &self.code[..2]
+    }
+}
+
+/// What a pattern tells the coder beyond its code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)]
+pub struct Flags {
+    /// A nominal phrase ("talks with"): never read as a passive.
+    pub noun: bool,
+    /// A joint action: in "A and B met" B is the target.
+    pub symmetric: bool,
+    /// The target must follow the phrase directly.
+    pub object: bool,
+    /// A place with a country may stand for the target ("visited Washington").
+    pub place: bool,
+    /// "brought A and B together": A is the target, and A and B also meet.
+    pub pair: bool,
+    /// An actor inside the phrase may be its target ("attended a NATO summit"); otherwise one
+    /// there only qualifies the object ("withdrew its WTO complaint").
+    pub inner: bool,
+}
+
+/// One phrase pattern.
+#[derive(Debug)]
+pub struct Pattern {
+    /// Index into [`Taxonomy::codes`].
+    pub code: usize,
+    /// The rule name stored with the events it codes.
+    pub rule: String,
+    /// How the coder reads it.
+    pub flags: Flags,
+    /// The compiled phrase.
+    pub regex: Regex,
+}
+
+/// The codes and patterns.
+#[derive(Debug)]
+pub struct Taxonomy {
+    /// Every code, in file order (roots before their children).
+    pub codes: Vec<Code>,
+    by_code: HashMap<String, usize>,
+    /// Every pattern, in file order.
+    pub patterns: Vec<Pattern>,
+    /// All patterns at once, to find which ones a sentence can match.
+    pub set: RegexSet,
+}
+
+impl Taxonomy {
+    /// Parse the two files.
+    pub fn parse(codes: &str, patterns: &str) -> Result<Self, String> {
+        let mut all = Vec::new();
+        for (n, line) in data_lines(codes).skip(1) {
+            let f: Vec<&str> = line.split('\t').collect();
+            let [code, name, quad, goldstein] = f.as_slice() else {
+                return Err(format!("codes.tsv line {n}: expected 4 columns"));
+            };
+            let valid = (2..=4).contains(&code.len()) && code.chars().all(|c| c.is_ascii_digit());
+            if !valid {
+                return Err(format!("codes.tsv line {n}: bad code {code:?}"));
+            }
+            all.push(Code {
+                code: (*code).to_string(),
+                name: (*name).to_string(),
+                quad_class: quad
+                    .parse()
+                    .ok()
+                    .filter(|q| (1..=4).contains(q))
+                    .ok_or_else(|| format!("codes.tsv line {n}: bad quad class"))?,
+                goldstein: goldstein
+                    .parse()
+                    .ok()
+                    .filter(|g: &f64| (-10.0..=10.0).contains(g))
+                    .ok_or_else(|| format!("codes.tsv line {n}: bad Goldstein value"))?,
+            });
+        }
+        let by_code: HashMap<String, usize> = all
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.clone(), i))
+            .collect();
+        if let Some(orphan) = all.iter().find(|c| !by_code.contains_key(c.root())) {
+            return Err(format!("codes.tsv: {} has no root code", orphan.code));
+        }
+        let mut compiled = Vec::new();
+        for (n, line) in data_lines(patterns).skip(1) {
+            let f: Vec<&str> = line.split('\t').collect();
+            let [code, rule, flags, phrase] = f.as_slice() else {
+                return Err(format!("patterns.tsv line {n}: expected 4 columns"));
+            };
+            let code = *by_code
+                .get(*code)
+                .ok_or_else(|| format!("patterns.tsv line {n}: unknown code {code:?}"))?;
+            let flags = parse_flags(flags).map_err(|e| format!("patterns.tsv line {n}: {e}"))?;
+            let regex = Regex::new(&compile(phrase))
+                .map_err(|e| format!("patterns.tsv line {n}: {e}"))?;
+            compiled.push(Pattern {
+                code,
+                rule: (*rule).to_string(),
+                flags,
+                regex,
+            });
+        }
+        let set = RegexSet::new(compiled.iter().map(|p| p.regex.as_str()))
+            .map_err(|e| format!("patterns.tsv: {e}"))?;
+        Ok(Self {
+            codes: all,
+            by_code,
+            patterns: compiled,
+            set,
+        })
+    }
+
+    /// Look a code up by its text.
+    #[must_use]
+    pub fn code(&self, code: &str) -> Option<&Code> {
+        self.by_code.get(code).map(|&i| &self.codes[i])
+    }
+
+    /// The root code whose name is `name`, ignoring case ("CONSULT" → "04").
+    #[must_use]
+    pub fn root_named(&self, name: &str) -> Option<&Code> {
+        self.codes
+            .iter()
+            .find(|c| c.code.len() == 2 && c.name.eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+/// Non-blank, non-comment lines with their 1-based line numbers.
+fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+}
+
+fn parse_flags(text: &str) -> Result<Flags, String> {
+    let mut flags = Flags::default();
+    for flag in text.split(',').map(str::trim).filter(|f| *f != "-") {
+        match flag {
+            "noun" => flags.noun = true,
+            "sym" => flags.symmetric = true,
+            "object" => flags.object = true,
+            "place" => flags.place = true,
+            "pair" => flags.pair = true,
+            "inner" => flags.inner = true,
+            other => return Err(format!("unknown flag {other:?}")),
+        }
+    }
+    Ok(flags)
+}
+
+/// Turn a phrase pattern into a regular expression (case-insensitive, whole words).
+fn compile(phrase: &str) -> String {
+    let mut out = String::from(r"(?i)\b");
+    let mut need_space = false;
+    for token in phrase.split_whitespace() {
+        if token == "*" || token == "**" {
+            if need_space {
+                out.push_str(r"\s+");
+            }
+            let most = if token == "*" { 3 } else { 12 };
+            out.push_str(&format!(r"(?:[\w'’.-]+,?\s+){{0,{most}}}?"));
+            need_space = false;
+            continue;
+        }
+        let (word, optional) = match token.strip_suffix('?') {
+            Some(w) => (w, true),
+            None => (token, false),
+        };
+        let alternatives: Vec<String> = word.split('|').map(regex::escape).collect();
+        let group = format!("(?:{})", alternatives.join("|"));
+        match (optional, need_space) {
+            (true, true) => out.push_str(&format!(r"(?:\s+{group})?")),
+            (true, false) => out.push_str(&format!(r"(?:{group}\s+)?")),
+            (false, true) => out.push_str(&format!(r"\s+{group}")),
+            (false, false) => out.push_str(&group),
+        }
+        need_space = !optional || need_space;
+    }
+    out.push_str(r"\b");
+    out
+}
+
+/// The built-in taxonomy.
+pub static TAXONOMY: LazyLock<Taxonomy> = LazyLock::new(|| {
+    Taxonomy::parse(
+        include_str!("../data/cameo/codes.tsv"),
+        include_str!("../data/cameo/patterns.tsv"),
+    )
+    .unwrap_or_else(|e| panic!("CAMEO data: {e}"))
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_data_parses_and_matches_the_published_values() {
+        let t = &*TAXONOMY;
+        assert!(t.codes.len() > 160);
+        assert!(t.patterns.len() > 70);
+        for (code, goldstein, quad) in [
+            ("01", 0.0, 1),
+            ("02", 3.0, 1),
+            ("03", 4.0, 1),
+            ("04", 1.0, 1),
+            ("05", 3.5, 1),
+            ("057", 8.0, 1),
+            ("06", 6.0, 2),
+            ("07", 7.0, 2),
+            ("08", 5.0, 2),
+            ("09", -2.0, 3),
+            ("10", -5.0, 3),
+            ("11", -2.0, 3),
+            ("12", -4.0, 3),
+            ("13", -6.0, 3),
+            ("14", -6.5, 4),
+            ("15", -7.2, 4),
+            ("16", -4.0, 4),
+            ("163", -8.0, 4),
+            ("17", -7.0, 4),
+            ("172", -5.0, 4),
+            ("18", -9.0, 4),
+            ("19", -10.0, 4),
+            ("20", -10.0, 4),
+        ] {
+            let c = t.code(code).unwrap();
+            assert!((c.goldstein - goldstein).abs() < 1e-9, "{code}");
+            assert_eq!(c.quad_class, quad, "{code}");
+        }
+        assert_eq!(t.root_named("REDUCE RELATIONS").unwrap().code, "16");
+    }
+
+    #[track_caller]
+    fn matches(phrase: &str, text: &str) -> Option<String> {
+        let re = Regex::new(&compile(phrase)).unwrap();
+        re.find(text).map(|m| m.as_str().to_string())
+    }
+
+    #[test]
+    fn pattern_language() {
+        assert_eq!(
+            matches("imposed * restrictions|curbs", "Japan imposed new export curbs on"),
+            Some("imposed new export curbs".into())
+        );
+        assert_eq!(
+            matches("agree|agreed to|on?", "they agreed to lift"),
+            Some("agreed to".into())
+        );
+        assert_eq!(matches("agree|agreed to|on?", "they agreed."), Some("agreed".into()));
+        assert_eq!(matches("met with?", "Abe met Park"), Some("met".into()));
+        assert_eq!(matches("met", "Abe metered"), None);
+        assert_eq!(
+            matches("brought ** together", "Obama brought President Park Geun-hye and Prime Minister Shinzo Abe together"),
+            Some("brought President Park Geun-hye and Prime Minister Shinzo Abe together".into())
+        );
+        assert_eq!(
+            matches("broke off? ties", "They broke ties"),
+            Some("broke ties".into())
+        );
+    }
+}

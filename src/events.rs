@@ -1,0 +1,745 @@
+//! Dated events: who did what to whom, and when, coded on CAMEO.
+//!
+//! A shallow, precision-first coder in the manner of TABARI and PETRARCH, without a parser:
+//!
+//! 1. **Sentences** of content paragraphs ([`crate::sentences`]), and the **dates** each one
+//!    names ([`crate::timex`]), resolved against the article's publication date. A sentence
+//!    without a date gives no event.
+//! 2. **Actions**: phrase patterns from `data/cameo/patterns.tsv` ([`crate::cameo`]). A phrase
+//!    under negation ("did not meet"), a modal ("will visit", "could sign"), an infinitive
+//!    ("plans to impose") or a habitual adverb ("regularly meets") is not an event.
+//! 3. **Source**: the subject, i.e. the nearest actor before the phrase in its clause that is
+//!    not the object of a preposition ("talks *with Tokyo*"), widened to a compound subject ("A
+//!    and B met", "the leaders of A, B and C"); a pronoun subject is resolved to the last person
+//!    ("he") or the last group of actors ("they"). In a passive ("was seized by X") the source
+//!    follows "by" and the target comes before.
+//! 4. **Target**: the first actor after the phrase in its clause (not a place named after "in" or
+//!    "at"); else the second member of a compound subject ("Tokyo and Seoul agreed").
+//! 5. **Date**: the date expression nearest to the phrase in the sentence.
+//!
+//! Actors are countries (metonyms such as "Seoul" included), people, organisations and demonyms
+//! heading a noun ("a South Korean court"); a demonym that only qualifies a named person
+//! ("Japanese Prime Minister Shinzo Abe") yields to the person.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::cameo::{Flags, TAXONOMY};
+use crate::entities::{EntityRef, EntityType, Mention};
+use crate::sentences;
+use crate::timex::{self, Anchor, DateMention, DateSpan};
+
+/// One reading of an event in an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Index of the paragraph.
+    pub paragraph: usize,
+    /// Character range of the sentence in the paragraph.
+    pub sentence: Range<usize>,
+    /// The sentence's text.
+    pub sentence_text: String,
+    /// Index into [`crate::cameo::Taxonomy::codes`].
+    pub code: usize,
+    /// The acting entity.
+    pub source: EntityRef,
+    /// The entity acted on, if named.
+    pub target: Option<EntityRef>,
+    /// When.
+    pub date: DateSpan,
+    /// The date expression as written.
+    pub date_text: String,
+    /// What the date was resolved against.
+    pub anchor: Anchor,
+    /// The pattern that fired.
+    pub rule: &'static str,
+    /// How sure the coder is, 0–1.
+    pub confidence: f64,
+    /// A joint action of source and target ("A and B met"): the same event as target → source.
+    pub reciprocal: bool,
+}
+
+/// What the coder needs to know about an entity.
+pub trait Actors {
+    /// The entity's type.
+    fn kind(&self, entity: EntityRef) -> EntityType;
+    /// The country a place belongs to, as an entity (for "visited Washington").
+    fn country_of_place(&self, entity: EntityRef) -> Option<EntityRef>;
+}
+
+/// An actor mention in byte offsets of its paragraph.
+#[derive(Debug, Clone, Copy)]
+struct Actor {
+    start: usize,
+    end: usize,
+    entity: EntityRef,
+    person: bool,
+    /// A place that may stand for its country's government only as a visit's target.
+    place_only: bool,
+}
+
+/// Code the events of an article. `read[i]` says whether paragraph `i` is content; `mentions`
+/// and `demonyms` come from entity extraction; `published` is the article's date (ISO, any
+/// precision).
+#[must_use]
+pub fn extract(
+    paragraphs: &[&str],
+    read: &[bool],
+    mentions: &[Mention],
+    demonyms: &[Mention],
+    published: Option<&str>,
+    actors: &dyn Actors,
+) -> Vec<Event> {
+    let mut ctx = timex::Context::new(published);
+    let mut state = State::default();
+    let mut out = Vec::new();
+    for (p, text) in paragraphs.iter().enumerate() {
+        if !read.get(p).copied().unwrap_or(false) {
+            continue;
+        }
+        let in_paragraph = |m: &&Mention| m.paragraph == p;
+        let byte_of = char_to_byte(text);
+        let mut people: Vec<Actor> = Vec::new();
+        let mut list: Vec<Actor> = mentions
+            .iter()
+            .filter(in_paragraph)
+            .filter_map(|m| {
+                let kind = actors.kind(m.entity);
+                let (entity, place_only) = match kind {
+                    EntityType::Country | EntityType::Person | EntityType::Organization => {
+                        (m.entity, false)
+                    }
+                    EntityType::Location => (actors.country_of_place(m.entity)?, true),
+                    _ => return None,
+                };
+                let actor = Actor {
+                    start: byte_of(m.char_start),
+                    end: byte_of(m.char_end),
+                    entity,
+                    person: kind == EntityType::Person,
+                    place_only,
+                };
+                if actor.person {
+                    people.push(actor);
+                }
+                Some(actor)
+            })
+            .collect();
+        // A demonym heads an actor ("a South Korean court") unless a named person or
+        // organisation follows it within a few words (a title: "Japanese Prime Minister Abe").
+        for d in demonyms.iter().filter(in_paragraph) {
+            let (start, end) = (byte_of(d.char_start), byte_of(d.char_end));
+            let qualifies = list.iter().any(|a| {
+                !a.place_only
+                    && a.start >= end
+                    && a.start - end < 40
+                    && !text[end..a.start].contains([',', '.', ';'])
+                    && words(&text[end..a.start]) <= 4
+            });
+            if !qualifies && agent_follows(text, end) {
+                list.push(Actor {
+                    start,
+                    end,
+                    entity: d.entity,
+                    person: false,
+                    place_only: false,
+                });
+            }
+        }
+        list.sort_by_key(|a| (a.start, a.end));
+        for range in sentences::split(text) {
+            let sentence = &text[range.clone()];
+            let dates = timex::find(sentence, &mut ctx);
+            let in_sentence: Vec<Actor> = list
+                .iter()
+                .filter(|a| a.start >= range.start && a.end <= range.end)
+                .map(|a| Actor {
+                    start: a.start - range.start,
+                    end: a.end - range.start,
+                    ..*a
+                })
+                .collect();
+            if !dates.is_empty() {
+                let sentence_chars =
+                    text[..range.start].chars().count()..text[..range.end].chars().count();
+                for coded in code_sentence(sentence, &dates, &in_sentence, &mut state) {
+                    out.push(Event {
+                        paragraph: p,
+                        sentence: sentence_chars.clone(),
+                        sentence_text: sentence.to_string(),
+                        ..coded
+                    });
+                }
+            }
+            if let Some(last) = people
+                .iter()
+                .rev()
+                .find(|a| a.start >= range.start && a.end <= range.end)
+            {
+                state.last_person = Some(last.entity);
+            }
+        }
+    }
+    out
+}
+
+/// What earlier sentences tell about pronouns.
+#[derive(Debug, Default)]
+struct State {
+    last_person: Option<EntityRef>,
+    last_group: Vec<EntityRef>,
+}
+
+fn words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// Byte offset of each character offset in `text` (and of its end).
+fn char_to_byte(text: &str) -> impl Fn(usize) -> usize + '_ {
+    let offsets: Vec<usize> = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    move |c| offsets.get(c).copied().unwrap_or(text.len())
+}
+
+static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)[;:]|\s[—–]\s|,\s+(?:and|but|which|who|where|while|whereas|although|though)\b|\s(?:but|while|whereas|although|though|because|where|after|before|when|as|that|which|who|whom|until|unless|if)\s",
+    )
+    .unwrap_or_else(|e| panic!("clause pattern: {e}"))
+});
+
+/// Words before a phrase that make it no event: negation, modality, an infinitive, habit.
+static BLOCKERS: &[&str] = &[
+    "not", "never", "no", "will", "would", "could", "might", "may", "should", "must", "shall",
+    "can", "cannot", "if", "whether", "unless", "often", "usually", "regularly", "routinely",
+    "rarely", "seldom", "sometimes", "frequently", "longer",
+];
+/// Words a subject and its verb may have between them.
+static ADVERBS: &[&str] = &[
+    "also", "jointly", "formally", "officially", "finally", "first", "then", "later", "reportedly",
+    "already", "again", "once", "recently", "eventually", "quickly", "has", "have", "had", "did",
+    "does", "was", "were", "is", "are", "been", "be", "both", "all", "together", "subsequently",
+    "abruptly", "unexpectedly", "successfully", "separately",
+];
+static BE: &[&str] = &["was", "were", "is", "are", "been", "being", "be"];
+/// Prepositions whose object is not a subject.
+static NOT_SUBJECT: &[&str] = &[
+    "with", "to", "for", "against", "from", "on", "in", "at", "by", "between", "toward",
+    "towards", "into", "over", "about", "under", "among", "despite", "near", "than", "like",
+    "including", "unlike", "across", "beyond", "within", "without", "around", "upon", "via",
+];
+/// Prepositions of place and time whose object is not a target.
+static NOT_TARGET: &[&str] = &[
+    "in", "at", "near", "from", "since", "during", "by", "across", "inside", "throughout",
+    "outside", "around", "after", "before", "than", "like", "unlike", "despite",
+];
+/// Nouns for the people and bodies that act for a country, after PETRARCH's agents dictionary:
+/// "a South Korean *court*", "Japan's foreign *minister*". A demonym or possessive before one
+/// stands for an actor; before anything else ("North Korean missile data", "Washington's
+/// vision") it does not.
+static AGENTS: &[&str] = &[
+    "government", "governments", "court", "courts", "company", "companies", "firm", "firms",
+    "ministry", "minister", "ministers", "official", "officials", "authorities", "leader",
+    "leaders", "president", "premier", "chancellor", "king", "military", "army", "navy", "forces",
+    "troops", "police", "guard", "embassy", "ambassador", "diplomats", "diplomat", "envoy",
+    "lawmakers", "legislators", "parliament", "congress", "assembly", "prosecutors",
+    "regulators", "regulator", "delegation", "negotiators", "activists", "protesters",
+    "demonstrators", "workers", "union", "unions", "businesses", "bank", "banks", "warships",
+    "jets", "side", "administration", "cabinet", "agency", "agencies", "spokesman",
+    "spokeswoman", "spokesperson", "state", "foreign", "defense", "defence", "prime", "supreme",
+    "high", "central", "national", "intelligence", "coast", "navy", "air", "special",
+    "representative", "envoys", "judge", "judges", "automaker", "carmaker", "shipbuilder",
+    "conglomerate", "group", "people", "citizens", "nationals", "fishermen", "soldiers",
+    "vessels", "ships", "ship",
+];
+
+/// Does an agent noun follow byte `at` within three words, before any punctuation?
+fn agent_follows(text: &str, at: usize) -> bool {
+    let rest = text[at..].trim_start_matches(['\'', '’', 's']);
+    for word in rest.split_whitespace().take(3) {
+        let clean = word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if AGENTS.contains(&clean.as_str()) {
+            return true;
+        }
+        if word.ends_with([',', ';', ':', '.']) {
+            return false;
+        }
+    }
+    false
+}
+
+/// Is the actor ending at byte `end` a possessive ("Washington's")?
+fn possessive(text: &str, end: usize) -> bool {
+    text[end..].starts_with("'s") || text[end..].starts_with("’s")
+}
+
+static PRONOUNS_ONE: &[&str] = &["he", "she"];
+static PRONOUNS_GROUP: &[&str] = &["they", "both"];
+
+/// The lowercased words of `text`, last first (punctuation stops the walk: `None`).
+fn words_back(text: &str) -> impl Iterator<Item = Option<String>> + '_ {
+    text.split_whitespace().rev().map(|w| {
+        let ends_clause = w.ends_with([',', ';', ':', '.', '"', '”']);
+        let word = w
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+            .to_lowercase();
+        (!ends_clause).then_some(word)
+    })
+}
+
+/// The word right before byte `at`, skipping "the" and "a".
+fn preceding_word(sentence: &str, at: usize) -> Option<String> {
+    sentence[..at]
+        .split_whitespace()
+        .rev()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .find(|w| !matches!(w.as_str(), "the" | "a" | "an" | "its" | "their" | "his" | "her"))
+}
+
+/// Is the phrase at byte `at` blocked by negation, a modal, an infinitive or habit?
+fn blocked(sentence: &str, at: usize) -> bool {
+    let before = &sentence[..at];
+    if before.trim_end().ends_with("n't") || before.trim_end().ends_with("n’t") {
+        return true;
+    }
+    let mut adverbs_only = true;
+    for (i, word) in words_back(before).take(3).enumerate() {
+        let Some(word) = word else { break };
+        if word.ends_with("n't") || word.ends_with("n’t") || BLOCKERS.contains(&word.as_str()) {
+            return true;
+        }
+        // "to impose" (but not "moved to Tokyo, Seoul imposed"): an infinitive right before
+        // the phrase, adverbs aside.
+        if word == "to" && adverbs_only {
+            return true;
+        }
+        if !ADVERBS.contains(&word.as_str()) && i < 3 {
+            adverbs_only = false;
+        }
+    }
+    false
+}
+
+fn is_passive(sentence: &str, at: usize) -> bool {
+    for word in words_back(&sentence[..at]).take(2) {
+        let Some(word) = word else { return false };
+        if BE.contains(&word.as_str()) {
+            return true;
+        }
+        if !ADVERBS.contains(&word.as_str()) {
+            return false;
+        }
+    }
+    false
+}
+
+/// The clause around the phrase `at`: byte range from the last break before it to the first
+/// break after it.
+fn clause(sentence: &str, at: &Range<usize>) -> Range<usize> {
+    let mut start = 0;
+    let mut end = sentence.len();
+    for m in CLAUSE_BREAK.find_iter(sentence) {
+        if m.end() <= at.start {
+            start = m.end();
+        } else if m.start() >= at.end {
+            end = m.start();
+            break;
+        }
+    }
+    start..end
+}
+
+/// The actors of a compound subject ending with `last` ("A, B and C").
+fn compound(sentence: &str, actors: &[Actor], last: usize) -> Vec<Actor> {
+    let mut group = vec![actors[last]];
+    let mut i = last;
+    while i > 0 {
+        let prev = actors[i - 1];
+        let gap = &sentence[prev.end..actors[i].start];
+        let joined = gap.trim().is_empty()
+            || gap.trim() == ","
+            || ((gap.trim_start().starts_with("and ")
+                || gap.trim_start().starts_with(", and ")
+                || gap.trim_start().starts_with(", ")
+                || gap.trim_start().starts_with("& "))
+                && words(gap) <= 6
+                && !gap.trim_start().trim_start_matches(',').contains([',', ';', '.']));
+        if !joined || prev.place_only {
+            break;
+        }
+        if !group.iter().any(|a| a.entity == prev.entity) {
+            group.insert(0, prev);
+        }
+        i -= 1;
+    }
+    group
+}
+
+/// A coded event before its paragraph and sentence are filled in.
+fn code_sentence(
+    sentence: &str,
+    dates: &[DateMention],
+    actors: &[Actor],
+    state: &mut State,
+) -> Vec<Event> {
+    let taxonomy = &*TAXONOMY;
+    // Every pattern match, longest first at each start, without overlaps.
+    let mut found: Vec<(Range<usize>, usize)> = Vec::new();
+    for i in taxonomy.set.matches(sentence).iter() {
+        for m in taxonomy.patterns[i].regex.find_iter(sentence) {
+            found.push((m.range(), i));
+        }
+    }
+    found.sort_by_key(|(r, i)| (r.start, std::cmp::Reverse(r.end), *i));
+    let mut kept: Vec<(Range<usize>, usize)> = Vec::new();
+    for (r, i) in found {
+        if kept.last().is_none_or(|(k, _)| r.start >= k.end) {
+            kept.push((r, i));
+        }
+    }
+    let mut out = Vec::new();
+    for (phrase, i) in kept {
+        let pattern = &taxonomy.patterns[i];
+        if blocked(sentence, phrase.start) {
+            continue;
+        }
+        let Some(date) = nearest_date(dates, &phrase) else {
+            continue;
+        };
+        let scope = clause(sentence, &phrase);
+        let Some(coded) = actors_of(sentence, actors, &phrase, &scope, pattern.flags, state) else {
+            continue;
+        };
+        let mut confidence: f64 = 0.9;
+        if coded.pronoun {
+            confidence -= 0.2;
+        }
+        if coded.target.is_some() && coded.target_fallback {
+            confidence -= 0.1;
+        }
+        if !(scope.start <= date.range.start && date.range.end <= scope.end) {
+            confidence -= 0.1;
+        }
+        let base = Event {
+            paragraph: 0,
+            sentence: 0..0,
+            sentence_text: String::new(),
+            code: pattern.code,
+            source: coded.source,
+            target: coded.target,
+            date: date.span,
+            date_text: sentence[date.range.clone()].to_string(),
+            anchor: date.anchor,
+            rule: pattern.rule.as_str(),
+            confidence: (confidence * 100.0).round() / 100.0,
+            reciprocal: pattern.flags.symmetric && coded.compound,
+        };
+        if let Some(second) = coded.pair_second {
+            out.push(base.clone());
+            out.push(Event {
+                source: base.target.unwrap_or(base.source),
+                target: Some(second),
+                reciprocal: true,
+                ..base
+            });
+        } else {
+            out.push(base);
+        }
+    }
+    out
+}
+
+fn nearest_date<'d>(dates: &'d [DateMention], phrase: &Range<usize>) -> Option<&'d DateMention> {
+    dates.iter().min_by_key(|d| {
+        if d.range.end <= phrase.start {
+            phrase.start - d.range.end
+        } else {
+            d.range.start.saturating_sub(phrase.end)
+        }
+    })
+}
+
+struct Coded {
+    source: EntityRef,
+    target: Option<EntityRef>,
+    pronoun: bool,
+    compound: bool,
+    target_fallback: bool,
+    pair_second: Option<EntityRef>,
+}
+
+fn actors_of(
+    sentence: &str,
+    actors: &[Actor],
+    phrase: &Range<usize>,
+    scope: &Range<usize>,
+    flags: Flags,
+    state: &mut State,
+) -> Option<Coded> {
+    let usable = |a: &Actor| !a.place_only;
+    let left: Vec<usize> = (0..actors.len())
+        .filter(|&k| {
+            let a = actors[k];
+            usable(&a) && a.start >= scope.start && a.end <= phrase.start
+        })
+        .collect();
+    // Where the target may start: after the phrase, or after its first word when an actor
+    // inside the phrase may be the target.
+    let first_word_end = sentence[phrase.clone()]
+        .find(char::is_whitespace)
+        .map_or(phrase.end, |w| phrase.start + w);
+    let inside_ok = flags.inner || flags.pair;
+    let right: Vec<usize> = (0..actors.len())
+        .filter(|&k| {
+            let a = actors[k];
+            a.end <= scope.end
+                && (a.start >= phrase.end || (a.start >= first_word_end && inside_ok))
+        })
+        .collect();
+    let passive_right: Vec<usize> = (0..actors.len())
+        .filter(|&k| actors[k].start >= first_word_end && actors[k].end <= scope.end)
+        .collect();
+
+    if !flags.noun && is_passive(sentence, phrase.start) {
+        // "assets were seized by a South Korean court": source after "by", target before.
+        let by = passive_right.iter().copied().find(|&k| {
+            preceding_word(sentence, actors[k].start).as_deref() == Some("by")
+                && usable(&actors[k])
+        })?;
+        let target = left
+            .iter()
+            .rev()
+            .map(|&k| actors[k].entity)
+            .find(|&e| e != actors[by].entity);
+        return Some(Coded {
+            source: actors[by].entity,
+            target,
+            pronoun: false,
+            compound: false,
+            target_fallback: false,
+            pair_second: None,
+        });
+    }
+
+    // The subject: a pronoun right before the phrase wins; else the nearest actor before it
+    // that is not the object of a preposition; else a pronoun opening the clause.
+    let slot = words_back(&sentence[scope.start..phrase.start])
+        .map_while(|w| w)
+        .find(|w| !ADVERBS.contains(&w.as_str()));
+    let opening = sentence[scope.start..phrase.start]
+        .split_whitespace()
+        .next()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase());
+    let subject = left
+        .iter()
+        .rev()
+        .copied()
+        .find(|&k| {
+            let a = actors[k];
+            !preceding_word(sentence, a.start).is_some_and(|w| NOT_SUBJECT.contains(&w.as_str()))
+                && (!possessive(sentence, a.end) || agent_follows(sentence, a.end))
+        });
+    let pronoun_group = |w: &str| -> Option<Vec<EntityRef>> {
+        if PRONOUNS_ONE.contains(&w) {
+            state.last_person.map(|p| vec![p])
+        } else if PRONOUNS_GROUP.contains(&w) && !state.last_group.is_empty() {
+            Some(state.last_group.clone())
+        } else {
+            None
+        }
+    };
+    let (group, pronoun): (Vec<EntityRef>, bool) =
+        match (slot.as_deref().and_then(pronoun_group), subject) {
+            (Some(g), _) => (g, true),
+            (None, Some(k)) => (
+                compound(sentence, actors, k)
+                    .iter()
+                    .map(|a| a.entity)
+                    .collect(),
+                false,
+            ),
+            (None, None) => (opening.as_deref().and_then(pronoun_group)?, true),
+        };
+    let source = *group.first()?;
+    if group.len() > 1 {
+        state.last_group.clone_from(&group);
+    } else if state.last_group.first() != Some(&source) {
+        state.last_group = vec![source];
+    }
+
+    let target_ok = |k: usize| {
+        let a = actors[k];
+        if group.contains(&a.entity) || (a.place_only && !flags.place) {
+            return false;
+        }
+        if flags.object && words(&sentence[phrase.end..a.start.max(phrase.end)]) > 3 {
+            return false;
+        }
+        // "in Phnom Penh, Cambodia": a country in apposition to a place is a place too.
+        let apposition = k > 0
+            && actors[k - 1].place_only
+            && sentence[actors[k - 1].end..a.start].trim() == ",";
+        let preposition = preceding_word(sentence, a.start);
+        !apposition
+            && (flags.place && a.place_only
+                || !preposition.is_some_and(|w| NOT_TARGET.contains(&w.as_str())))
+    };
+    let mut target = if flags.symmetric && group.len() > 1 {
+        Some(group[1])
+    } else {
+        right.iter().copied().find(|&k| target_ok(k)).map(|k| actors[k].entity)
+    };
+    let mut pair_second = None;
+    if flags.pair {
+        // "brought A and B together": A is the target, B meets A.
+        let inside: Vec<usize> = right
+            .iter()
+            .copied()
+            .filter(|&k| actors[k].end <= phrase.end && usable(&actors[k]))
+            .collect();
+        match inside.as_slice() {
+            [a, b, ..] => {
+                target = Some(actors[*a].entity);
+                pair_second = Some(actors[*b].entity).filter(|&e| Some(e) != target);
+            }
+            [a] => target = Some(actors[*a].entity),
+            [] => target = None,
+        }
+    }
+    let mut fallback = false;
+    if target.is_none() && group.len() > 1 {
+        target = Some(group[1]);
+    } else if target.is_none() {
+        // "Seoul was sharing intelligence with Tokyo despite signing …": a partner named
+        // with "with" before the phrase.
+        target = left
+            .iter()
+            .rev()
+            .copied()
+            .find(|&k| {
+                actors[k].entity != source
+                    && preceding_word(sentence, actors[k].start).as_deref() == Some("with")
+            })
+            .map(|k| actors[k].entity);
+        fallback = target.is_some();
+    }
+    if target == Some(source) {
+        target = None;
+    }
+    if flags.object && target.is_none() {
+        return None;
+    }
+    Some(Coded {
+        source,
+        target,
+        pronoun,
+        compound: group.len() > 1,
+        target_fallback: fallback,
+        pair_second,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::GAZETTEER;
+
+    struct Built;
+    impl Actors for Built {
+        fn kind(&self, entity: EntityRef) -> EntityType {
+            match entity {
+                EntityRef::Gazetteer(i) => GAZETTEER.entities[i].kind,
+                EntityRef::Discovered(_) => EntityType::Person,
+            }
+        }
+        fn country_of_place(&self, entity: EntityRef) -> Option<EntityRef> {
+            match entity {
+                EntityRef::Gazetteer(i) => GAZETTEER.country_of(i).map(EntityRef::Gazetteer),
+                EntityRef::Discovered(_) => None,
+            }
+        }
+    }
+
+    fn name(e: EntityRef) -> String {
+        match e {
+            EntityRef::Gazetteer(i) => GAZETTEER.entities[i].name.clone(),
+            EntityRef::Discovered(i) => format!("discovered {i}"),
+        }
+    }
+
+    /// Code one paragraph and describe each event as "date code source -> target (rule)".
+    fn code(text: &str, published: Option<&str>) -> Vec<String> {
+        let (mentions, demonyms) = GAZETTEER.extract_with_demonyms(&[text], None);
+        extract(&[text], &[true], &mentions, &demonyms, published, &Built)
+            .into_iter()
+            .map(|e| {
+                format!(
+                    "{} {} {} -> {}",
+                    e.date.display(),
+                    TAXONOMY.codes[e.code].code,
+                    name(e.source),
+                    e.target.map_or("-".into(), name)
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn subjects_objects_and_dates() {
+        assert_eq!(
+            code("In 2019, Japan imposed new export curbs on South Korea.", None),
+            ["2019 163 Japan -> South Korea"]
+        );
+        assert_eq!(
+            code("On March 3, 2021, Germany criticized Russia over the arrests.", None),
+            ["2021-03-03 111 Germany -> Russia"]
+        );
+        assert_eq!(
+            code("Last month, Paris and Berlin agreed to lift the duties.", Some("2022-06-15")),
+            ["2022-05 030 France -> Germany"]
+        );
+        // A passive: the actor after "by" acts.
+        assert_eq!(
+            code("In 2020, two tankers were seized by Iran near Oman.", None),
+            ["2020 171 Iran -> -"]
+        );
+        assert_eq!(
+            code("In 2020, Britain was criticized by China for its visa offer.", None),
+            ["2020 111 China -> United Kingdom"]
+        );
+    }
+
+    #[test]
+    fn no_event_without_date_actor_or_with_negation_and_modals() {
+        assert!(code("Japan imposed export curbs on South Korea.", None).is_empty());
+        assert!(code("In 2019, the ministry imposed export curbs.", None).is_empty());
+        assert!(code("In 2019, Japan did not impose curbs on South Korea.", None).is_empty());
+        assert!(code("In 2025, Japan will impose curbs on South Korea.", None).is_empty());
+        assert!(code("In 2019, Japan planned to impose curbs on South Korea.", None).is_empty());
+        assert!(code("Last week, Tokyo said it regularly meets Seoul.", Some("2020-01-10")).is_empty());
+    }
+
+    #[test]
+    fn compound_subjects_pronouns_and_demonym_actors() {
+        assert_eq!(
+            code(
+                "When Japanese Prime Minister Fumio Kishida and Chinese President Xi Jinping met in 2022, they agreed to talk.",
+                None
+            ),
+            ["2022 040 Fumio Kishida -> Xi Jinping", "2022 030 Fumio Kishida -> Xi Jinping"]
+        );
+        assert_eq!(
+            code("On Friday, a French court seized the assets of a Russian bank.", Some("2024-02-12")),
+            ["2024-02-09 171 France -> Russia"]
+        );
+    }
+}
