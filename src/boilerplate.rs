@@ -423,7 +423,12 @@ fn find_title(
         })
         .unwrap_or(features.len());
     let candidates: Vec<usize> = (0..body_start)
-        .filter(|&i| labels[i].is_none() && features[i].is_headline_shaped())
+        .filter(|&i| {
+            let headline = labels[i].is_none() && features[i].is_headline_shaped();
+            let suffixed = labels[i].as_ref().is_some_and(|l| l.rule == "breadcrumb")
+                && site_suffixed_headline(features[i].text);
+            headline || suffixed
+        })
         .collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for f in features {
@@ -436,6 +441,18 @@ fn find_title(
         return Some((i, "title-repeated"));
     }
     candidates.first().map(|&i| (i, "title-first-headline"))
+}
+
+/// "Headline words here | Site Name": a page title with the site's name after a bar, which
+/// the breadcrumb pattern would otherwise take.
+fn site_suffixed_headline(text: &str) -> bool {
+    let Some((head, site)) = text.rsplit_once(" | ") else {
+        return false;
+    };
+    !head.contains(" | ")
+        && head.split_whitespace().count() >= 5
+        && head.starts_with(char::is_uppercase)
+        && site.split_whitespace().count() <= 3
 }
 
 /// Short lines that occur more than once in a document are furniture ("Share", "Advertisement").
@@ -537,6 +554,9 @@ fn neighbour(
     }
 }
 
+/// Words a near-good paragraph needs to be kept as a sentence between boilerplate.
+const NEAR_GOOD_SENTENCE_WORDS: usize = 10;
+
 /// jusText's context-sensitive revision, with document edges neutral rather than bad.
 fn revise(classes: &[Class], features: &[Features<'_>]) -> Vec<(Class, &'static str)> {
     let mut out: Vec<(Class, &'static str)> = classes
@@ -591,8 +611,14 @@ fn revise(classes: &[Class], features: &[Features<'_>]) -> Vec<(Class, &'static 
         }
         let prev = neighbour(classes, i, false, true, true);
         let next = neighbour(classes, i, true, true, true);
+        // jusText drops a near-good paragraph between bad ones; a whole sentence of prose is
+        // kept (a short closing paragraph of a story sits just above the page footer).
         out[i] = if matches!((prev, next), (Neighbour::Bad, Neighbour::Bad)) {
-            (Class::Bad, "near-good-in-boilerplate")
+            if features[i].is_sentence(NEAR_GOOD_SENTENCE_WORDS) {
+                (Class::Good, "near-good-sentence")
+            } else {
+                (Class::Bad, "near-good-in-boilerplate")
+            }
         } else {
             (Class::Good, "near-good")
         };

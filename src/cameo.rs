@@ -6,6 +6,7 @@
 //! the phrase list readable: see the header of `patterns.tsv`.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::LazyLock;
 
 use regex::{Regex, RegexSet};
@@ -39,9 +40,12 @@ pub struct Flags {
     pub noun: bool,
     /// A joint action: in "A and B met" B is the target.
     pub symmetric: bool,
-    /// The target must follow the phrase directly.
+    /// A target must follow the phrase directly.
     pub object: bool,
-    /// A place with a country may stand for the target ("visited Washington").
+    /// No event without a target.
+    pub target: bool,
+    /// A place with a country may stand for the target ("visited Washington"), and a target
+    /// may follow "in" or "at".
     pub place: bool,
     /// "brought A and B together": A is the target, and A and B also meet.
     pub pair: bool,
@@ -121,8 +125,8 @@ impl Taxonomy {
                 .get(*code)
                 .ok_or_else(|| format!("patterns.tsv line {n}: unknown code {code:?}"))?;
             let flags = parse_flags(flags).map_err(|e| format!("patterns.tsv line {n}: {e}"))?;
-            let regex = Regex::new(&compile(phrase))
-                .map_err(|e| format!("patterns.tsv line {n}: {e}"))?;
+            let regex =
+                Regex::new(&compile(phrase)).map_err(|e| format!("patterns.tsv line {n}: {e}"))?;
             compiled.push(Pattern {
                 code,
                 rule: (*rule).to_string(),
@@ -170,6 +174,7 @@ fn parse_flags(text: &str) -> Result<Flags, String> {
             "noun" => flags.noun = true,
             "sym" => flags.symmetric = true,
             "object" => flags.object = true,
+            "target" => flags.target = true,
             "place" => flags.place = true,
             "pair" => flags.pair = true,
             "inner" => flags.inner = true,
@@ -189,7 +194,7 @@ fn compile(phrase: &str) -> String {
                 out.push_str(r"\s+");
             }
             let most = if token == "*" { 3 } else { 12 };
-            out.push_str(&format!(r"(?:[\w'’.-]+,?\s+){{0,{most}}}?"));
+            let _ = write!(out, r"(?:[\w'’.-]+,?\s+){{0,{most}}}?");
             need_space = false;
             continue;
         }
@@ -200,9 +205,15 @@ fn compile(phrase: &str) -> String {
         let alternatives: Vec<String> = word.split('|').map(regex::escape).collect();
         let group = format!("(?:{})", alternatives.join("|"));
         match (optional, need_space) {
-            (true, true) => out.push_str(&format!(r"(?:\s+{group})?")),
-            (true, false) => out.push_str(&format!(r"(?:{group}\s+)?")),
-            (false, true) => out.push_str(&format!(r"\s+{group}")),
+            (true, true) => {
+                let _ = write!(out, r"(?:\s+{group})?");
+            }
+            (true, false) => {
+                let _ = write!(out, r"(?:{group}\s+)?");
+            }
+            (false, true) => {
+                let _ = write!(out, r"\s+{group}");
+            }
             (false, false) => out.push_str(&group),
         }
         need_space = !optional || need_space;
@@ -270,18 +281,27 @@ mod tests {
     #[test]
     fn pattern_language() {
         assert_eq!(
-            matches("imposed * restrictions|curbs", "Japan imposed new export curbs on"),
+            matches(
+                "imposed * restrictions|curbs",
+                "Japan imposed new export curbs on"
+            ),
             Some("imposed new export curbs".into())
         );
         assert_eq!(
             matches("agree|agreed to|on?", "they agreed to lift"),
             Some("agreed to".into())
         );
-        assert_eq!(matches("agree|agreed to|on?", "they agreed."), Some("agreed".into()));
+        assert_eq!(
+            matches("agree|agreed to|on?", "they agreed."),
+            Some("agreed".into())
+        );
         assert_eq!(matches("met with?", "Abe met Park"), Some("met".into()));
         assert_eq!(matches("met", "Abe metered"), None);
         assert_eq!(
-            matches("brought ** together", "Obama brought President Park Geun-hye and Prime Minister Shinzo Abe together"),
+            matches(
+                "brought ** together",
+                "Obama brought President Park Geun-hye and Prime Minister Shinzo Abe together"
+            ),
             Some("brought President Park Geun-hye and Prime Minister Shinzo Abe together".into())
         );
         assert_eq!(

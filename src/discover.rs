@@ -30,7 +30,7 @@ use crate::entities::EntityType;
 pub struct Discovered {
     /// Its name as written in full.
     pub name: String,
-    /// Person or organisation.
+    /// Person, organisation or agreement.
     pub kind: EntityType,
 }
 
@@ -58,6 +58,9 @@ const ROLE: &str = r"(?:professor|analyst|researcher|director|fellow|scholar|exp
 
 const TITLE: &str = r"(?:Professor|Prof\.|Dr\.?|Mr\.?|Ms\.?|Mrs\.?|Ambassador|Senator|Sen\.|Rep\.|Representative|General|Gen\.|Admiral|Adm\.|Governor|Gov\.|Judge|Justice|Lieutenant|Colonel|Col\.|Captain|Capt\.|Sir|Dame|Lord)";
 
+/// Offices written before a holder's name: "German Chancellor Olaf Scholz".
+const OFFICE: &str = r"(?:President|Vice[- ]President|Prime\s+Minister|Premier|Chancellor|(?:Foreign|Defen[cs]e|Finance|Trade|Interior|Justice)\s+Minister|Minister|Secretary(?:\s+of\s+State)?|Secretary-General|King|Queen|Crown\s+Prince|Emperor|Chairman|Chairwoman|Speaker|Spokesman|Spokeswoman|Envoy|Mayor)";
+
 /// Regexes that capture a person's name in context.
 static PERSON_CONTEXTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     let name = &*NAME;
@@ -68,6 +71,7 @@ static PERSON_CONTEXTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         format!(r"{name}\s+{speech}\b"),
         format!(r"{name},\s+(?:a|an|the)\s+(?:[\p{{L}}-]+\s+){{0,4}}?{ROLE}\b"),
         format!(r"\b{TITLE}\s+{name}"),
+        format!(r"\b{OFFICE}\s+{name}"),
         format!(r"(?i:\b{ROLE}s?)(?:\s+(?:to|of|at|for|in)\s+(?:the\s+)?[\p{{Lu}}][\p{{L}}.-]*(?:\s+[\p{{Lu}}][\p{{L}}.-]*)*)?,\s+{name},"),
     ]
     .iter()
@@ -281,6 +285,19 @@ const ORG_HEADS: &[&str] = &[
     "Institutes",
 ];
 
+/// Last words of an agreement's name: "Indus Waters Treaty", "Paris Agreement".
+const AGREEMENT_HEADS: &[&str] = &[
+    "Treaty",
+    "Agreement",
+    "Accord",
+    "Accords",
+    "Pact",
+    "Convention",
+    "Protocol",
+    "Declaration",
+    "Charter",
+];
+
 /// Words between the capitalised words of an organisation's name.
 const ORG_CONNECTORS: &[&str] = &["of", "for", "and", "on", "the", "&", "de"];
 
@@ -310,13 +327,13 @@ pub fn discover(
         }
         let claims = claimed.get(p).map_or(&[][..], Vec::as_slice);
         let mut spans: Vec<(usize, usize, Discovered)> = Vec::new();
-        for (start, end) in organisations(text) {
+        for (start, end, kind) in organisations(text) {
             spans.push((
                 start,
                 end,
                 Discovered {
                     name: text[start..end].to_string(),
-                    kind: EntityType::Organization,
+                    kind,
                 },
             ));
         }
@@ -483,9 +500,9 @@ fn plausible(d: &Discovered) -> bool {
     }
 }
 
-/// Byte spans of organisation names: runs of capitalised words, joined by connectors, holding
-/// a head word.
-fn organisations(text: &str) -> Vec<(usize, usize)> {
+/// Byte spans of organisation names (runs of capitalised words, joined by connectors, holding
+/// a head word) and agreement names (such runs ending in "Treaty", "Agreement", "Accord"…).
+fn organisations(text: &str) -> Vec<(usize, usize, EntityType)> {
     let mut out = Vec::new();
     let words: Vec<(usize, usize)> = CAPITALISED
         .find_iter(text)
@@ -528,9 +545,18 @@ fn organisations(text: &str) -> Vec<(usize, usize)> {
             let has_head = ORG_HEADS
                 .iter()
                 .any(|h| run.split_whitespace().any(|w| w == *h));
+            let agreement = run
+                .split_whitespace()
+                .last()
+                .is_some_and(|w| AGREEMENT_HEADS.contains(&w));
             // A sentence's first word is capitalised anyway: "Security analysts" is no name.
-            if has_head && j > first {
-                out.push((words[first].0, words[j].1));
+            if j > first && (agreement || has_head) {
+                let kind = if agreement {
+                    EntityType::Agreement
+                } else {
+                    EntityType::Organization
+                };
+                out.push((words[first].0, words[j].1, kind));
             }
         }
         i = j + 1;

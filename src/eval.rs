@@ -81,26 +81,42 @@ pub struct PredictedEvent {
 /// entity (or a gold co-actor) or by its country. A gold event without a target matches only a
 /// prediction without one. One-to-one, greedy in document order.
 #[must_use]
-pub fn score_events(gold: &[GoldEvent], predicted: &[PredictedEvent]) -> (MatchCounts, MatchCounts) {
+pub fn score_events(
+    gold: &[GoldEvent],
+    predicted: &[PredictedEvent],
+) -> (MatchCounts, MatchCounts) {
     let taxonomy = &*crate::cameo::TAXONOMY;
     let when = |g: &GoldEvent, p: &PredictedEvent| {
         let root = taxonomy.root_named(&g.kind).map(|c| c.code.as_str());
         let Some(span) = crate::timex::DateSpan::parse(&g.date) else {
             return false;
         };
-        root == Some(p.root.as_str()) && p.date.precision >= span.precision && p.date.overlaps(&span)
+        root == Some(p.root.as_str())
+            && p.date.precision >= span.precision
+            && p.date.overlaps(&span)
     };
-    let actor = |name: Option<&String>, country: Option<&String>, co: &[String], p: &PredictedActor| {
-        let folded = fold(&p.name);
-        name.is_some_and(|n| fold(n) == folded)
-            || co.iter().any(|c| fold(c) == folded)
-            || country.is_some_and(|c| p.country.as_ref().is_some_and(|pc| fold(pc) == fold(c)))
-    };
+    let actor =
+        |name: Option<&String>, country: Option<&String>, co: &[String], p: &PredictedActor| {
+            let folded = fold(&p.name);
+            name.is_some_and(|n| fold(n) == folded)
+                || co.iter().any(|c| fold(c) == folded)
+                || country.is_some_and(|c| p.country.as_ref().is_some_and(|pc| fold(pc) == fold(c)))
+        };
     let who = |g: &GoldEvent, p: &PredictedEvent| {
-        let source = actor(g.source.as_ref(), g.source_country.as_ref(), &g.co_sources, &p.source);
+        let source = actor(
+            g.source.as_ref(),
+            g.source_country.as_ref(),
+            &g.co_sources,
+            &p.source,
+        );
         let target = match (&g.target, &p.target) {
             (None, None) => true,
-            (Some(_), Some(t)) => actor(g.target.as_ref(), g.target_country.as_ref(), &g.co_targets, t),
+            (Some(_), Some(t)) => actor(
+                g.target.as_ref(),
+                g.target_country.as_ref(),
+                &g.co_targets,
+                t,
+            ),
             _ => false,
         };
         source && target

@@ -8,8 +8,8 @@
 use crate::boilerplate::{self, Role};
 use crate::dates;
 use crate::discover::{self, Discovered};
-use crate::events::{self, Event};
 use crate::entities::{EntityRef, EntityType, GAZETTEER, Mention};
+use crate::events::{self, Event};
 use crate::hashing::ContentHash;
 use crate::minhash::{self, Shingles};
 use crate::normalize;
@@ -200,12 +200,40 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
             None => (None, None),
         },
     };
+    let read = read_content(&paragraphs, published.as_deref());
+    let shingles = minhash::shingles(content.iter().map(|p| p.text.as_str()));
+    let buckets = minhash::buckets(&shingles);
+    Prepared {
+        sha256,
+        shingles,
+        buckets,
+        mentions: read.mentions,
+        discovered: read.discovered,
+        quotes: read.quotes,
+        events: read.events,
+        title,
+        published,
+        published_source,
+        words: content.iter().map(|p| p.words).sum(),
+        paragraphs,
+    }
+}
+
+/// What the readers of an article's text find: entities, quotes and events.
+struct Read {
+    mentions: Vec<Mention>,
+    discovered: Vec<Discovered>,
+    quotes: Vec<Quote>,
+    events: Vec<Event>,
+}
+
+/// Run the entity, quote and event readers over an article's paragraphs.
+fn read_content(paragraphs: &[PreparedParagraph], published: Option<&str>) -> Read {
     let year = published
-        .as_deref()
         .and_then(|p| p.get(..4))
         .and_then(|y| y.parse().ok());
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
-    let (mentions, demonyms, discovered) = find_entities(&texts, &paragraphs, year);
+    let (mentions, demonyms, discovered) = find_entities(&texts, paragraphs, year);
     let read: Vec<bool> = paragraphs
         .iter()
         .map(|p| p.role != Role::Boilerplate)
@@ -215,32 +243,22 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
         EntityRef::Discovered(i) => discovered[i].kind == EntityType::Person,
     };
     let quotes = quotes::extract(&texts, &read, &mentions, &is_person);
-    let content_only: Vec<bool> = paragraphs.iter().map(|p| p.role == Role::Content).collect();
+    let content: Vec<bool> = paragraphs.iter().map(|p| p.role == Role::Content).collect();
     let events = events::extract(
         &texts,
-        &content_only,
+        &content,
         &mentions,
         &demonyms,
-        published.as_deref(),
+        published,
         &ArticleActors {
             discovered: &discovered,
         },
     );
-    let shingles = minhash::shingles(content.iter().map(|p| p.text.as_str()));
-    let buckets = minhash::buckets(&shingles);
-    Prepared {
-        sha256,
-        shingles,
-        buckets,
+    Read {
         mentions,
         discovered,
         quotes,
         events,
-        title,
-        published,
-        published_source,
-        words: content.iter().map(|p| p.words).sum(),
-        paragraphs,
     }
 }
 

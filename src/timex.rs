@@ -194,10 +194,10 @@ impl DateSpan {
 pub enum Anchor {
     /// The expression names its own year.
     Absolute,
-    /// Resolved against the article's publication date.
+    /// Resolved against the article's publication date (also "the next day" after such a
+    /// date). "that March" and "the next day" after an absolute date are absolute: their year
+    /// comes from the text.
     Published,
-    /// Resolved against an earlier date in the text ("that March", "the next day").
-    Text,
 }
 
 impl Anchor {
@@ -207,7 +207,6 @@ impl Anchor {
         match self {
             Self::Absolute => "absolute",
             Self::Published => "published",
-            Self::Text => "text",
         }
     }
 }
@@ -394,7 +393,7 @@ fn int<T: std::str::FromStr>(caps: &Captures<'_>, name: &str) -> Option<T> {
 fn month_year(month: i8, rel: &str, ctx: &Context) -> Option<(i16, Anchor)> {
     let rel = rel.to_ascii_lowercase();
     if rel == "that" {
-        return ctx.last_year.map(|y| (y, Anchor::Text));
+        return ctx.last_year.map(|y| (y, Anchor::Absolute));
     }
     let (year, published_month) = ctx.published_month()?;
     let year = match rel.as_str() {
@@ -461,10 +460,7 @@ fn resolve(
         let day: i8 = int(caps, "mdd").or_else(|| int(caps, "ddm"))?;
         let (year, anchor) = month_year(month, "in", ctx)
             .or_else(|| ctx.published_year().map(|y| (y, Anchor::Published)))?;
-        return Some((
-            DateSpan::day(Date::new(year, month, day).ok()?),
-            anchor,
-        ));
+        return Some((DateSpan::day(Date::new(year, month, day).ok()?), anchor));
     }
     if let Some(m) = caps.name("mname") {
         // "may" is also a verb: only a capitalised May is the month.
@@ -496,57 +492,66 @@ fn resolve(
         return Some((DateSpan::day(day), Anchor::Published));
     }
     if let Some(w) = caps.name("wday") {
-        let today = ctx.published_day()?;
-        let want = weekday_of(w.as_str())?;
         let lead = caps.get(0)?.as_str().to_ascii_lowercase();
-        let this_week = lead.starts_with("this")
-            || sentence.to_ascii_lowercase().contains("this week");
-        let day = if this_week {
-            let monday = today
-                .checked_sub(i64::from(today.weekday().to_monday_zero_offset()).days())
-                .ok()?;
-            monday
-                .checked_add(i64::from(want.to_monday_zero_offset()).days())
-                .ok()?
-        } else if lead.starts_with("next") || future {
-            let ahead = (want.to_monday_zero_offset() - today.weekday().to_monday_zero_offset())
-                .rem_euclid(7);
-            today.checked_add(i64::from(ahead).days()).ok()?
-        } else {
-            let back = (today.weekday().to_monday_zero_offset() - want.to_monday_zero_offset())
-                .rem_euclid(7);
-            today.checked_sub(i64::from(back).days()).ok()?
-        };
-        return Some((DateSpan::day(day), Anchor::Published));
+        return weekday(w.as_str(), &lead, sentence, ctx, future)
+            .map(|d| (DateSpan::day(d), Anchor::Published));
     }
     if let Some(which) = caps.name("next_day").or_else(|| caps.name("day_before")) {
-        let before = earlier
-            .iter()
-            .rev()
-            .find(|d| d.span.precision == Precision::Day && d.span.start == d.span.end)
-            .map(|d| (d.span.start, d.anchor))
-            .or(ctx.last_day)?;
-        let text = which.as_str().to_ascii_lowercase();
-        let day = if text.contains("previous") || text.contains("earlier") || text.contains("before")
-        {
-            before.0.yesterday().ok()?
-        } else {
-            before.0.tomorrow().ok()?
-        };
-        let anchor = if before.1 == Anchor::Absolute {
-            Anchor::Text
-        } else {
-            before.1
-        };
-        return Some((DateSpan::day(day), anchor));
+        return next_day(which.as_str(), earlier, ctx).map(|(d, a)| (DateSpan::day(d), a));
     }
     if caps.name("year").is_some() {
-        if caps.name("year_after").is_some_and(|m| !m.as_str().is_empty()) {
+        if caps
+            .name("year_after")
+            .is_some_and(|m| !m.as_str().is_empty())
+        {
             return None;
         }
         return abs(DateSpan::year(int(caps, "year")?));
     }
     None
+}
+
+/// "on Wednesday": in the publication week when the sentence says "this week"; ahead of the
+/// publication date when it looks forward ("will", "next"); else the latest one before it.
+fn weekday(name: &str, lead: &str, sentence: &str, ctx: &Context, future: bool) -> Option<Date> {
+    let today = ctx.published_day()?;
+    let want = weekday_of(name)?;
+    let this_week = lead.starts_with("this") || sentence.to_ascii_lowercase().contains("this week");
+    let day = if this_week {
+        let monday = today
+            .checked_sub(i64::from(today.weekday().to_monday_zero_offset()).days())
+            .ok()?;
+        monday
+            .checked_add(i64::from(want.to_monday_zero_offset()).days())
+            .ok()?
+    } else if lead.starts_with("next") || future {
+        let ahead =
+            (want.to_monday_zero_offset() - today.weekday().to_monday_zero_offset()).rem_euclid(7);
+        today.checked_add(i64::from(ahead).days()).ok()?
+    } else {
+        let back =
+            (today.weekday().to_monday_zero_offset() - want.to_monday_zero_offset()).rem_euclid(7);
+        today.checked_sub(i64::from(back).days()).ok()?
+    };
+    Some(day)
+}
+
+/// "the next day", "the previous day", "a day later": a day from the last day-precise date
+/// before it, in this sentence or an earlier one; it keeps that date's anchor.
+fn next_day(text: &str, earlier: &[DateMention], ctx: &Context) -> Option<(Date, Anchor)> {
+    let (before, anchor) = earlier
+        .iter()
+        .rev()
+        .find(|d| d.span.precision == Precision::Day && d.span.start == d.span.end)
+        .map(|d| (d.span.start, d.anchor))
+        .or(ctx.last_day)?;
+    let text = text.to_ascii_lowercase();
+    let day = if text.contains("previous") || text.contains("earlier") || text.contains("before") {
+        before.yesterday().ok()?
+    } else {
+        before.tomorrow().ok()?
+    };
+    Some((day, anchor))
 }
 
 /// "this week", "last month", "next year", "last summer" against the publication date.
@@ -631,20 +636,40 @@ mod tests {
 
     #[track_caller]
     fn one(sentence: &str, published: Option<&str>, want: &str) {
-        assert_eq!(dates_in(sentence, published), vec![want.to_string()], "{sentence}");
+        assert_eq!(
+            dates_in(sentence, published),
+            vec![want.to_string()],
+            "{sentence}"
+        );
     }
 
     #[test]
     fn absolute_expressions() {
-        one("It happened on Jan. 9, 2019, in Seoul.", None, "2019-01-09:absolute");
-        one("It happened on 9 January 2019.", None, "2019-01-09:absolute");
+        one(
+            "It happened on Jan. 9, 2019, in Seoul.",
+            None,
+            "2019-01-09:absolute",
+        );
+        one(
+            "It happened on 9 January 2019.",
+            None,
+            "2019-01-09:absolute",
+        );
         one("Talks resumed in March 2023.", None, "2023-03:absolute");
         one("The two signed a pact in 2014.", None, "2014:absolute");
         one("Ties were normalised in 1965.", None, "1965:absolute");
         one("Japan ruled Korea in 1910-45.", None, "1910/1945:absolute");
-        one("Japan ruled Korea from 1910 to 1945.", None, "1910/1945:absolute");
+        one(
+            "Japan ruled Korea from 1910 to 1945.",
+            None,
+            "1910/1945:absolute",
+        );
         one("Trade grew in the 1990s.", None, "1990/1999:absolute");
-        one("It has been in force since 2021.", Some("2023-04-24"), "2021/2023:absolute");
+        one(
+            "It has been in force since 2021.",
+            Some("2023-04-24"),
+            "2021/2023:absolute",
+        );
         assert!(dates_in("More than 2000 people marched.", None).is_empty());
         assert!(dates_in("Turnout was 2019 percent.", None).is_empty());
     }
@@ -652,20 +677,55 @@ mod tests {
     #[test]
     fn relative_expressions_resolve_against_the_publication_date() {
         let monday = Some("2023-04-24");
-        one("On January 9th, a court ruled.", Some("2019-01"), "2019-01-09:published");
-        one("This week, the two met.", monday, "2023-04-24/2023-04-30:published");
+        one(
+            "On January 9th, a court ruled.",
+            Some("2019-01"),
+            "2019-01-09:published",
+        );
+        one(
+            "This week, the two met.",
+            monday,
+            "2023-04-24/2023-04-30:published",
+        );
         one("Last month, they agreed.", monday, "2023-03:published");
         one("Last November, leaders met.", monday, "2022-11:published");
-        one("In March, the two began talks.", monday, "2023-03:published");
+        one(
+            "In March, the two began talks.",
+            monday,
+            "2023-03:published",
+        );
         one("Officials met yesterday.", monday, "2023-04-23:published");
         one("Officials met on Thursday.", monday, "2023-04-20:published");
-        one("The leader will speak on Thursday.", monday, "2023-04-27:published");
-        one("Last year, Washington proposed it.", monday, "2022:published");
-        one("They attended a summit last summer.", monday, "2022-06/2022-08:published");
-        one("He is in Tokyo this weekend.", Some("2025-08-23"), "2025-08-23/2025-08-24:published");
-        one("He spoke today.", Some("2025-08-23"), "2025-08-23:published");
+        one(
+            "The leader will speak on Thursday.",
+            monday,
+            "2023-04-27:published",
+        );
+        one(
+            "Last year, Washington proposed it.",
+            monday,
+            "2022:published",
+        );
+        one(
+            "They attended a summit last summer.",
+            monday,
+            "2022-06/2022-08:published",
+        );
+        one(
+            "He is in Tokyo this weekend.",
+            Some("2025-08-23"),
+            "2025-08-23/2025-08-24:published",
+        );
+        one(
+            "He spoke today.",
+            Some("2025-08-23"),
+            "2025-08-23:published",
+        );
         assert_eq!(
-            dates_in("He visits this week for a dinner on Wednesday and speaks the next day.", monday),
+            dates_in(
+                "He visits this week for a dinner on Wednesday and speaks the next day.",
+                monday
+            ),
             [
                 "2023-04-24/2023-04-30:published",
                 "2023-04-26:published",
@@ -688,7 +748,7 @@ mod tests {
         let _ = find("The two leaders first met in 2014.", &mut ctx);
         let found = find("At the summit that March, they talked.", &mut ctx);
         assert_eq!(found[0].span.display(), "2014-03");
-        assert_eq!(found[0].anchor, Anchor::Text);
+        assert_eq!(found[0].anchor, Anchor::Absolute);
     }
 
     #[test]

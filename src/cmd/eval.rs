@@ -11,12 +11,12 @@ use serde::Serialize;
 use crate::boilerplate::Role;
 use crate::cli::{EvalArgs, InputFormat};
 use crate::cmd::ingest::ingest_one;
+use crate::entities::EntityRef;
 use crate::error::{Error, Result};
 use crate::eval::{
-    Gold, LineCounts, MatchCounts, PredictedActor, PredictedEntity, PredictedEvent,
-    score_entities, score_events, score_lines, score_quotes,
+    Gold, LineCounts, MatchCounts, PredictedActor, PredictedEntity, PredictedEvent, score_entities,
+    score_events, score_lines, score_quotes,
 };
-use crate::entities::EntityRef;
 use crate::hashing::ContentHash;
 use crate::pipeline;
 use crate::source::{self, RawInput, Source};

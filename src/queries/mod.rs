@@ -41,6 +41,7 @@ macro_rules! q {
 pub const ALL: &[Query] = &[
     q!("article"),
     q!("cooccurrence"),
+    q!("dyad"),
     q!("imports"),
     q!("near-duplicates"),
     q!("quotes"),
@@ -48,6 +49,7 @@ pub const ALL: &[Query] = &[
     q!("search"),
     q!("sources"),
     q!("stats"),
+    q!("timeline"),
     q!("top-entities"),
 ];
 

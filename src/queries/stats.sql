@@ -15,6 +15,9 @@ SELECT item, value FROM (
     UNION ALL SELECT 13, 'entities mentioned', count(DISTINCT entity_id) FROM mentions
     UNION ALL SELECT 14, 'mentions', count(*) FROM mentions
     UNION ALL SELECT 15, 'quotes', count(*) FROM quotes
-    UNION ALL SELECT 16, 'imports', count(*) FROM imports
+    UNION ALL SELECT 16, 'events', count(*) FROM events
+    UNION ALL SELECT 17, 'event mentions', count(*) FROM event_mentions
+    UNION ALL SELECT 18, 'events told by several articles', count(*) FROM events WHERE num_articles > 1
+    UNION ALL SELECT 19, 'imports', count(*) FROM imports
 )
 ORDER BY k;

@@ -23,6 +23,7 @@ use crate::minhash;
 use crate::pipeline::Prepared;
 use crate::source::{Meta, RawInput};
 use crate::store::Store;
+use crate::timex::{DateSpan, Precision};
 
 /// Counters of one run, mirrored into its `imports` row.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -166,7 +167,9 @@ impl<'s> Batch<'s> {
                 })
                 .map_err(|e| self.store.error(e))?;
             if self.entity_ids.is_empty() {
-                self.entity_ids = sync_gazetteer(self.conn()).map_err(|e| self.store.error(e))?;
+                self.entity_ids = sync_gazetteer(self.conn())
+                    .and_then(|ids| sync_cameo(self.conn()).map(|()| ids))
+                    .map_err(|e| self.store.error(e))?;
             }
         }
         Ok(())
@@ -332,6 +335,8 @@ impl Drop for Batch<'_> {
 }
 
 const CLEAR_DERIVED: &str = "
+    DELETE FROM event_mentions;
+    DELETE FROM events;
     DELETE FROM quotes;
     DELETE FROM mentions;
     UPDATE documents SET article_id = NULL WHERE article_id IS NOT NULL;
@@ -556,6 +561,7 @@ fn insert_mentions(
             q.text,
         ])?;
     }
+    insert_events(conn, article_id, paragraph_ids, article, &id_of)?;
     let mut insert = conn.prepare_cached(INSERT_MENTION)?;
     for m in &article.mentions {
         let entity_id = id_of(m.entity);
@@ -567,6 +573,138 @@ fn insert_mentions(
             int(m.char_end),
             m.surface,
             m.is_metonym,
+        ])?;
+    }
+    Ok(())
+}
+
+const SELECT_EVENTS: &str = "
+    SELECT id, date_start, date_end, date_precision FROM events
+    WHERE source_id = ?1 AND target_id IS ?2 AND root_code = ?3
+    ORDER BY id";
+const INSERT_EVENT: &str = "
+    INSERT INTO events (date_start, date_end, date_precision, code, root_code, quad_class,
+                        goldstein, source_id, target_id, num_mentions, num_articles)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, 0)
+    RETURNING id";
+const INSERT_EVENT_MENTION: &str = "
+    INSERT INTO event_mentions (event_id, article_id, paragraph_id, sentence, char_start, char_end,
+                                date_text, date_anchor, rule, confidence)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+const COUNT_EVENT: &str = "
+    UPDATE events SET num_mentions = num_mentions + 1,
+        num_articles = (SELECT count(DISTINCT article_id) FROM event_mentions WHERE event_id = ?1)
+    WHERE id = ?1";
+const REFINE_EVENT_DATE: &str =
+    "UPDATE events SET date_start = ?2, date_end = ?3, date_precision = ?4 WHERE id = ?1";
+
+/// Store an article's events: each mention joins the event it tells (same root code, source
+/// and target, either way round for a joint action, and dates that agree at the coarser
+/// precision) or starts a new one. An event takes the most precise date its mentions give.
+fn insert_events(
+    conn: &Connection,
+    article_id: i64,
+    paragraph_ids: &[i64],
+    article: &Prepared,
+    id_of: &dyn Fn(EntityRef) -> i64,
+) -> rusqlite::Result<()> {
+    let taxonomy = &*crate::cameo::TAXONOMY;
+    let mut select = conn.prepare_cached(SELECT_EVENTS)?;
+    for e in &article.events {
+        let code = &taxonomy.codes[e.code];
+        let source = id_of(e.source);
+        let target = e.target.map(id_of);
+        let mut keys = vec![(source, target)];
+        if let (true, Some(t)) = (e.reciprocal, target) {
+            keys.push((t, Some(source)));
+        }
+        let mut found: Option<(i64, DateSpan)> = None;
+        for (s, t) in keys {
+            let rows: Vec<(i64, String, String, String)> = select
+                .query_map(rusqlite::params![s, t, code.root()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            found = rows.into_iter().find_map(|(id, start, end, precision)| {
+                let span = stored_span(&start, &end, &precision)?;
+                e.date
+                    .agrees_at(&span, span.precision.min(e.date.precision))
+                    .then_some((id, span))
+            });
+            if found.is_some() {
+                break;
+            }
+        }
+        let event_id = match found {
+            Some((id, span)) => {
+                if e.date.precision > span.precision {
+                    conn.prepare_cached(REFINE_EVENT_DATE)?
+                        .execute(rusqlite::params![
+                            id,
+                            e.date.start.to_string(),
+                            e.date.end.to_string(),
+                            e.date.precision.as_str()
+                        ])?;
+                }
+                id
+            }
+            None => conn.prepare_cached(INSERT_EVENT)?.query_row(
+                rusqlite::params![
+                    e.date.start.to_string(),
+                    e.date.end.to_string(),
+                    e.date.precision.as_str(),
+                    code.code,
+                    code.root(),
+                    code.quad_class,
+                    code.goldstein,
+                    source,
+                    target,
+                ],
+                |r| r.get(0),
+            )?,
+        };
+        conn.prepare_cached(INSERT_EVENT_MENTION)?
+            .execute(rusqlite::params![
+                event_id,
+                article_id,
+                paragraph_ids[e.paragraph],
+                e.sentence_text,
+                int(e.sentence.start),
+                int(e.sentence.end),
+                e.date_text,
+                e.anchor.as_str(),
+                e.rule,
+                e.confidence,
+            ])?;
+        conn.prepare_cached(COUNT_EVENT)?.execute([event_id])?;
+    }
+    Ok(())
+}
+
+/// A stored event date as a span.
+fn stored_span(start: &str, end: &str, precision: &str) -> Option<DateSpan> {
+    Some(DateSpan {
+        start: start.parse().ok()?,
+        end: end.parse().ok()?,
+        precision: Precision::parse(precision)?,
+    })
+}
+
+const UPSERT_CAMEO: &str = "
+    INSERT INTO cameo_codes (code, root_code, name, quad_class, goldstein) VALUES (?1, ?2, ?3, ?4, ?5)
+    ON CONFLICT (code) DO UPDATE SET root_code = excluded.root_code, name = excluded.name,
+        quad_class = excluded.quad_class, goldstein = excluded.goldstein";
+
+/// Bring the CAMEO taxonomy into the archive, so views can name codes without the binary.
+fn sync_cameo(conn: &Connection) -> rusqlite::Result<()> {
+    let mut upsert = conn.prepare_cached(UPSERT_CAMEO)?;
+    for c in &crate::cameo::TAXONOMY.codes {
+        upsert.execute(rusqlite::params![
+            c.code,
+            c.root(),
+            c.name,
+            c.quad_class,
+            c.goldstein
         ])?;
     }
     Ok(())

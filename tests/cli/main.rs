@@ -6,6 +6,7 @@
 mod crash;
 mod errors;
 mod eval;
+mod events;
 mod ingest;
 mod query;
 mod reprocess;

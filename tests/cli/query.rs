@@ -10,6 +10,7 @@ fn params(name: &str) -> Vec<&'static str> {
     match name {
         "article" => vec!["-p", "id=2"],
         "search" => vec!["-p", "q=Kishida"],
+        "dyad" => vec!["-p", "a=Japan", "-p", "b=South Korea"],
         _ => vec![],
     }
 }

@@ -20,6 +20,9 @@ pub(crate) fn dump(env: &Env) -> Vec<String> {
         ("entity_aliases", "entity_id, alias"),
         ("mentions", "id"),
         ("quotes", "id"),
+        ("cameo_codes", "code"),
+        ("events", "id"),
+        ("event_mentions", "id"),
     ];
     let mut out = Vec::new();
     for (table, order) in tables {
@@ -77,7 +80,7 @@ fn reprocess_rebuilds_the_same_archive_twice() {
         .arg("reprocess")
         .assert()
         .success()
-        .stderr("reprocessed 9 documents: 9 articles, 1 near-duplicate\n");
+        .stderr("reprocessed 11 documents: 11 articles, 1 near-duplicate\n");
     assert_eq!(
         dump(&env),
         ingested,
