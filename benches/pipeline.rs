@@ -1,7 +1,7 @@
 //! Per-stage benchmarks over the seeds, in bytes per second: `cargo bench --bench pipeline`.
 //!
 //! Each stage runs alone on the five sample articles (segmentation, normalization, boilerplate,
-//! entities, discovery, quotes, MinHash, the whole `prepare`), so a regression shows in the
+//! entities, discovery, quotes, events, MinHash, the whole `prepare`), so a regression shows in the
 //! stage that caused it. The end-to-end figures (ingest against a bare SQLite load, at 10k and
 //! 100k articles) come from `bench/run.sh`.
 
@@ -12,7 +12,7 @@ use dossier::boilerplate::{self, Role};
 use dossier::entities::{EntityRef, EntityType, GAZETTEER};
 use dossier::pipeline::{self, NoLineCounts};
 use dossier::source::Meta;
-use dossier::{discover, minhash, normalize, quotes, segment};
+use dossier::{discover, events, minhash, normalize, quotes, segment};
 
 const SEEDS: &[&str] = &[
     include_str!("../seeds/000_eb7c7dcc405d1360.txt"),
@@ -60,6 +60,29 @@ fn quoted(a: &Article) -> usize {
     quotes::extract(&a.texts(), &read, &p.mentions, &is_person).len()
 }
 
+fn coded(a: &Article) -> usize {
+    let p = &a.prepared;
+    let texts = a.texts();
+    let (mentions, demonyms) = GAZETTEER.extract_with_demonyms(&texts, Some(2021));
+    let content: Vec<bool> = p
+        .paragraphs
+        .iter()
+        .map(|q| q.role == Role::Content)
+        .collect();
+    let actors = events::ArticleActors {
+        discovered: &p.discovered,
+    };
+    events::extract(
+        &texts,
+        &content,
+        &mentions,
+        &demonyms,
+        Some("2021-06-01"),
+        &actors,
+    )
+    .len()
+}
+
 /// A stage under test: one article in, a count out (so the work is not optimised away).
 type Stage<'a> = Box<dyn Fn(&Article) -> usize + 'a>;
 
@@ -93,6 +116,7 @@ fn stages(c: &mut Criterion) {
         ("entities", Box::new(mentions)),
         ("discover", Box::new(discovered)),
         ("quotes", Box::new(quoted)),
+        ("events", Box::new(coded)),
         (
             "minhash",
             Box::new(|a| minhash::buckets(&minhash::shingles(a.texts())).len()),

@@ -27,7 +27,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::cameo::{Flags, TAXONOMY};
-use crate::entities::{EntityRef, EntityType, Mention};
+use crate::discover::Discovered;
+use crate::entities::{EntityRef, EntityType, GAZETTEER, Mention};
 use crate::sentences;
 use crate::timex::{self, Anchor, DateMention, DateSpan};
 
@@ -66,6 +67,29 @@ pub trait Actors {
     fn kind(&self, entity: EntityRef) -> EntityType;
     /// The country a place belongs to, as an entity (for "visited Washington").
     fn country_of_place(&self, entity: EntityRef) -> Option<EntityRef>;
+}
+
+/// [`Actors`] for the gazetteer and one article's discovered entities.
+#[derive(Debug, Clone, Copy)]
+pub struct ArticleActors<'a> {
+    /// The article's discovered entities ([`EntityRef::Discovered`] indexes them).
+    pub discovered: &'a [Discovered],
+}
+
+impl Actors for ArticleActors<'_> {
+    fn kind(&self, entity: EntityRef) -> EntityType {
+        match entity {
+            EntityRef::Gazetteer(i) => GAZETTEER.entities[i].kind,
+            EntityRef::Discovered(i) => self.discovered[i].kind,
+        }
+    }
+
+    fn country_of_place(&self, entity: EntityRef) -> Option<EntityRef> {
+        match entity {
+            EntityRef::Gazetteer(i) => GAZETTEER.country_of(i).map(EntityRef::Gazetteer),
+            EntityRef::Discovered(_) => None,
+        }
+    }
 }
 
 /// An actor mention in byte offsets of its paragraph.
@@ -207,7 +231,7 @@ fn char_to_byte(text: &str) -> impl Fn(usize) -> usize + '_ {
 
 static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)[;:]|\s[—–]\s|,\s+(?:and|but|which|who|where|while|whereas|although|though)\b|\s(?:but|while|whereas|although|though|because|where|after|before|when|as|that|which|who|whom|until|unless|if)\s",
+        r"(?i)[;:]|\s[—–]\s|,\s+(?:and|but|which|who|where|while|whereas|although|though)(?-u:\b)|\s(?:but|while|whereas|although|though|because|where|after|before|when|as|that|which|who|whom|until|unless|if)\s",
     )
     .unwrap_or_else(|e| panic!("clause pattern: {e}"))
 });
@@ -601,7 +625,7 @@ fn code_sentence(
     let taxonomy = &*TAXONOMY;
     // Every pattern match, longest first at each start, without overlaps.
     let mut found: Vec<(Range<usize>, usize)> = Vec::new();
-    for i in &taxonomy.set.matches(sentence) {
+    for i in taxonomy.candidates(sentence) {
         for m in taxonomy.patterns[i].regex.find_iter(sentence) {
             found.push((m.range(), i));
         }
@@ -903,23 +927,6 @@ fn actors_of(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entities::GAZETTEER;
-
-    struct Built;
-    impl Actors for Built {
-        fn kind(&self, entity: EntityRef) -> EntityType {
-            match entity {
-                EntityRef::Gazetteer(i) => GAZETTEER.entities[i].kind,
-                EntityRef::Discovered(_) => EntityType::Person,
-            }
-        }
-        fn country_of_place(&self, entity: EntityRef) -> Option<EntityRef> {
-            match entity {
-                EntityRef::Gazetteer(i) => GAZETTEER.country_of(i).map(EntityRef::Gazetteer),
-                EntityRef::Discovered(_) => None,
-            }
-        }
-    }
 
     fn name(e: EntityRef) -> String {
         match e {
@@ -931,18 +938,25 @@ mod tests {
     /// Code one paragraph and describe each event as "date code source -> target (rule)".
     fn code(text: &str, published: Option<&str>) -> Vec<String> {
         let (mentions, demonyms) = GAZETTEER.extract_with_demonyms(&[text], None);
-        extract(&[text], &[true], &mentions, &demonyms, published, &Built)
-            .into_iter()
-            .map(|e| {
-                format!(
-                    "{} {} {} -> {}",
-                    e.date.display(),
-                    TAXONOMY.codes[e.code].code,
-                    name(e.source),
-                    e.target.map_or("-".into(), name)
-                )
-            })
-            .collect()
+        extract(
+            &[text],
+            &[true],
+            &mentions,
+            &demonyms,
+            published,
+            &ArticleActors { discovered: &[] },
+        )
+        .into_iter()
+        .map(|e| {
+            format!(
+                "{} {} {} -> {}",
+                e.date.display(),
+                TAXONOMY.codes[e.code].code,
+                name(e.source),
+                e.target.map_or("-".into(), name)
+            )
+        })
+        .collect()
     }
 
     #[test]

@@ -250,7 +250,7 @@ fn read_content(paragraphs: &[PreparedParagraph], published: Option<&str>) -> Re
         &mentions,
         &demonyms,
         published,
-        &ArticleActors {
+        &events::ArticleActors {
             discovered: &discovered,
         },
     );
@@ -300,27 +300,6 @@ fn find_entities(
     }));
     mentions.sort_by_key(|m| (m.paragraph, m.char_start));
     (mentions, demonyms, discovered)
-}
-
-/// Entity facts the event coder needs, for the gazetteer and this article's discoveries.
-struct ArticleActors<'a> {
-    discovered: &'a [Discovered],
-}
-
-impl events::Actors for ArticleActors<'_> {
-    fn kind(&self, entity: EntityRef) -> EntityType {
-        match entity {
-            EntityRef::Gazetteer(i) => GAZETTEER.entities[i].kind,
-            EntityRef::Discovered(i) => self.discovered[i].kind,
-        }
-    }
-
-    fn country_of_place(&self, entity: EntityRef) -> Option<EntityRef> {
-        match entity {
-            EntityRef::Gazetteer(i) => GAZETTEER.country_of(i).map(EntityRef::Gazetteer),
-            EntityRef::Discovered(_) => None,
-        }
-    }
 }
 
 #[cfg(test)]

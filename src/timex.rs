@@ -306,6 +306,8 @@ static EXPRESSIONS: LazyLock<Regex> = LazyLock::new(|| {
         | \b(?P<day_before>a\s+day\s+(?:later|earlier|before))\b
         | \b(?P<year>1[89]\d\d|20\d\d)\b(?P<year_after>\s*(?:%|per\s*cent|percent|\s+(?:people|persons|troops|soldiers|workers|tons|tonnes|times|cases|votes|members|students|dollars|won|yen|km|miles|units)\b))?"
     );
+    // ASCII word boundaries keep the regex engines on their fast paths for any text.
+    let pattern = pattern.replace(r"\b", r"(?-u:\b)");
     Regex::new(&pattern).unwrap_or_else(|e| panic!("date expression pattern: {e}"))
 });
 
@@ -354,7 +356,7 @@ pub fn find(sentence: &str, ctx: &mut Context) -> Vec<DateMention> {
 /// Words that put a weekday ahead of the publication date rather than behind it.
 fn has_future_cue(sentence: &str) -> bool {
     static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:will|shall|is\s+to|are\s+to|is\s+set\s+to|are\s+set\s+to|scheduled|expected|plans?\s+to|next)\b")
+        Regex::new(r"(?i)(?-u:\b)(?:will|shall|is\s+to|are\s+to|is\s+set\s+to|are\s+set\s+to|scheduled|expected|plans?\s+to|next)(?-u:\b)")
             .unwrap_or_else(|e| panic!("future cue pattern: {e}"))
     });
     FUTURE.is_match(sentence)
