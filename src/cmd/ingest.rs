@@ -16,8 +16,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 
 use indicatif::ProgressBar;
 
@@ -71,16 +71,20 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let (job_tx, job_rx) = sync_channel::<(u64, Job)>(CHANNEL_DEPTH);
     let (item_tx, item_rx) = sync_channel::<(u64, Item)>(CHANNEL_DEPTH);
-    let jobs = Mutex::new(job_rx);
+    // The workers share the job queue; when the last one returns (the writer stopped, or a
+    // worker failed), the queue is dropped and the reader's next send fails, so no stage is
+    // left waiting on another.
+    let jobs = Arc::new(Mutex::new(job_rx));
     let written = std::thread::scope(|scope| {
         let reader = scope.spawn(move || read_all(sources, &job_tx));
         let pool: Vec<_> = (0..workers)
             .map(|_| {
                 let item_tx = item_tx.clone();
-                let jobs = &jobs;
-                scope.spawn(move || work(db, jobs, &item_tx))
+                let jobs = Arc::clone(&jobs);
+                scope.spawn(move || work(db, &jobs, &item_tx))
             })
             .collect();
+        drop(jobs);
         drop(item_tx); // the writer's loop ends when every worker has hung up
         let written = write_all(&mut batch, &item_rx, &progress);
         drop(item_rx); // if the writer stopped early, the workers' next send fails and they return

@@ -53,6 +53,15 @@ impl Store {
     /// Open (creating if needed) the archive at `path` for writing, check it is dossier's and not
     /// newer than this binary, and bring its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
+        if !path.exists() {
+            // Create the file ourselves first: the OS says why it cannot be ("Read-only file
+            // system", "Permission denied") where SQLite only says "unable to open".
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;

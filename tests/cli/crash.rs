@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::{Env, repo};
 
 /// JSON Lines of `n` distinct articles built from the seeds' paragraphs.
-fn corpus(n: usize) -> String {
+pub(crate) fn corpus(n: usize) -> String {
     let seeds: Vec<String> = std::fs::read_dir(repo().join("seeds"))
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod crash;
+mod environment;
 mod errors;
 mod eval;
 mod events;
