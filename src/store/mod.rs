@@ -47,21 +47,35 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_mins(1);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The handle that took the migration lock; declared after `conn` so it closes after it.
+    _lock: Option<std::fs::File>,
 }
 
 impl Store {
     /// Open (creating if needed) the archive at `path` for writing, check it is dossier's and not
     /// newer than this binary, and bring its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
-        if !path.exists() {
-            // Create the file ourselves first: the OS says why it cannot be ("Read-only file
-            // system", "Permission denied") where SQLite only says "unable to open".
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(path)
-                .map_err(|e| Error::io(path, e))?;
-        }
+        // Create the file ourselves first: the OS says why it cannot be ("Read-only file
+        // system", "Permission denied") where SQLite only says "unable to open". Another
+        // process may win the race to create it; that is fine.
+        let lock = match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(path)
+        {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                std::fs::File::open(path).map_err(|e| Error::io(path, e))?
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        // Two processes opening a new archive at once must not both check and migrate it:
+        // refinery reads the applied versions before its own transaction, so the loser would
+        // see a half-made schema. An advisory lock (flock, which does not touch SQLite's fcntl
+        // locks) serialises check-and-migrate. The handle lives as long as the connection:
+        // closing a descriptor of the file would drop SQLite's POSIX locks on it.
+        lock.lock().map_err(|e| Error::io(path, e))?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -75,9 +89,11 @@ impl Store {
                 path: path.to_path_buf(),
                 source: Box::new(e),
             })?;
+        lock.unlock().map_err(|e| Error::io(path, e))?;
         Ok(Self {
             conn,
             path: path.to_path_buf(),
+            _lock: Some(lock),
         })
     }
 
@@ -95,6 +111,7 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_path_buf(),
+            _lock: None,
         })
     }
 

@@ -38,6 +38,8 @@ fn totals(env: &Env) -> Vec<i64> {
         "mentions",
         "quotes",
         "near_duplicates",
+        "events",
+        "event_mentions",
     ]
     .iter()
     .map(|t| env.count(&format!("SELECT count(*) FROM {t}")))
@@ -69,6 +71,11 @@ fn check_whole(env: &Env) {
     )
     .expect("FTS index in step with paragraphs");
     assert_eq!(env.count("SELECT count(*) FROM sightings s WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = s.document_id)"), 0);
+    // Every event was read somewhere.
+    assert_eq!(
+        env.count("SELECT count(*) FROM events ev WHERE NOT EXISTS (SELECT 1 FROM event_mentions em WHERE em.event_id = ev.id)"),
+        0
+    );
 }
 
 /// Poll (readers work during an ingest) until some documents are committed, or the run ends.
@@ -127,5 +134,75 @@ fn killed_ingests_leave_a_whole_archive_and_rerun_to_the_clean_counts() {
     assert!(
         partial > 0,
         "no kill landed mid-ingest; the test proved nothing"
+    );
+}
+
+/// A dump without the times inputs were seen, to compare two archives built at other times.
+fn comparable(dump: Vec<String>) -> Vec<String> {
+    dump.into_iter()
+        .map(|row| match row.strip_prefix("sightings: ") {
+            Some(rest) => rest
+                .rsplit_once(" | ")
+                .map_or(row.clone(), |(r, _)| r.to_string()),
+            None => row,
+        })
+        .collect()
+}
+
+/// `reprocess` is one transaction: killed at any moment it leaves the archive exactly as it was,
+/// and run again it ends where a clean reprocess ends.
+#[cfg(unix)]
+#[test]
+fn a_killed_reprocess_leaves_the_archive_as_it_was() {
+    let clean = Env::new();
+    let input = clean.file("corpus.jsonl", corpus(300));
+    clean.dossier().arg("ingest").arg(&input).assert().success();
+    clean.dossier().arg("reprocess").assert().success();
+    let want = comparable(crate::reprocess::dump(&clean));
+
+    let mut mid_run = 0;
+    for delay_ms in [150, 600, 1500] {
+        let env = Env::new();
+        env.dossier().arg("ingest").arg(&input).assert().success();
+        let before = crate::reprocess::dump(&env);
+        let mut child = StdCommand::new(env!("CARGO_BIN_EXE_dossier"))
+            .arg("--db")
+            .arg(&env.db)
+            .arg("reprocess")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        if child.try_wait().unwrap().is_none() {
+            mid_run += 1;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        check_whole(&env);
+        let after = crate::reprocess::dump(&env);
+        if after != before {
+            // Only a reprocess that had finished before the kill may have changed anything.
+            assert_eq!(
+                comparable(after),
+                want,
+                "a kill at {delay_ms} ms left a partial rebuild"
+            );
+        }
+        env.dossier().arg("reprocess").assert().success();
+        check_whole(&env);
+        let got = comparable(crate::reprocess::dump(&env));
+        let first_difference = got.iter().zip(&want).position(|(a, b)| a != b);
+        assert!(
+            got.len() == want.len() && first_difference.is_none(),
+            "after a kill at {delay_ms} ms: {} rows, want {}; first difference: {:?}",
+            got.len(),
+            want.len(),
+            first_difference.map(|i| (&got[i], &want[i]))
+        );
+    }
+    assert!(
+        mid_run > 0,
+        "no kill landed mid-reprocess; the test proved nothing"
     );
 }

@@ -3,6 +3,7 @@
 // Test helpers panic on a broken test environment; that is their job.
 #![allow(clippy::unwrap_used)]
 
+mod concurrency;
 mod crash;
 mod environment;
 mod errors;
