@@ -510,7 +510,8 @@ fn organisations(text: &str) -> Vec<(usize, usize, EntityType)> {
             // A full stop after a word ends the sentence, unless the word is an abbreviation
             // ("Corp.", "U.S.").
             let word = m.as_str();
-            let abbreviation = ORG_HEADS.contains(&word) || word[..word.len() - 1].contains('.');
+            let abbreviation = ORG_HEADS.contains(&word)
+                || word.strip_suffix('.').is_some_and(|w| w.contains('.'));
             let end = if word.ends_with('.') && !abbreviation {
                 m.end() - 1
             } else {

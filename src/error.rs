@@ -137,6 +137,16 @@ pub enum Error {
         /// Newest migration this binary embeds.
         supported: i64,
     },
+    /// The archive's schema is older than this binary's, and the command only reads.
+    #[error("{}: schema V{} is older than this dossier's (V{}); run `dossier reprocess` to upgrade it", .path.display(), .found, .supported)]
+    SchemaTooOld {
+        /// The database path.
+        path: PathBuf,
+        /// Newest migration applied to the file.
+        found: i64,
+        /// Newest migration this binary embeds.
+        supported: i64,
+    },
     /// The database could not be opened or written.
     #[error("{}: {}", .path.display(), .source)]
     Database {

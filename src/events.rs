@@ -171,7 +171,7 @@ pub fn extract(
                 });
             }
         }
-        list.sort_by_key(|a| (a.start, a.end));
+        let list = without_overlaps(list);
         for range in sentences::split(text) {
             let sentence = &text[range.clone()];
             let dates = timex::find(sentence, &mut ctx);
@@ -584,6 +584,24 @@ fn clause(sentence: &str, at: &Range<usize>) -> Range<usize> {
         }
     }
     start..end
+}
+
+/// Actors in text order, overlapping ones (a demonym inside a longer name, two readings of one
+/// title) made one: the longer is kept.
+fn without_overlaps(mut actors: Vec<Actor>) -> Vec<Actor> {
+    actors.sort_by_key(|a| (a.start, a.end));
+    let mut kept: Vec<Actor> = Vec::with_capacity(actors.len());
+    for actor in actors {
+        match kept.last_mut() {
+            Some(previous) if actor.start < previous.end => {
+                if actor.end - actor.start > previous.end - previous.start {
+                    *previous = actor;
+                }
+            }
+            _ => kept.push(actor),
+        }
+    }
+    kept
 }
 
 /// The actors of a compound subject ending with `last` ("A, B and C").

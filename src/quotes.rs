@@ -135,12 +135,16 @@ pub fn extract(
                     })?
                 });
             if let Some(speaker) = speaker {
+                // Offsets of the quoted words without the spaces inside the marks.
+                let lead = quoted.chars().take_while(|c| c.is_whitespace()).count();
+                let text = quoted.trim();
+                let char_start = span.open + 1 + lead;
                 out.push(Quote {
                     paragraph: p,
                     speaker,
-                    char_start: span.open + 1,
-                    char_end: span.close,
-                    text: quoted.trim().to_string(),
+                    char_start,
+                    char_end: char_start + text.chars().count(),
+                    text: text.to_string(),
                 });
             }
         }

@@ -62,6 +62,18 @@ enum Item {
 pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     prepare_db_path(db)?;
     let store = Store::open(db)?;
+    if let Some(from) = store.upgraded_from()
+        && !quiet
+        && crate::store::read::document_count(&store)? > 0
+    {
+        // Migrations add tables; they do not re-read old articles. Say how to fill them.
+        eprintln!(
+            "note: {}: upgraded the archive from schema V{from} to V{}; run `dossier reprocess` \
+             so articles archived before are read by this version's extractors",
+            db.display(),
+            crate::store::supported_version()
+        );
+    }
     let import_id = write::begin_import(&store, "ingest")?;
     let sources = source::expand(&args.paths, args.format);
     let progress = progress_bar(&sources, quiet);

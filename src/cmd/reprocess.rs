@@ -36,6 +36,15 @@ pub fn run(args: &ReprocessArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
         });
     }
     let store = Store::open(db)?;
+    if let Some(from) = store.upgraded_from()
+        && !quiet
+    {
+        eprintln!(
+            "{}: upgraded the archive from schema V{from} to V{}",
+            db.display(),
+            crate::store::supported_version()
+        );
+    }
     let total = read::document_count(&store)?;
     let progress = progress_bar(total, quiet);
     let import_id = write::begin_import(&store, "reprocess")?;

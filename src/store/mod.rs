@@ -47,6 +47,8 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_mins(1);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The schema version the archive had before this open migrated it, if it did.
+    upgraded_from: Option<i64>,
     /// The handle that took the migration lock; declared after `conn` so it closes after it.
     _lock: Option<std::fs::File>,
 }
@@ -80,7 +82,7 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, e))?;
-        check_compatible(&conn, path)?;
+        let found = check_compatible(&conn, path)?;
         configure(&conn, path, true)?;
         embedded::migrations::runner()
             .set_grouped(true)
@@ -93,6 +95,7 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_path_buf(),
+            upgraded_from: found.filter(|&v| v < supported_version()),
             _lock: Some(lock),
         })
     }
@@ -106,11 +109,20 @@ impl Store {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, e))?;
-        check_compatible(&conn, path)?;
+        let found = check_compatible(&conn, path)?;
+        let supported = supported_version();
+        if found.is_none_or(|v| v < supported) {
+            return Err(Error::SchemaTooOld {
+                path: path.to_path_buf(),
+                found: found.unwrap_or(0),
+                supported,
+            });
+        }
         configure(&conn, path, false)?;
         Ok(Self {
             conn,
             path: path.to_path_buf(),
+            upgraded_from: None,
             _lock: None,
         })
     }
@@ -125,6 +137,13 @@ impl Store {
     #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The schema version this open upgraded the archive from (`None` when it was new or
+    /// already current).
+    #[must_use]
+    pub fn upgraded_from(&self) -> Option<i64> {
+        self.upgraded_from
     }
 
     /// Wrap an SQLite error with this archive's path.
@@ -157,8 +176,9 @@ fn db_error(path: &Path, source: rusqlite::Error) -> Error {
     }
 }
 
-/// Refuse foreign and newer databases. Reads only.
-fn check_compatible(conn: &Connection, path: &Path) -> Result<()> {
+/// Refuse foreign and newer databases, and return the archive's schema version (`None` for a
+/// new, empty database). Reads only.
+fn check_compatible(conn: &Connection, path: &Path) -> Result<Option<i64>> {
     let application_id: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .map_err(|e| db_error(path, e))?;
@@ -169,7 +189,7 @@ fn check_compatible(conn: &Connection, path: &Path) -> Result<()> {
         .map_err(|e| db_error(path, e))?;
     if application_id != APPLICATION_ID {
         if application_id == 0 && tables == 0 {
-            return Ok(()); // a new, empty database: ours to initialise
+            return Ok(None); // a new, empty database: ours to initialise
         }
         return Err(Error::NotDossier {
             path: path.to_path_buf(),
@@ -192,7 +212,7 @@ fn check_compatible(conn: &Connection, path: &Path) -> Result<()> {
             found,
             supported,
         }),
-        _ => Ok(()),
+        _ => Ok(found),
     }
 }
 

@@ -10,6 +10,7 @@ mod errors;
 mod eval;
 mod events;
 mod ingest;
+mod migrate;
 mod query;
 mod reprocess;
 

@@ -1,0 +1,168 @@
+//! Issue 8: an archive made at the first schema version, with data, is upgraded by the current
+//! binary without losing a row, and `reprocess` then brings it to exactly what a fresh archive of
+//! the same inputs holds.
+
+use rusqlite::Connection;
+
+use crate::Env;
+use crate::reprocess::dump;
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// The tables of schema V1 with their V1 columns, in a stable order.
+const V1_TABLES: &[(&str, &str, &str)] = &[
+    (
+        "imports",
+        "id, command, started_at, finished_at, dossier_version, inputs, documents_new, \
+         articles_new, paragraphs_new, duplicates, failed",
+        "id",
+    ),
+    ("documents", "id, sha256, raw, bytes, article_id", "id"),
+    (
+        "sightings",
+        "id, document_id, import_id, path, line, external_id, url, outlet, title, published, \
+         seen_at",
+        "id",
+    ),
+    (
+        "articles",
+        "id, sha256, document_id, title, url, outlet, published, published_source, words",
+        "id",
+    ),
+    ("paragraphs", "id, sha256, text, words", "id"),
+    (
+        "article_paragraphs",
+        "article_id, position, paragraph_id, role, rule, line_start, line_end",
+        "article_id, position",
+    ),
+];
+
+fn rows(conn: &Connection, table: &str, columns: &str, order: &str) -> Vec<String> {
+    let mut stmt = conn
+        .prepare(&format!("SELECT {columns} FROM {table} ORDER BY {order}"))
+        .unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |row| {
+        (0..n)
+            .map(|i| {
+                row.get::<_, rusqlite::types::Value>(i)
+                    .map(|v| format!("{v:?}"))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(|cells| cells.join(" | "))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+fn v1_rows(conn: &Connection) -> Vec<(String, Vec<String>)> {
+    V1_TABLES
+        .iter()
+        .map(|(table, columns, order)| (table.to_string(), rows(conn, table, columns, order)))
+        .collect()
+}
+
+#[test]
+fn a_v1_archive_is_upgraded_without_losing_a_row() {
+    // What the inputs give in a fresh archive, rebuilt once as the upgraded one will be.
+    let fresh = Env::new();
+    fresh
+        .dossier()
+        .args(["ingest", "seeds/", "tests/fixtures/eval/"])
+        .assert()
+        .success();
+    fresh.dossier().arg("reprocess").assert().success();
+    let want: Vec<String> = dump(&fresh)
+        .into_iter()
+        .filter(|row| !row.starts_with("sightings: "))
+        .collect();
+
+    // A V1 archive holding the same documents, articles and paragraphs, made with the V1
+    // migration alone and filled through V1's columns.
+    let old = Env::new();
+    {
+        let mut conn = Connection::open(&old.db).unwrap();
+        let report = embedded::migrations::runner()
+            .set_target(refinery::Target::Version(1))
+            .run(&mut conn)
+            .unwrap();
+        assert_eq!(report.applied_migrations().len(), 1);
+        // documents and articles refer to each other: check the keys once all are in.
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        conn.execute("ATTACH ?1 AS fresh", [fresh.db.to_str().unwrap()])
+            .unwrap();
+        for (table, columns, _) in V1_TABLES {
+            conn.execute(
+                &format!("INSERT INTO {table} ({columns}) SELECT {columns} FROM fresh.{table}"),
+                [],
+            )
+            .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO paragraphs_fts (paragraphs_fts) VALUES ('rebuild'); DETACH fresh;",
+        )
+        .unwrap();
+        let broken: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(broken, 0);
+    }
+    let before = v1_rows(&old.conn());
+    assert!(before.iter().all(|(_, rows)| !rows.is_empty()));
+
+    // Queries read only: they ask for the upgrade instead of failing on a missing view.
+    old.dossier()
+        .args(["query", "stats"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("schema V1 is older"))
+        .stderr(predicates::str::contains("dossier reprocess"));
+
+    // An ingest of inputs already archived upgrades it, says how to fill the new tables, and
+    // keeps every V1 row (it only adds its own run and sightings).
+    old.dossier()
+        .args(["ingest", "seeds/"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "upgraded the archive from schema V1",
+        ));
+    let conn = old.conn();
+    let version: i64 = conn
+        .query_row(
+            "SELECT max(version) FROM refinery_schema_history",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(version, dossier::store::supported_version());
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    for ((table, was), (_, now)) in before.iter().zip(v1_rows(&conn)) {
+        match table.as_str() {
+            "imports" | "sightings" => {
+                assert_eq!(&now[..was.len()], &was[..], "{table}: old rows changed");
+                assert!(now.len() > was.len(), "{table}: the ingest left no row");
+            }
+            _ => assert_eq!(&now, was, "{table} changed in the upgrade"),
+        }
+    }
+    drop(conn);
+
+    // Reprocess reads the old articles with this version's extractors: the archive is then what
+    // a fresh one holds.
+    old.dossier().arg("reprocess").assert().success();
+    let got: Vec<String> = dump(&old)
+        .into_iter()
+        .filter(|row| !row.starts_with("sightings: "))
+        .collect();
+    assert_eq!(got.len(), want.len());
+    assert!(got == want, "the upgraded archive differs from a fresh one");
+}
