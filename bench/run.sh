@@ -4,9 +4,10 @@
 #   bench/run.sh                 # 10k and 100k articles
 #   SIZES="2000" bench/run.sh    # a quick run
 #
-# Prints a Markdown table. Corpora are generated afresh every run (deterministic for a given
-# version, seed 1; a few seconds even at 100k) into bench/out/, which git ignores, so a changed
-# generator or pipeline never benchmarks a stale corpus. Needs /usr/bin/time (Debian package `time`) for peak RSS.
+# Prints Markdown tables: ingest per size, then every named query's latency on the largest
+# archive. Corpora are generated afresh every run (deterministic for a given version, seed 1; a
+# few seconds even at 100k) into bench/out/, which git ignores, so a changed generator or
+# pipeline never benchmarks a stale corpus. Needs /usr/bin/time (Debian package `time`) for peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +21,7 @@ if [ ! -x /usr/bin/time ]; then
   exit 1
 fi
 
-cargo build --release --quiet --bin dossier --example gen-corpus --example bare-load
+cargo build --release --quiet --bin dossier --example gen-corpus --example bare-load --example query-bench
 bin=target/release
 
 # run LABEL CMD...: time a command, leaving "seconds max_rss_kb" in $out/LABEL.time
@@ -60,5 +61,9 @@ for n in $sizes; do
       n, mb, base, ingest, n / ingest, mb / ingest, ingest / base, rss, dbsize / input, re, rep, reprss
   }'
 done
+echo
+echo "Query latency on the $n-article archive (after reprocess):"
+echo
+"$bin/examples/query-bench" "$db"
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); dossier $(git describe --always --dirty 2>/dev/null || echo unknown)"

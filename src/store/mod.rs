@@ -42,6 +42,9 @@ pub const APPLICATION_ID: u32 = 0x444f_5353;
 /// How long a connection waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_mins(1);
 
+/// Prepared statements kept per connection: more than the writer's distinct statements.
+const STATEMENT_CACHE: usize = 64;
+
 /// An open archive.
 #[derive(Debug)]
 pub struct Store {
@@ -219,6 +222,9 @@ fn check_compatible(conn: &Connection, path: &Path) -> Result<Option<i64>> {
 fn configure(conn: &Connection, path: &Path, write: bool) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| db_error(path, e))?;
+    // The writer runs some thirty distinct statements per article; rusqlite's default cache of
+    // 16 made it re-prepare them in turn (measured: 8% of ingest time in `prepare`).
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     let pragmas = if write {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
          PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
