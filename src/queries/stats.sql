@@ -4,16 +4,16 @@ SELECT item, value FROM (
     UNION ALL SELECT 2, 'sightings', count(*) FROM sightings
     UNION ALL SELECT 3, 'articles', count(*) FROM articles
     UNION ALL SELECT 4, 'paragraphs', count(*) FROM paragraphs
-    UNION ALL SELECT 5, 'content paragraphs', count(*) FROM article_paragraphs WHERE role = 'content'
-    UNION ALL SELECT 6, 'boilerplate paragraphs', count(*) FROM article_paragraphs WHERE role = 'boilerplate'
+    UNION ALL SELECT 5, 'content paragraphs', coalesce(sum(content_paragraphs), 0) FROM articles
+    UNION ALL SELECT 6, 'boilerplate paragraphs', coalesce(sum(boilerplate_paragraphs), 0) FROM articles
     UNION ALL SELECT 7, 'duplicate sightings', (SELECT count(*) FROM sightings) - (SELECT count(*) FROM articles)
     UNION ALL SELECT 8, 'near-duplicate pairs', count(*) FROM near_duplicates
-    UNION ALL SELECT 9, 'reused paragraphs', count(*) FROM v_reused_paragraphs
+    UNION ALL SELECT 9, 'reused paragraphs', count(*) FROM paragraph_reuse
     UNION ALL SELECT 10, 'outlets', count(DISTINCT outlet) FROM articles
     UNION ALL SELECT 11, 'first published', min(published) FROM articles
     UNION ALL SELECT 12, 'last published', max(published) FROM articles
-    UNION ALL SELECT 13, 'entities mentioned', count(DISTINCT entity_id) FROM mentions
-    UNION ALL SELECT 14, 'mentions', count(*) FROM mentions
+    UNION ALL SELECT 13, 'entities mentioned', count(*) FROM entity_stats
+    UNION ALL SELECT 14, 'mentions', coalesce(sum(mentions), 0) FROM entity_stats
     UNION ALL SELECT 15, 'quotes', count(*) FROM quotes
     UNION ALL SELECT 16, 'events', count(*) FROM events
     UNION ALL SELECT 17, 'event mentions', count(*) FROM event_mentions

@@ -1,13 +1,13 @@
 -- top-entities: Entities ranked by the number of articles that mention them, then by mentions.
 -- :type   text, optional     person | country | organization | location | agreement | named_event
 -- :limit  integer = 20       rows to return
-SELECT entity AS name,
-       type,
-       country,
-       count(DISTINCT article_id) AS articles,
-       count(*) AS mentions
-FROM v_entity_mentions
-WHERE :type IS NULL OR type = :type
-GROUP BY entity_id
-ORDER BY articles DESC, mentions DESC, name, entity_id
+SELECT e.name,
+       e.type,
+       e.country,
+       s.articles,
+       s.mentions
+FROM entity_stats s
+JOIN entities e ON e.id = s.entity_id
+WHERE :type IS NULL OR e.type = :type
+ORDER BY s.articles DESC, s.mentions DESC, e.name, e.id
 LIMIT :limit;

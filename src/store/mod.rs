@@ -23,6 +23,7 @@
 //! rolls back the open batch, so an article is stored whole or not at all (see `write`).
 
 pub mod read;
+pub(crate) mod summary;
 pub mod write;
 
 use std::path::{Path, PathBuf};

@@ -13,8 +13,11 @@
 //! segments that leaves) and SQLite writes a sub-journal (15%); since a database error aborts the
 //! run anyway, a savepoint would only roll back less of what is thrown away regardless.
 
+use std::collections::HashSet;
+
 use rusqlite::{Connection, OptionalExtension, named_params};
 
+use crate::boilerplate::Role;
 use crate::discover::Discovered;
 use crate::entities::EntityRef;
 use crate::error::Result;
@@ -23,6 +26,7 @@ use crate::minhash;
 use crate::pipeline::Prepared;
 use crate::source::{Meta, RawInput};
 use crate::store::Store;
+use crate::store::summary::Summaries;
 use crate::timex::{DateSpan, Precision};
 
 /// Counters of one run, mirrored into its `imports` row.
@@ -124,6 +128,8 @@ pub struct Batch<'s> {
     /// Paragraphs with ids above this were added by the open batch and are not yet in the FTS
     /// index; they are indexed just before the batch commits.
     indexed_up_to: i64,
+    /// The open batch's additions to the summary tables, written just before it commits.
+    summaries: Summaries,
 }
 
 impl<'s> Batch<'s> {
@@ -141,6 +147,7 @@ impl<'s> Batch<'s> {
             pending: 0,
             open: false,
             indexed_up_to: 0,
+            summaries: Summaries::default(),
         }
     }
 
@@ -198,9 +205,10 @@ impl<'s> Batch<'s> {
         let outcome = match write_article(
             conn,
             self.import_id,
-            &ArticleContext {
+            &mut ArticleContext {
                 threshold: self.near_duplicate_threshold,
                 entity_ids: &self.entity_ids,
+                summaries: &mut self.summaries,
             },
             input,
             document_sha,
@@ -219,6 +227,8 @@ impl<'s> Batch<'s> {
         self.pending += 1;
         if self.pending >= self.commit_every {
             self.commit()?;
+        } else if self.summaries.is_large() {
+            self.flush_summaries()?;
         }
         Ok(outcome)
     }
@@ -226,6 +236,7 @@ impl<'s> Batch<'s> {
     /// Write the counts and commit the open transaction, if any.
     pub fn commit(&mut self) -> Result<()> {
         self.begin()?;
+        self.flush_summaries()?;
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| update_import(self.conn(), self.import_id, &self.counts, false))
             .and_then(|()| self.conn().execute_batch("COMMIT"))
@@ -233,6 +244,13 @@ impl<'s> Batch<'s> {
         self.open = false;
         self.pending = 0;
         Ok(())
+    }
+
+    /// Write the summary deltas gathered so far into the open transaction.
+    fn flush_summaries(&mut self) -> Result<()> {
+        self.summaries
+            .flush(self.store.conn())
+            .map_err(|e| self.store.error(e))
     }
 
     fn count(&mut self, outcome: Outcome) {
@@ -276,17 +294,19 @@ impl<'s> Batch<'s> {
         prepared: &Prepared,
     ) -> Result<Outcome> {
         self.begin()?;
+        let conn = self.store.conn();
         let outcome = insert_article(
-            self.conn(),
+            conn,
             document_id,
             meta,
             prepared,
-            &ArticleContext {
+            &mut ArticleContext {
                 threshold: self.near_duplicate_threshold,
                 entity_ids: &self.entity_ids,
+                summaries: &mut self.summaries,
             },
         )
-        .and_then(|outcome| count_lines(self.conn(), meta, prepared).map(|()| outcome));
+        .and_then(|outcome| count_lines(conn, meta, prepared).map(|()| outcome));
         let outcome = match outcome {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -295,12 +315,16 @@ impl<'s> Batch<'s> {
             }
         };
         self.count(outcome);
+        if self.summaries.is_large() {
+            self.flush_summaries()?;
+        }
         Ok(outcome)
     }
 
     /// Commit and mark the run finished.
     pub fn finish(mut self) -> Result<Counts> {
         self.begin()?;
+        self.flush_summaries()?;
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| {
                 if self.prune_paragraphs {
@@ -313,6 +337,13 @@ impl<'s> Batch<'s> {
             .and_then(|()| self.conn().execute_batch("COMMIT"))
             .map_err(|e| self.store.error(e))?;
         self.open = false;
+        // Fresh statistics let the query planner see, for one, that walking articles in date
+        // order beats sorting every quote. analysis_limit samples each index, so this costs
+        // milliseconds at any size. Best effort: the run is committed, and without statistics
+        // queries are slower, not wrong.
+        let _ = self
+            .conn()
+            .execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;");
         Ok(self.counts)
     }
 }
@@ -323,6 +354,7 @@ impl Batch<'_> {
             // Best effort: if ROLLBACK itself fails, SQLite rolls back when the connection closes.
             let _ = self.store.conn().execute_batch("ROLLBACK");
             self.open = false;
+            self.summaries.clear();
         }
     }
 }
@@ -339,6 +371,9 @@ const CLEAR_DERIVED: &str = "
     DELETE FROM events;
     DELETE FROM quotes;
     DELETE FROM mentions;
+    DELETE FROM entity_stats;
+    DELETE FROM entity_pairs;
+    DELETE FROM paragraph_reuse;
     UPDATE documents SET article_id = NULL WHERE article_id IS NOT NULL;
     DELETE FROM near_duplicates;
     DELETE FROM article_lsh;
@@ -387,8 +422,10 @@ fn index_new_paragraphs(conn: &Connection, after: i64) -> rusqlite::Result<()> {
 const INSERT_DOCUMENT: &str = "
     INSERT INTO documents (sha256, raw, bytes) VALUES (:sha256, :raw, :bytes) RETURNING id";
 const INSERT_ARTICLE: &str = "
-    INSERT INTO articles (sha256, document_id, title, url, outlet, published, published_source, words)
-    VALUES (:sha256, :document_id, :title, :url, :outlet, :published, :published_source, :words)
+    INSERT INTO articles (sha256, document_id, title, url, outlet, published, published_source, words,
+                          content_paragraphs, boilerplate_paragraphs)
+    VALUES (:sha256, :document_id, :title, :url, :outlet, :published, :published_source, :words,
+            :content_paragraphs, :boilerplate_paragraphs)
     ON CONFLICT (sha256) DO NOTHING
     RETURNING id";
 const SELECT_ARTICLE: &str = "SELECT id FROM articles WHERE sha256 = ?1";
@@ -418,7 +455,7 @@ const INSERT_SIGHTING: &str = "
 fn write_article(
     conn: &Connection,
     import_id: i64,
-    ctx: &ArticleContext<'_>,
+    ctx: &mut ArticleContext<'_>,
     input: &RawInput,
     document_sha: &ContentHash,
     known_document: Option<i64>,
@@ -452,9 +489,10 @@ fn insert_article(
     document_id: i64,
     meta: &Meta,
     article: &Prepared,
-    ctx: &ArticleContext<'_>,
+    ctx: &mut ArticleContext<'_>,
 ) -> rusqlite::Result<Outcome> {
     let sha = article.sha256.hex();
+    let with_role = |role| int(article.paragraphs.iter().filter(|p| p.role == role).count());
     let inserted: Option<i64> = conn
         .prepare_cached(INSERT_ARTICLE)?
         .query_row(
@@ -462,6 +500,8 @@ fn insert_article(
                 ":sha256": sha, ":document_id": document_id, ":title": article.title,
                 ":url": meta.url, ":outlet": meta.outlet, ":published": article.published,
                 ":published_source": article.published_source, ":words": int(article.words),
+                ":content_paragraphs": with_role(Role::Content),
+                ":boilerplate_paragraphs": with_role(Role::Boilerplate),
             },
             |r| r.get(0),
         )
@@ -469,7 +509,7 @@ fn insert_article(
     let (article_id, outcome) = match inserted {
         Some(id) => {
             let (paragraphs_new, paragraph_ids) = insert_paragraphs(conn, id, article)?;
-            insert_mentions(conn, id, &paragraph_ids, article, ctx.entity_ids)?;
+            insert_mentions(conn, id, &paragraph_ids, article, ctx)?;
             let near_duplicates = record_near_duplicates(conn, id, article, ctx.threshold)?;
             (
                 id,
@@ -505,6 +545,9 @@ fn insert_paragraphs(
     let mut insert = conn.prepare_cached(INSERT_PARAGRAPH)?;
     let mut select = conn.prepare_cached(SELECT_PARAGRAPH)?;
     let mut link = conn.prepare_cached(INSERT_ARTICLE_PARAGRAPH)?;
+    // Paragraphs this article stored first, and content paragraphs stored by earlier articles.
+    let mut fresh = HashSet::new();
+    let mut seen_before = std::collections::BTreeSet::new();
     for (position, p) in article.paragraphs.iter().enumerate() {
         let sha = p.sha256.hex();
         let inserted: Option<i64> = insert
@@ -524,23 +567,54 @@ fn insert_paragraphs(
             ":role": p.role.as_str(), ":rule": p.rule,
             ":line_start": int(p.line_start), ":line_end": int(p.line_end),
         })?;
+        if inserted.is_some() {
+            fresh.insert(paragraph_id);
+        } else if p.role == Role::Content && !fresh.contains(&paragraph_id) {
+            seen_before.insert(paragraph_id);
+        }
         ids.push(paragraph_id);
     }
+    for paragraph_id in seen_before {
+        count_reuse(conn, article_id, paragraph_id)?;
+    }
     Ok((new, ids))
+}
+
+const COUNT_REUSE: &str =
+    "UPDATE paragraph_reuse SET articles = articles + 1 WHERE paragraph_id = ?1";
+const CONTENT_ELSEWHERE: &str = "
+    SELECT EXISTS (SELECT 1 FROM article_paragraphs
+                   WHERE paragraph_id = ?1 AND role = 'content' AND article_id != ?2)";
+const INSERT_REUSE: &str = "INSERT INTO paragraph_reuse (paragraph_id, articles) VALUES (?1, 2)";
+
+/// Count a new article's content paragraph, stored before, in `paragraph_reuse`: one more
+/// article if it is listed, else listed with two if another article has it as content.
+fn count_reuse(conn: &Connection, article_id: i64, paragraph_id: i64) -> rusqlite::Result<()> {
+    if conn.prepare_cached(COUNT_REUSE)?.execute([paragraph_id])? == 0 {
+        let elsewhere: bool = conn
+            .prepare_cached(CONTENT_ELSEWHERE)?
+            .query_row([paragraph_id, article_id], |r| r.get(0))?;
+        if elsewhere {
+            conn.prepare_cached(INSERT_REUSE)?.execute([paragraph_id])?;
+        }
+    }
+    Ok(())
 }
 
 const INSERT_MENTION: &str = "
     INSERT INTO mentions (entity_id, article_id, paragraph_id, char_start, char_end, surface, is_metonym)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
-/// Store an article's entity mentions and quotes against its paragraphs' ids.
+/// Store an article's entity mentions, quotes and events against its paragraphs' ids, and add
+/// its mentions to the batch's summaries.
 fn insert_mentions(
     conn: &Connection,
     article_id: i64,
     paragraph_ids: &[i64],
     article: &Prepared,
-    entity_ids: &[i64],
+    ctx: &mut ArticleContext<'_>,
 ) -> rusqlite::Result<()> {
+    let entity_ids = ctx.entity_ids;
     let discovered: Vec<i64> = article
         .discovered
         .iter()
@@ -575,12 +649,23 @@ fn insert_mentions(
             m.is_metonym,
         ])?;
     }
+    ctx.summaries.add_article(article, paragraph_ids, |i| {
+        id_of(article.mentions[i].entity)
+    });
     Ok(())
 }
 
+/// The events a mention may join: those of its source, target and root code that start from
+/// the calendar year before its own up to the end of its last year (`?4`, `?5`), and the few
+/// that span more than two calendar years (through their partial index). Any event whose date
+/// agrees with the mention's at year precision or finer is among them (see [`merge_window`]).
 const SELECT_EVENTS: &str = "
     SELECT id, date_start, date_end, date_precision FROM events
+    WHERE source_id = ?1 AND target_id IS ?2 AND root_code = ?3 AND date_start BETWEEN ?4 AND ?5
+    UNION
+    SELECT id, date_start, date_end, date_precision FROM events
     WHERE source_id = ?1 AND target_id IS ?2 AND root_code = ?3
+      AND substr(date_end, 1, 4) - substr(date_start, 1, 4) > 1
     ORDER BY id";
 const INSERT_EVENT: &str = "
     INSERT INTO events (date_start, date_end, date_precision, code, root_code, quad_class,
@@ -591,9 +676,11 @@ const INSERT_EVENT_MENTION: &str = "
     INSERT INTO event_mentions (event_id, article_id, paragraph_id, sentence, char_start, char_end,
                                 date_text, date_anchor, rule, confidence)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+/// Run before the mention is stored: an article not yet among the event's adds one.
 const COUNT_EVENT: &str = "
     UPDATE events SET num_mentions = num_mentions + 1,
-        num_articles = (SELECT count(DISTINCT article_id) FROM event_mentions WHERE event_id = ?1)
+        num_articles = num_articles
+            + NOT EXISTS (SELECT 1 FROM event_mentions WHERE event_id = ?1 AND article_id = ?2)
     WHERE id = ?1";
 const REFINE_EVENT_DATE: &str =
     "UPDATE events SET date_start = ?2, date_end = ?3, date_precision = ?4 WHERE id = ?1";
@@ -619,9 +706,10 @@ fn insert_events(
             keys.push((t, Some(source)));
         }
         let mut found: Option<(i64, DateSpan)> = None;
+        let (from, to) = merge_window(&e.date);
         for (s, t) in keys {
             let rows: Vec<(i64, String, String, String)> = select
-                .query_map(rusqlite::params![s, t, code.root()], |r| {
+                .query_map(rusqlite::params![s, t, code.root(), from, to], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
                 })?
                 .collect::<rusqlite::Result<_>>()?;
@@ -663,6 +751,8 @@ fn insert_events(
                 |r| r.get(0),
             )?,
         };
+        conn.prepare_cached(COUNT_EVENT)?
+            .execute([event_id, article_id])?;
         conn.prepare_cached(INSERT_EVENT_MENTION)?
             .execute(rusqlite::params![
                 event_id,
@@ -676,9 +766,22 @@ fn insert_events(
                 e.rule,
                 e.confidence,
             ])?;
-        conn.prepare_cached(COUNT_EVENT)?.execute([event_id])?;
     }
     Ok(())
+}
+
+/// The start dates (ISO, inclusive) between which a stored event of at most two calendar years
+/// must start to agree with `date`. Agreement is overlap after widening both spans to the
+/// coarser precision, at most a year: an agreeing event ends on or after the first day of
+/// `date`'s first year and starts on or before the last day of its last year; one that spans at
+/// most two calendar years therefore starts no earlier than the year before.
+fn merge_window(date: &DateSpan) -> (String, String) {
+    let widened = date.widened(Precision::Year);
+    let from = widened
+        .start
+        .checked_sub(jiff::Span::new().years(1))
+        .unwrap_or(widened.start);
+    (from.to_string(), widened.end.to_string())
 }
 
 /// A stored event date as a span.
@@ -748,6 +851,8 @@ struct ArticleContext<'a> {
     threshold: f64,
     /// `entities.id` of each gazetteer entity, by index.
     entity_ids: &'a [i64],
+    /// The batch's additions to the summary tables.
+    summaries: &'a mut Summaries,
 }
 
 const UPSERT_ENTITY: &str = "

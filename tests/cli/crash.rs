@@ -43,6 +43,17 @@ fn totals(env: &Env) -> Vec<i64> {
     ]
     .iter()
     .map(|t| env.count(&format!("SELECT count(*) FROM {t}")))
+    .chain(
+        // The summaries count each article once, so a re-run must not count one twice.
+        [
+            "SELECT sum(articles) + sum(mentions) FROM entity_stats",
+            "SELECT sum(paragraphs) + sum(articles) FROM entity_pairs",
+            "SELECT sum(articles) FROM paragraph_reuse",
+            "SELECT sum(num_mentions) + sum(num_articles) FROM events",
+        ]
+        .iter()
+        .map(|sql| env.count(sql)),
+    )
     .collect()
 }
 

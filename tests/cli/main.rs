@@ -13,6 +13,7 @@ mod ingest;
 mod migrate;
 mod query;
 mod reprocess;
+mod summaries;
 
 use std::path::{Path, PathBuf};
 
