@@ -1,8 +1,9 @@
 //! The write path: imports, documents, sightings, articles and paragraphs.
 //!
-//! Deduplication is by UNIQUE constraints (`ON CONFLICT (sha256) DO NOTHING`), never by
-//! read-then-insert, so two writers cannot both insert the same content. Every statement is a
-//! `const` beside the function that binds it and runs through `prepare_cached`.
+//! Deduplication is by UNIQUE constraints (`ON CONFLICT (sha256) DO NOTHING`): a lookup may
+//! come first where most rows exist already, but the constraint, not the lookup, decides, so
+//! two writers can never both insert the same content. Every statement is a `const` beside the
+//! function that binds it and runs through `prepare_cached`.
 //!
 //! [`Batch`] groups articles into transactions. An article is atomic because its batch is: any
 //! error rolls the open batch back and ends the run, and a crash or kill loses at most the
@@ -550,17 +551,25 @@ fn insert_paragraphs(
     let mut seen_before = std::collections::BTreeSet::new();
     for (position, p) in article.paragraphs.iter().enumerate() {
         let sha = p.sha256.hex();
-        let inserted: Option<i64> = insert
-            .query_row(
-                named_params! {":sha256": sha, ":text": p.text, ":words": int(p.words)},
-                |r| r.get(0),
-            )
-            .optional()?;
-        let paragraph_id = if let Some(id) = inserted {
-            new += 1;
-            id
-        } else {
-            select.query_row([&sha], |r| r.get(0))?
+        // Most paragraphs of a large archive are stored already (re-posts, syndication,
+        // boilerplate), so look first: one index probe instead of a failed insert and a probe.
+        let stored: Option<i64> = select.query_row([&sha], |r| r.get(0)).optional()?;
+        let inserted: Option<i64> = match stored {
+            Some(_) => None,
+            None => insert
+                .query_row(
+                    named_params! {":sha256": sha, ":text": p.text, ":words": int(p.words)},
+                    |r| r.get(0),
+                )
+                .optional()?,
+        };
+        let paragraph_id = match (stored, inserted) {
+            (_, Some(id)) => {
+                new += 1;
+                id
+            }
+            (Some(id), None) => id,
+            (None, None) => select.query_row([&sha], |r| r.get(0))?,
         };
         link.execute(named_params! {
             ":article_id": article_id, ":position": int(position), ":paragraph_id": paragraph_id,
