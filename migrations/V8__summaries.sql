@@ -85,11 +85,14 @@ UPDATE articles SET
 
 -- The event merge looks up the events of one source, target and root code around a date:
 -- short events (within two calendar years) by their start date, long ones ("1910-45", "the
--- 1990s") through their own small index.
+-- 1990s") by their length in years. Both indexes cover the dates, so no table row is read.
+-- (Not a partial index: SQLite re-prepares a statement whose bound values decide whether a
+-- partial index applies, every time they change.)
 DROP INDEX events_dyad;
-CREATE INDEX events_dyad ON events (source_id, target_id, root_code, date_start);
-CREATE INDEX events_long ON events (source_id, target_id, root_code)
-    WHERE substr(date_end, 1, 4) - substr(date_start, 1, 4) > 1;
+CREATE INDEX events_dyad
+    ON events (source_id, target_id, root_code, date_start, date_end, date_precision);
+CREATE INDEX events_long ON events (source_id, target_id, root_code,
+    (substr(date_end, 1, 4) - substr(date_start, 1, 4)), date_start, date_end, date_precision);
 -- Counting an event's articles is one probe per mention.
 DROP INDEX event_mentions_event_id;
 CREATE INDEX event_mentions_event_id ON event_mentions (event_id, article_id);
