@@ -365,11 +365,15 @@ const CORPUS_REPEATS: u32 = 3;
 /// is still article text; a tagline repeated on every page is not).
 const CORPUS_REPEATS_SENTENCE: u32 = 10;
 
+/// The highest [`repeat_level`]: a line seen at least as often as every threshold.
+pub const MAX_REPEAT_LEVEL: u8 = 2;
+
 /// What a line's count in other documents means to the classifier: 0 (below every threshold),
 /// 1 (at least the fragment threshold) or 2 (at least the sentence threshold). Two counts with
 /// the same level classify alike.
 #[must_use]
 pub fn repeat_level(seen: u32) -> u8 {
+    const _: () = assert!(CORPUS_REPEATS < CORPUS_REPEATS_SENTENCE);
     u8::from(seen >= CORPUS_REPEATS) + u8::from(seen >= CORPUS_REPEATS_SENTENCE)
 }
 

@@ -42,12 +42,16 @@ pub fn line_key(sha256: &ContentHash) -> i64 {
 
 /// Would `counts` classify this prepared article's lines as it was classified? (Its short lines'
 /// repetition levels are unchanged.) When not, it must be prepared again with `counts`.
+///
+/// `counts` must be at least the counts it was prepared with (ingest only adds documents), so
+/// a line already at the top level needs no lookup.
 #[must_use]
 pub fn counts_agree(prepared: &Prepared, outlet: Option<&str>, counts: &dyn LineCounts) -> bool {
     let outlet = outlet.unwrap_or("");
     prepared.paragraphs.iter().all(|p| {
         p.line_key.is_none_or(|k| {
-            boilerplate::repeat_level(counts.documents_with(k, outlet)) == p.repeat_level
+            p.repeat_level == boilerplate::MAX_REPEAT_LEVEL
+                || boilerplate::repeat_level(counts.documents_with(k, outlet)) == p.repeat_level
         })
     })
 }

@@ -27,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::hashing::ContentHash;
 use crate::pipeline::{self, Prepared};
 use crate::source::{self, RawInput, Source};
+use crate::store::read::PendingLineCounts;
 use crate::store::write::{self, Batch, Counts};
 use crate::store::{Store, read};
 
@@ -80,6 +81,8 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
 
     let mut batch = Batch::new(&store, import_id);
     batch.near_duplicate_threshold = args.near_duplicate_threshold;
+    let pending = Arc::new(PendingLineCounts::default());
+    batch.share_line_counts(Arc::clone(&pending));
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let (job_tx, job_rx) = sync_channel::<(u64, Job)>(CHANNEL_DEPTH);
     let (item_tx, item_rx) = sync_channel::<(u64, Item)>(CHANNEL_DEPTH);
@@ -93,7 +96,8 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
             .map(|_| {
                 let item_tx = item_tx.clone();
                 let jobs = Arc::clone(&jobs);
-                scope.spawn(move || work(db, &jobs, &item_tx))
+                let pending = &*pending;
+                scope.spawn(move || work(db, &jobs, &item_tx, pending))
             })
             .collect();
         drop(jobs);
@@ -156,10 +160,19 @@ fn read_all(sources: Vec<Result<Source>>, tx: &SyncSender<(u64, Job)>) -> Result
     Ok(())
 }
 
-/// A prepare worker: hash, and prepare what the archive does not have yet.
-fn work(db: &Path, jobs: &Mutex<Receiver<(u64, Job)>>, tx: &SyncSender<(u64, Item)>) -> Result<()> {
+/// A prepare worker: hash, and prepare what the archive does not have yet, with the committed
+/// line counts plus those of the writer's open batch.
+fn work(
+    db: &Path,
+    jobs: &Mutex<Receiver<(u64, Job)>>,
+    tx: &SyncSender<(u64, Item)>,
+    pending: &PendingLineCounts,
+) -> Result<()> {
     let archive = Store::open_read_only(db)?;
-    let counts = read::LineCountsTable(&archive);
+    let counts = read::LineCountsAhead {
+        table: read::LineCountsTable(&archive),
+        pending,
+    };
     loop {
         // The lock is held only to take one job; a panicked worker's lock is still usable.
         let next = jobs

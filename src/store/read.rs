@@ -1,9 +1,13 @@
 //! Reads the commands need from the archive (the named queries arrive with `dossier query`).
 
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
 use rusqlite::OptionalExtension;
 
 use crate::error::Result;
 use crate::hashing::ContentHash;
+use crate::pipeline::LineCounts;
 use crate::store::Store;
 
 /// The article whose paragraphs were recorded from the document with this raw hash; `None`
@@ -54,6 +58,63 @@ pub fn boilerplate_lines(
     ))
 }
 
+/// Line counts the writer has added in its open transaction, shared with the prepare workers.
+///
+/// A worker reads only committed counts; adding these gives it what the writer will see, short
+/// only of the articles still in flight, so far fewer articles fail the writer's
+/// [`crate::pipeline::counts_agree`] check and are prepared a second time on the writer's
+/// thread. The writer remains the authority: this is a hint that saves work, never a count that
+/// is stored. Holds at most one batch of documents' lines.
+#[derive(Debug, Default)]
+pub struct PendingLineCounts(Mutex<HashMap<String, HashMap<i64, u32>>>);
+
+impl PendingLineCounts {
+    /// Count one document's distinct short lines under its outlet.
+    pub fn add(&self, outlet: &str, keys: &[i64]) {
+        let mut pending = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let lines = pending.entry(outlet.to_string()).or_default();
+        for &key in keys {
+            *lines.entry(key).or_default() += 1;
+        }
+    }
+
+    /// Forget everything (the batch was committed, or rolled back).
+    pub fn clear(&self) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
+    fn documents_with(&self, line_key: i64, outlet: &str) -> u32 {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(outlet)
+            .and_then(|lines| lines.get(&line_key))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// Committed counts plus the writer's pending ones: a prepare worker's best view of the counts
+/// the writer will check against.
+#[derive(Debug)]
+pub struct LineCountsAhead<'s> {
+    /// The committed counts.
+    pub table: LineCountsTable<'s>,
+    /// The writer's open batch's counts.
+    pub pending: &'s PendingLineCounts,
+}
+
+impl LineCounts for LineCountsAhead<'_> {
+    fn documents_with(&self, line_key: i64, outlet: &str) -> u32 {
+        self.table
+            .documents_with(line_key, outlet)
+            .saturating_add(self.pending.documents_with(line_key, outlet))
+    }
+}
+
 /// The archive's `line_counts` table as the pipeline's corpus-level repetition signal.
 ///
 /// A failed lookup counts as unseen: the signal only ever turns text into boilerplate, so
@@ -61,7 +122,7 @@ pub fn boilerplate_lines(
 #[derive(Debug)]
 pub struct LineCountsTable<'s>(pub &'s Store);
 
-impl crate::pipeline::LineCounts for LineCountsTable<'_> {
+impl LineCounts for LineCountsTable<'_> {
     fn documents_with(&self, line_key: i64, outlet: &str) -> u32 {
         self.0
             .conn()

@@ -15,6 +15,7 @@
 //! run anyway, a savepoint would only roll back less of what is thrown away regardless.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, named_params};
 
@@ -27,6 +28,7 @@ use crate::minhash;
 use crate::pipeline::Prepared;
 use crate::source::{Meta, RawInput};
 use crate::store::Store;
+use crate::store::read::PendingLineCounts;
 use crate::store::summary::Summaries;
 use crate::timex::{DateSpan, Precision};
 
@@ -131,6 +133,9 @@ pub struct Batch<'s> {
     indexed_up_to: i64,
     /// The open batch's additions to the summary tables, written just before it commits.
     summaries: Summaries,
+    /// The open batch's line counts, shared with the prepare workers (see
+    /// [`PendingLineCounts`]); cleared when the batch ends.
+    pending_lines: Option<Arc<PendingLineCounts>>,
 }
 
 impl<'s> Batch<'s> {
@@ -149,7 +154,13 @@ impl<'s> Batch<'s> {
             open: false,
             indexed_up_to: 0,
             summaries: Summaries::default(),
+            pending_lines: None,
         }
+    }
+
+    /// Share the open batch's line counts with the prepare workers through `pending`.
+    pub fn share_line_counts(&mut self, pending: Arc<PendingLineCounts>) {
+        self.pending_lines = Some(pending);
     }
 
     /// The archive this batch writes to.
@@ -224,6 +235,14 @@ impl<'s> Batch<'s> {
                 return Err(self.store.error(e));
             }
         };
+        if let (Some(pending), Some(article), None) =
+            (&self.pending_lines, prepared, known_document)
+        {
+            pending.add(
+                input.meta.outlet.as_deref().unwrap_or(""),
+                &line_keys(article),
+            );
+        }
         self.count(outcome);
         self.pending += 1;
         if self.pending >= self.commit_every {
@@ -238,6 +257,12 @@ impl<'s> Batch<'s> {
     pub fn commit(&mut self) -> Result<()> {
         self.begin()?;
         self.flush_summaries()?;
+        // Cleared before the commit shows the same counts in the table: a worker may briefly
+        // see fewer lines than the writer will (it then prepares again, on the writer), never
+        // more, which `counts_agree` relies on.
+        if let Some(pending) = &self.pending_lines {
+            pending.clear();
+        }
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| update_import(self.conn(), self.import_id, &self.counts, false))
             .and_then(|()| self.conn().execute_batch("COMMIT"))
@@ -326,6 +351,12 @@ impl<'s> Batch<'s> {
     pub fn finish(mut self) -> Result<Counts> {
         self.begin()?;
         self.flush_summaries()?;
+        // Cleared before the commit shows the same counts in the table: a worker may briefly
+        // see fewer lines than the writer will (it then prepares again, on the writer), never
+        // more, which `counts_agree` relies on.
+        if let Some(pending) = &self.pending_lines {
+            pending.clear();
+        }
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| {
                 if self.prune_paragraphs {
@@ -356,6 +387,9 @@ impl Batch<'_> {
             let _ = self.store.conn().execute_batch("ROLLBACK");
             self.open = false;
             self.summaries.clear();
+            if let Some(pending) = &self.pending_lines {
+                pending.clear();
+            }
         }
     }
 }
@@ -390,8 +424,8 @@ const COUNT_LINE: &str = "
     INSERT INTO line_counts (line_key, outlet, documents) VALUES (?1, ?2, 1)
     ON CONFLICT (line_key, outlet) DO UPDATE SET documents = documents + 1";
 
-/// Count a new document's short lines (each once) under its outlet in `line_counts`.
-fn count_lines(conn: &Connection, meta: &Meta, article: &Prepared) -> rusqlite::Result<()> {
+/// A document's distinct short lines.
+fn line_keys(article: &Prepared) -> Vec<i64> {
     let mut keys: Vec<i64> = article
         .paragraphs
         .iter()
@@ -399,6 +433,12 @@ fn count_lines(conn: &Connection, meta: &Meta, article: &Prepared) -> rusqlite::
         .collect();
     keys.sort_unstable();
     keys.dedup();
+    keys
+}
+
+/// Count a new document's short lines (each once) under its outlet in `line_counts`.
+fn count_lines(conn: &Connection, meta: &Meta, article: &Prepared) -> rusqlite::Result<()> {
+    let keys = line_keys(article);
     let outlet = meta.outlet.as_deref().unwrap_or("");
     let mut stmt = conn.prepare_cached(COUNT_LINE)?;
     for key in keys {
