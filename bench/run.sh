@@ -66,4 +66,23 @@ echo "Query latency on the $n-article archive (after reprocess):"
 echo
 "$bin/examples/query-bench" "$db"
 echo
+# Where the bytes go, by table with its indexes (needs a sqlite3 shell built with dbstat, as
+# Debian's is; skipped otherwise).
+if command -v sqlite3 >/dev/null && sqlite3 "$db" "SELECT 1 FROM dbstat LIMIT 1" >/dev/null 2>&1; then
+  echo "Space on the $n-article archive, by table with its indexes (input $(awk -v b="$input" 'BEGIN {printf "%.1f", b / 1048576}') MiB):"
+  echo
+  echo "| table | MiB | share | × input |"
+  echo "| --- | ---: | ---: | ---: |"
+  sqlite3 -separator ' ' "$db" "
+    WITH used AS (
+      SELECT CASE WHEN coalesce(s.tbl_name, d.name) GLOB '*_fts_*'  -- FTS5's shadow tables
+                  THEN substr(s.tbl_name, 1, instr(s.tbl_name, '_fts_') + 3)
+                  ELSE coalesce(s.tbl_name, d.name) END AS tbl,
+             sum(d.pgsize) AS bytes
+      FROM dbstat d LEFT JOIN sqlite_schema s ON s.name = d.name
+      GROUP BY 1)
+    SELECT tbl, bytes, (SELECT sum(bytes) FROM used) FROM used ORDER BY bytes DESC LIMIT 12" |
+  awk -v input="$input" '{printf "| %s | %.1f | %.0f%% | %.2f |\n", $1, $2 / 1048576, 100 * $2 / $3, $2 / input}'
+  echo
+fi
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); dossier $(git describe --always --dirty 2>/dev/null || echo unknown)"

@@ -256,7 +256,7 @@ fn store(
     prepared: Option<Box<Prepared>>,
 ) -> Result<()> {
     let known = batch.find_document(sha)?;
-    let exact = read::LineCountsTable(batch.store());
+    let exact = read::WriterLineCounts::new(batch.store());
     let prepared = match (known, prepared) {
         (Some(_), _) => None,
         (None, Some(p)) if pipeline::counts_agree(&p, input.meta.outlet.as_deref(), &exact) => {
@@ -264,6 +264,7 @@ fn store(
         }
         (None, _) => Some(Box::new(pipeline::prepare(&input.raw, &input.meta, &exact))),
     };
+    exact.finish()?;
     batch.article(input, sha, known, prepared.as_deref())?;
     Ok(())
 }
@@ -272,13 +273,11 @@ fn store(
 pub(crate) fn ingest_one(batch: &mut Batch<'_>, input: &RawInput) -> Result<()> {
     let sha = ContentHash::of(input.raw.as_bytes());
     let known = batch.find_document(&sha)?;
-    let prepared = known.is_none().then(|| {
-        pipeline::prepare(
-            &input.raw,
-            &input.meta,
-            &read::LineCountsTable(batch.store()),
-        )
-    });
+    let counts = read::WriterLineCounts::new(batch.store());
+    let prepared = known
+        .is_none()
+        .then(|| pipeline::prepare(&input.raw, &input.meta, &counts));
+    counts.finish()?;
     batch.article(input, &sha, known, prepared.as_ref())?;
     Ok(())
 }
@@ -314,6 +313,42 @@ fn progress_bar(sources: &[Result<source::Source>], quiet: bool) -> ProgressBar 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::Meta;
+
+    fn input(text: &str) -> RawInput {
+        RawInput {
+            path: "test.txt".into(),
+            line: None,
+            raw: text.to_string(),
+            meta: Meta::default(),
+        }
+    }
+
+    #[test]
+    fn a_batch_rolled_back_under_the_writer_fails_instead_of_writing_outside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("a.sqlite")).unwrap();
+        let import_id = write::begin_import(&store, "test").unwrap();
+        let mut batch = Batch::new(&store, import_id);
+        ingest_one(
+            &mut batch,
+            &input("Seoul and Tokyo met.\n\nA second paragraph."),
+        )
+        .unwrap();
+        // What SQLite does on its own after a full disk or an I/O error mid-batch.
+        store.conn().execute_batch("ROLLBACK").unwrap();
+        let err = ingest_one(&mut batch, &input("Washington replied.")).unwrap_err();
+        assert!(
+            err.to_string().contains("rolled the open batch back"),
+            "{err}"
+        );
+        drop(batch);
+        let articles: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(articles, 0);
+    }
 
     #[test]
     fn summary_line() {

@@ -1,5 +1,6 @@
 //! Reads the commands need from the archive (the named queries arrive with `dossier query`).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
@@ -115,28 +116,70 @@ impl LineCounts for LineCountsAhead<'_> {
     }
 }
 
-/// The archive's `line_counts` table as the pipeline's corpus-level repetition signal.
+/// The archive's `line_counts` table as the pipeline's corpus-level repetition signal, for a
+/// reader (a prepare worker, `eval`).
 ///
 /// A failed lookup counts as unseen: the signal only ever turns text into boilerplate, so
-/// failing open keeps the text.
+/// failing open keeps the text. The writer, whose classification is the one stored, uses
+/// [`WriterLineCounts`] instead.
 #[derive(Debug)]
 pub struct LineCountsTable<'s>(pub &'s Store);
 
 impl LineCounts for LineCountsTable<'_> {
     fn documents_with(&self, line_key: i64, outlet: &str) -> u32 {
-        self.0
-            .conn()
-            .prepare_cached("SELECT documents FROM line_counts WHERE line_key = ?1 AND outlet = ?2")
-            .and_then(|mut s| {
-                s.query_row(rusqlite::params![line_key_hex(line_key), outlet], |r| {
-                    r.get::<_, i64>(0)
-                })
-                .optional()
-            })
-            .ok()
-            .flatten()
-            .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))
+        documents_with(self.0, line_key, outlet).unwrap_or(0)
     }
+}
+
+/// `line_counts` as the writer sees it inside its open transaction, keeping the first failed
+/// lookup for [`WriterLineCounts::finish`].
+///
+/// A lookup can fail because SQLite rolled the whole transaction back under it (it may, on a
+/// full disk or an I/O error); carrying on as if the line were unseen would then write the
+/// rest of the batch outside any transaction.
+#[derive(Debug)]
+pub struct WriterLineCounts<'s> {
+    store: &'s Store,
+    error: RefCell<Option<rusqlite::Error>>,
+}
+
+impl<'s> WriterLineCounts<'s> {
+    /// Counts read through the writer's connection.
+    #[must_use]
+    pub fn new(store: &'s Store) -> Self {
+        Self {
+            store,
+            error: RefCell::new(None),
+        }
+    }
+
+    /// The first lookup that failed, if any.
+    pub fn finish(self) -> Result<()> {
+        match self.error.into_inner() {
+            Some(e) => Err(self.store.error(e)),
+            None => Ok(()),
+        }
+    }
+}
+
+impl LineCounts for WriterLineCounts<'_> {
+    fn documents_with(&self, line_key: i64, outlet: &str) -> u32 {
+        documents_with(self.store, line_key, outlet).unwrap_or_else(|e| {
+            self.error.borrow_mut().get_or_insert(e);
+            0
+        })
+    }
+}
+
+fn documents_with(store: &Store, line_key: i64, outlet: &str) -> rusqlite::Result<u32> {
+    let documents = store
+        .conn()
+        .prepare_cached("SELECT documents FROM line_counts WHERE line_key = ?1 AND outlet = ?2")?
+        .query_row(rusqlite::params![line_key_hex(line_key), outlet], |r| {
+            r.get::<_, i64>(0)
+        })
+        .optional()?;
+    Ok(documents.map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)))
 }
 
 /// The stored form of a line key: 16 lowercase hex digits, the start of `paragraphs.sha256`.

@@ -69,21 +69,22 @@ pub enum Outcome {
 
 const INSERT_IMPORT: &str = "
     INSERT INTO imports (command, started_at, dossier_version)
-    VALUES (:command, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), :version)
-    RETURNING id";
+    VALUES (:command, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), :version)";
 
 /// Record the start of a run and return its id. Commits at once, so the run log shows runs that
 /// were killed (their `finished_at` stays NULL).
+///
+/// A plain INSERT run to completion, not `RETURNING id` read with `query_row`: that stops after
+/// the first row, and the statement's own commit, which a full disk fails, happens later, in a
+/// reset whose error nobody sees. The run then went on with the id of a row never stored.
 pub fn begin_import(store: &Store, command: &str) -> Result<i64> {
     store
         .conn()
         .prepare_cached(INSERT_IMPORT)
         .and_then(|mut s| {
-            s.query_row(
-                named_params! {":command": command, ":version": env!("CARGO_PKG_VERSION")},
-                |r| r.get(0),
-            )
+            s.execute(named_params! {":command": command, ":version": env!("CARGO_PKG_VERSION")})
         })
+        .map(|_| store.conn().last_insert_rowid())
         .map_err(|e| store.error(e))
 }
 
@@ -173,6 +174,20 @@ impl<'s> Batch<'s> {
         self.store.conn()
     }
 
+    /// Fail if SQLite rolled the open transaction back on its own (it may, on a full disk or
+    /// an I/O error, whichever statement met it): without this check the next statements would
+    /// each commit on their own, and a batch could be stored in part.
+    fn ensure_transaction(&mut self) -> Result<()> {
+        if self.open && self.conn().is_autocommit() {
+            self.rollback();
+            return Err(self.store.error(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT_ROLLBACK),
+                Some("SQLite rolled the open batch back after an earlier error".into()),
+            )));
+        }
+        Ok(())
+    }
+
     fn begin(&mut self) -> Result<()> {
         if !self.open {
             self.conn()
@@ -213,6 +228,7 @@ impl<'s> Batch<'s> {
         prepared: Option<&Prepared>,
     ) -> Result<Outcome> {
         self.begin()?;
+        self.ensure_transaction()?;
         let conn = self.store.conn();
         let outcome = match write_article(
             conn,
@@ -256,6 +272,7 @@ impl<'s> Batch<'s> {
     /// Write the counts and commit the open transaction, if any.
     pub fn commit(&mut self) -> Result<()> {
         self.begin()?;
+        self.ensure_transaction()?;
         self.flush_summaries()?;
         // Cleared before the commit shows the same counts in the table: a worker may briefly
         // see fewer lines than the writer will (it then prepares again, on the writer), never
@@ -350,6 +367,7 @@ impl<'s> Batch<'s> {
     /// Commit and mark the run finished.
     pub fn finish(mut self) -> Result<Counts> {
         self.begin()?;
+        self.ensure_transaction()?;
         self.flush_summaries()?;
         // Cleared before the commit shows the same counts in the table: a worker may briefly
         // see fewer lines than the writer will (it then prepares again, on the writer), never
