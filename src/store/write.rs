@@ -322,6 +322,14 @@ impl<'s> Batch<'s> {
     pub fn clear_derived(&mut self) -> Result<()> {
         self.commit_every = usize::MAX;
         self.prune_paragraphs = true;
+        // Each statement inside a transaction keeps a journal of the pages it changes, to undo
+        // just itself; clearing rewrites whole tables, so in memory (`temp_store = MEMORY`) the
+        // journal of `UPDATE documents` alone was the size of every raw document (a 100k
+        // archive peaked at 405 MiB). In a temporary file it costs disk, briefly. This must be
+        // set outside a transaction, and holds for the rest of this one-command connection.
+        self.conn()
+            .execute_batch("PRAGMA temp_store = FILE")
+            .map_err(|e| self.store.error(e))?;
         self.begin()?;
         self.conn()
             .execute_batch(CLEAR_DERIVED)
