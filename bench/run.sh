@@ -5,7 +5,7 @@
 #   SIZES="2000" bench/run.sh    # a quick run
 #
 # Prints Markdown tables: ingest per size, then every named query's latency on the largest
-# archive. Corpora are generated afresh every run (deterministic for a given version, seed 1; a
+# archive, and the space its tables take. Corpora are generated afresh every run (deterministic for a given version, seed 1; a
 # few seconds even at 100k) into bench/out/, which git ignores, so a changed generator or
 # pipeline never benchmarks a stale corpus. Needs /usr/bin/time (Debian package `time`) for peak RSS.
 set -euo pipefail
