@@ -126,6 +126,20 @@ pub struct IngestArgs {
     /// shingles is at least this (0 to 1).
     #[arg(long, value_name = "SIMILARITY", default_value_t = crate::minhash::DEFAULT_THRESHOLD, value_parser = similarity)]
     pub near_duplicate_threshold: f64,
+
+    /// Inputs written per transaction. Larger is faster; smaller shows new articles to readers
+    /// sooner and loses less work to a crash (a re-run skips what was committed).
+    #[arg(long, value_name = "N", default_value_t = crate::store::write::BATCH_SIZE, value_parser = batch_size)]
+    pub batch_size: usize,
+}
+
+/// Parse a batch size: a whole number of at least 1.
+fn batch_size(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("{e}")),
+    }
 }
 
 /// Parse a similarity between 0 and 1.

@@ -81,6 +81,7 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
 
     let mut batch = Batch::new(&store, import_id);
     batch.near_duplicate_threshold = args.near_duplicate_threshold;
+    batch.commit_every(args.batch_size);
     let pending = Arc::new(PendingLineCounts::default());
     batch.share_line_counts(Arc::clone(&pending));
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);

@@ -107,9 +107,13 @@ fn update_import(conn: &Connection, id: i64, c: &Counts, finished: bool) -> rusq
     Ok(())
 }
 
-/// Articles written per transaction. Larger batches amortise the commit; the cost of a crash is
-/// re-reading one batch, and a re-run skips everything already committed.
-pub const BATCH_SIZE: usize = 500;
+/// Inputs written per transaction by default (`dossier ingest --batch-size`). Every commit
+/// writes each page the batch dirtied, and new paragraphs land all over the paragraph-hash
+/// index, so larger batches write the same index pages fewer times. Measured on 100k
+/// generated articles: 500 took 156-182 s, 2,000 took 141 s with half the system time. The
+/// cost of a crash is re-reading one batch (a re-run skips everything committed), and readers
+/// see new articles a batch at a time.
+pub const BATCH_SIZE: usize = 2000;
 
 /// A run's open transaction: articles go in through [`Batch::article`]; the counts ride along
 /// and are written into the run's `imports` row with every commit.
@@ -157,6 +161,11 @@ impl<'s> Batch<'s> {
             summaries: Summaries::default(),
             pending_lines: None,
         }
+    }
+
+    /// Commit every `inputs` inputs (at least one) instead of every [`BATCH_SIZE`].
+    pub fn commit_every(&mut self, inputs: usize) {
+        self.commit_every = inputs.max(1);
     }
 
     /// Share the open batch's line counts with the prepare workers through `pending`.

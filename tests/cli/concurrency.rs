@@ -13,6 +13,8 @@ fn spawn_ingest(env: &Env, input: &std::path::Path) -> std::process::Child {
         .arg("--db")
         .arg(&env.db)
         .arg("ingest")
+        // Small batches: readers see commits during the run, and two runs interleave.
+        .args(["--batch-size", "200"])
         .arg(input)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -122,6 +122,7 @@ fn killed_ingests_leave_a_whole_archive_and_rerun_to_the_clean_counts() {
             .arg("--db")
             .arg(&env.db)
             .arg("ingest")
+            .args(["--batch-size", "400"]) // three commits in a run
             .arg(&input)
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -470,3 +470,43 @@ fn a_user_gazetteer_extends_the_built_in_one() {
         .code(1)
         .stderr("error: tests/fixtures/bad/gazetteer.tsv: bad gazetteer: line 2: unknown type \"planet\" (person, country, organization, location, agreement, named_event)\n");
 }
+
+#[test]
+fn batch_size_is_a_positive_number_and_any_size_gives_the_same_archive() {
+    let env = Env::new();
+    env.dossier()
+        .args(["ingest", "--batch-size", "0", "seeds/"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("must be at least 1"));
+    assert!(!env.db.exists() || env.count("SELECT count(*) FROM articles") == 0);
+
+    // One article per transaction ends where the default does.
+    let one = Env::new();
+    one.dossier()
+        .args([
+            "ingest",
+            "--batch-size",
+            "1",
+            "seeds/",
+            "tests/fixtures/eval",
+        ])
+        .assert()
+        .success();
+    let all = Env::new();
+    all.dossier()
+        .args(["ingest", "seeds/", "tests/fixtures/eval"])
+        .assert()
+        .success();
+    assert_eq!(table_counts(&one), table_counts(&all));
+    for table in [
+        "mentions",
+        "events",
+        "event_mentions",
+        "quotes",
+        "near_duplicates",
+    ] {
+        let sql = format!("SELECT count(*) FROM {table}");
+        assert_eq!(one.count(&sql), all.count(&sql), "{table}");
+    }
+}

@@ -65,12 +65,16 @@ fn summaries_equal_their_definitions_across_runs_and_reprocess() {
     // 1,200 articles share the seeds' paragraphs (re-use), in three batches; a second run
     // adds the same corpus again (duplicates only) and the eval fixtures (other shapes).
     let input = env.file("corpus.jsonl", corpus(1200));
-    env.dossier().arg("ingest").arg(&input).assert().success();
+    env.dossier()
+        .args(["ingest", "--batch-size", "400"])
+        .arg(&input)
+        .assert()
+        .success();
     check(&env, "after the first run");
     assert!(env.count("SELECT max(articles) FROM paragraph_reuse") > 2);
 
     env.dossier()
-        .arg("ingest")
+        .args(["ingest", "--batch-size", "400"])
         .arg(&input)
         .args(["seeds", "tests/fixtures/eval"])
         .assert()
