@@ -29,7 +29,7 @@ use crate::pipeline::{self, Prepared};
 use crate::source::{self, RawInput, Source};
 use crate::store::read::PendingLineCounts;
 use crate::store::write::{self, Batch, Counts};
-use crate::store::{Store, read};
+use crate::store::{Store, profile, read};
 
 /// Items in flight between two stages; enough to keep the writer busy, small enough to stay
 /// flat. The reorder buffer holds at most what is in flight.
@@ -62,7 +62,12 @@ enum Item {
 /// Run `dossier ingest`.
 pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     prepare_db_path(db)?;
-    let store = Store::open(db)?;
+    let mut store = Store::open(db)?;
+    let sql_profile = if profile::requested() {
+        Some(store.profile_statements()?)
+    } else {
+        None
+    };
     if let Some(from) = store.upgraded_from()
         && !quiet
         && crate::store::read::document_count(&store)? > 0
@@ -117,6 +122,9 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     written?;
     let counts = batch.finish()?;
     progress.finish_and_clear();
+    if let Some(profile) = sql_profile {
+        eprint!("{}", profile.report());
+    }
     if !quiet {
         eprintln!("{}", summary(&counts));
     }

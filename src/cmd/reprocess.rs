@@ -21,9 +21,9 @@ use crate::cmd::plural;
 use crate::error::{Error, Result};
 use crate::pipeline::{self, LineCounts, Prepared};
 use crate::source::Meta;
-use crate::store::Store;
 use crate::store::read::{self, ArchivedDocument};
 use crate::store::write::{self, Batch, Counts};
+use crate::store::{Store, profile};
 
 /// Documents in flight between the stages.
 const CHANNEL_DEPTH: usize = 64;
@@ -35,7 +35,12 @@ pub fn run(args: &ReprocessArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
             path: db.to_path_buf(),
         });
     }
-    let store = Store::open(db)?;
+    let mut store = Store::open(db)?;
+    let sql_profile = if profile::requested() {
+        Some(store.profile_statements()?)
+    } else {
+        None
+    };
     if let Some(from) = store.upgraded_from()
         && !quiet
     {
@@ -65,6 +70,9 @@ pub fn run(args: &ReprocessArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     written?; // dropping `batch` rolls the whole rebuild back
     let counts = batch.finish()?;
     progress.finish_and_clear();
+    if let Some(profile) = sql_profile {
+        eprint!("{}", profile.report());
+    }
     if !quiet {
         eprintln!("{}", summary(&counts));
     }

@@ -510,3 +510,37 @@ fn batch_size_is_a_positive_number_and_any_size_gives_the_same_archive() {
         assert_eq!(one.count(&sql), all.count(&sql), "{table}");
     }
 }
+
+#[test]
+fn sql_profile_lists_the_writers_statements_when_asked_for() {
+    let env = Env::new();
+    let out = env
+        .dossier()
+        .env("DOSSIER_PROFILE_SQL", "1")
+        .args(["--quiet", "ingest", "seeds/"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.starts_with("SQL profile: "), "{stderr}");
+    let mention_runs: u64 = stderr
+        .lines()
+        .find(|l| l.contains("  INSERT INTO mentions (entity_id, article_id,"))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no mentions line: {stderr}"));
+    assert_eq!(
+        i64::try_from(mention_runs).unwrap(),
+        env.count("SELECT count(*) FROM mentions")
+    );
+
+    // Off by default, and with 0.
+    let quiet = Env::new();
+    quiet
+        .dossier()
+        .env("DOSSIER_PROFILE_SQL", "0")
+        .args(["--quiet", "ingest", "seeds/"])
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+}

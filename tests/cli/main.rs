@@ -39,7 +39,8 @@ impl Env {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
         cmd.current_dir(repo())
             .env("DOSSIER_DB", &self.db)
-            .env_remove("RUST_LOG");
+            .env_remove("RUST_LOG")
+            .env_remove("DOSSIER_PROFILE_SQL");
         cmd
     }
 
