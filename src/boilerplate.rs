@@ -181,6 +181,10 @@ impl<'a> Features<'a> {
             .iter()
             .filter(|t| {
                 let w = t.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
+                // Most words are ASCII lowercase already: look them up as they are.
+                if w.bytes().all(|b| b.is_ascii_lowercase() || b == b'\'') {
+                    return STOPWORDS.contains(w);
+                }
                 word.clear();
                 word.extend(
                     w.chars()

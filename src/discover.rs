@@ -510,13 +510,11 @@ fn organisations(text: &str) -> Vec<(usize, usize, EntityType)> {
             // A full stop after a word ends the sentence, unless the word is an abbreviation
             // ("Corp.", "U.S.").
             let word = m.as_str();
-            let abbreviation = ORG_HEADS.contains(&word)
-                || word.strip_suffix('.').is_some_and(|w| w.contains('.'));
-            let end = if word.ends_with('.') && !abbreviation {
-                m.end() - 1
-            } else {
-                m.end()
-            };
+            let sentence_end = word.strip_suffix('.').is_some_and(|stem| {
+                // An abbreviation: a listed head ("Corp.") or dotted letters ("U.S.").
+                !ORG_HEADS.contains(&word) && !stem.contains('.')
+            });
+            let end = if sentence_end { m.end() - 1 } else { m.end() };
             (m.start(), end)
         })
         .collect();
@@ -541,17 +539,16 @@ fn organisations(text: &str) -> Vec<(usize, usize, EntityType)> {
         while first <= j && matches!(&text[words[first].0..words[first].1], "The" | "A" | "An") {
             first += 1;
         }
-        if first <= j {
+        // A name takes two capitalised words at least (a sentence's first word is capitalised
+        // anyway: "Security analysts" is no name), so most runs end here, before any lookup.
+        if first < j {
             let run = &text[words[first].0..words[j].1];
-            let has_head = ORG_HEADS
-                .iter()
-                .any(|h| run.split_whitespace().any(|w| w == *h));
+            let has_head = run.split_whitespace().any(|w| ORG_HEADS.contains(&w));
             let agreement = run
                 .split_whitespace()
                 .last()
                 .is_some_and(|w| AGREEMENT_HEADS.contains(&w));
-            // A sentence's first word is capitalised anyway: "Security analysts" is no name.
-            if j > first && (agreement || has_head) {
+            if agreement || has_head {
                 let kind = if agreement {
                     EntityType::Agreement
                 } else {
@@ -662,6 +659,18 @@ mod tests {
             )],
         );
         names(&["The University said nothing."], &[]);
+        // A full stop ends the name unless the word is an abbreviation.
+        names(
+            &["Stock in Hanwha Ocean Co. rose after he joined the Asan Institute."],
+            &[
+                ("Hanwha Ocean Co.", "organization"),
+                ("Asan Institute", "organization"),
+            ],
+        );
+        names(
+            &["Officials at the U.S. Naval War College said so."],
+            &[("U.S. Naval War College", "organization")],
+        );
     }
 
     #[test]
