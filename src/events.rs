@@ -175,16 +175,16 @@ pub fn extract(
         for range in sentences::split(text) {
             let sentence = &text[range.clone()];
             let dates = timex::find(sentence, &mut ctx);
-            let in_sentence: Vec<Actor> = list
-                .iter()
-                .filter(|a| a.start >= range.start && a.end <= range.end)
-                .map(|a| Actor {
-                    start: a.start - range.start,
-                    end: a.end - range.start,
-                    ..*a
-                })
-                .collect();
             if !dates.is_empty() {
+                let in_sentence: Vec<Actor> = list
+                    .iter()
+                    .filter(|a| a.start >= range.start && a.end <= range.end)
+                    .map(|a| Actor {
+                        start: a.start - range.start,
+                        end: a.end - range.start,
+                        ..*a
+                    })
+                    .collect();
                 let sentence_chars =
                     text[..range.start].chars().count()..text[..range.end].chars().count();
                 for coded in code_sentence(sentence, &dates, &in_sentence, &mut state) {

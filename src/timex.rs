@@ -331,7 +331,8 @@ pub fn find(sentence: &str, ctx: &mut Context) -> Vec<DateMention> {
         taken.push(range.clone());
         from = range.end;
     }
-    let future = has_future_cue(sentence);
+    // Asked only of sentences with a relative expression: most have none.
+    let mut future = None;
     for caps in EXPRESSIONS.captures_iter(sentence) {
         let whole = caps.get(0).map_or(0..0, |m| m.range());
         if taken
@@ -340,6 +341,7 @@ pub fn find(sentence: &str, ctx: &mut Context) -> Vec<DateMention> {
         {
             continue;
         }
+        let future = *future.get_or_insert_with(|| has_future_cue(sentence));
         if let Some((span, anchor)) = resolve(&caps, sentence, ctx, &out, future) {
             out.push(DateMention {
                 range: whole,
