@@ -295,8 +295,15 @@ const FURNITURE_RULES: &[&str] = &[
 /// `repeats[i]` is the number of other documents of the same outlet that contain paragraph `i`
 /// (0 where unknown; see [`CORPUS_MAX_CHARS`]): the corpus-level repetition signal.
 #[must_use]
-pub fn classify(paragraphs: &[String], meta_title: Option<&str>, repeats: &[u32]) -> Vec<Label> {
-    let features: Vec<Features<'_>> = paragraphs.iter().map(|p| Features::new(p)).collect();
+pub fn classify<S: AsRef<str>>(
+    paragraphs: &[S],
+    meta_title: Option<&str>,
+    repeats: &[u32],
+) -> Vec<Label> {
+    let features: Vec<Features<'_>> = paragraphs
+        .iter()
+        .map(|p| Features::new(p.as_ref()))
+        .collect();
     let mut labels: Vec<Option<Label>> = features
         .iter()
         .zip(repeats.iter().copied().chain(std::iter::repeat(0)))

@@ -11,6 +11,7 @@
 //! archive, so they must mean the same in every version of dossier.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::normalize;
 
@@ -26,7 +27,27 @@ const ROWS: usize = PERMUTATIONS / BANDS;
 pub const DEFAULT_THRESHOLD: f64 = 0.8;
 
 /// A set of hashed shingles.
-pub type Shingles = HashSet<u64>;
+pub type Shingles = HashSet<u64, BuildHasherDefault<Premixed>>;
+
+/// A [`Hasher`] for keys that are hashes already: shingle hashes leave [`mix`] uniformly
+/// spread, so the set uses them as they are instead of hashing them again with `SipHash`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Premixed(u64);
+
+impl Hasher for Premixed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used by `HashSet<u64>`; anything else is folded in FNV-1a.
+        self.0 = fnv1a(bytes.iter().copied(), self.0);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
 
 fn fnv1a(bytes: impl IntoIterator<Item = u8>, seed: u64) -> u64 {
     bytes
@@ -91,9 +112,10 @@ pub fn buckets(shingles: &Shingles) -> Vec<i64> {
     if shingles.is_empty() {
         return Vec::new();
     }
+    let keys = &*PERMUTATION_KEYS;
     let mut signature = [u64::MAX; PERMUTATIONS];
     for &s in shingles {
-        for (slot, (a, b)) in signature.iter_mut().zip(PERMUTATION_KEYS.iter()) {
+        for (slot, (a, b)) in signature.iter_mut().zip(keys) {
             // Permutation i: x -> a·x + b (mod 2^64) with `a` odd, a bijection; shingle hashes
             // are already well mixed, so this is the classic multiply-add MinHash family.
             let h = s.wrapping_mul(*a).wrapping_add(*b);
@@ -174,5 +196,33 @@ mod tests {
         let a = shingles(["“It’s a start,” he said to the reporters outside the ministry."]);
         let b = shingles(["\"it's a start,\" He said to the reporters outside the ministry."]);
         assert!((jaccard(&a, &b) - 1.0).abs() < 1e-9);
+    }
+
+    /// Buckets are stored in `article_lsh`: a new version must compute the same values, or
+    /// near-duplicates of articles archived before would never be found. The figures are those
+    /// of the first release's code.
+    #[test]
+    fn buckets_never_change_between_versions() {
+        assert_eq!(
+            buckets(&shingles(TEXT.iter().copied())),
+            [
+                -8_022_536_173_871_113_190,
+                -6_734_093_300_006_898_568,
+                -5_801_333_270_211_976_012,
+                9_178_698_879_602_677_907,
+                -4_631_481_270_493_977_468,
+                2_353_700_756_295_748_026,
+                35_432_158_330_593_163,
+                -7_807_683_222_925_755_584,
+                -4_779_626_942_238_915_409,
+                4_681_938_437_225_650_768,
+                -8_974_140_720_635_143_960,
+                2_558_481_571_756_553_622,
+                -3_952_348_354_451_083_132,
+                2_462_794_699_535_755_358,
+                5_943_424_119_078_543_877,
+                -6_678_692_728_229_008_553,
+            ]
+        );
     }
 }

@@ -256,8 +256,9 @@ fn write_all(
 ///
 /// The workers classified with the line counts committed so far; the writer sees every earlier
 /// document, its open batch included. If the exact counts would classify a line differently
-/// (a repetition threshold crossed within the last batch), the article is prepared again with
-/// them, so the archive is what a sequential ingest would make, whatever the timing.
+/// (a repetition threshold crossed within the last batch), the article is classified again with
+/// them ([`pipeline::with_counts`]), so the archive is what a sequential ingest would make,
+/// whatever the timing.
 fn store(
     batch: &mut Batch<'_>,
     input: &RawInput,
@@ -268,10 +269,8 @@ fn store(
     let exact = read::WriterLineCounts::new(batch.store());
     let prepared = match (known, prepared) {
         (Some(_), _) => None,
-        (None, Some(p)) if pipeline::counts_agree(&p, input.meta.outlet.as_deref(), &exact) => {
-            Some(p)
-        }
-        (None, _) => Some(Box::new(pipeline::prepare(&input.raw, &input.meta, &exact))),
+        (None, Some(p)) => Some(pipeline::with_counts(p, &input.raw, &input.meta, &exact)),
+        (None, None) => Some(Box::new(pipeline::prepare(&input.raw, &input.meta, &exact))),
     };
     exact.finish()?;
     batch.article(input, sha, known, prepared.as_deref())?;

@@ -63,8 +63,8 @@ pub fn boilerplate_lines(
 ///
 /// A worker reads only committed counts; adding these gives it what the writer will see, short
 /// only of the articles still in flight, so far fewer articles fail the writer's
-/// [`crate::pipeline::counts_agree`] check and are prepared a second time on the writer's
-/// thread. The writer remains the authority: this is a hint that saves work, never a count that
+/// [`crate::pipeline::counts_agree`] check and are classified (or prepared) a second time on
+/// the writer's thread. The writer remains the authority: this is a hint that saves work, never a count that
 /// is stored. Holds at most one batch of documents' lines.
 #[derive(Debug, Default)]
 pub struct PendingLineCounts(Mutex<HashMap<String, HashMap<i64, u32>>>);

@@ -284,8 +284,8 @@ impl<'s> Batch<'s> {
         self.ensure_transaction()?;
         self.flush_summaries()?;
         // Cleared before the commit shows the same counts in the table: a worker may briefly
-        // see fewer lines than the writer will (it then prepares again, on the writer), never
-        // more, which `counts_agree` relies on.
+        // see fewer lines than the writer will (it then classifies again, on the writer), never
+        // more, which `pipeline::with_counts` relies on.
         if let Some(pending) = &self.pending_lines {
             pending.clear();
         }
@@ -387,8 +387,8 @@ impl<'s> Batch<'s> {
         self.ensure_transaction()?;
         self.flush_summaries()?;
         // Cleared before the commit shows the same counts in the table: a worker may briefly
-        // see fewer lines than the writer will (it then prepares again, on the writer), never
-        // more, which `counts_agree` relies on.
+        // see fewer lines than the writer will (it then classifies again, on the writer), never
+        // more, which `pipeline::with_counts` relies on.
         if let Some(pending) = &self.pending_lines {
             pending.clear();
         }
