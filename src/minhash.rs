@@ -29,8 +29,9 @@ pub const DEFAULT_THRESHOLD: f64 = 0.8;
 /// A set of hashed shingles.
 pub type Shingles = HashSet<u64, BuildHasherDefault<Premixed>>;
 
-/// A [`Hasher`] for keys that are hashes already: shingle hashes leave [`mix`] uniformly
-/// spread, so the set uses them as they are instead of hashing them again with `SipHash`.
+/// A [`Hasher`] for keys that are hashes already: shingle hashes come out of a `SplitMix64`
+/// finaliser uniformly spread, so the set uses them as they are instead of hashing them again
+/// with `SipHash`.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Premixed(u64);
 
