@@ -5,9 +5,14 @@
 #   SIZES="2000" bench/run.sh    # a quick run
 #
 # Prints Markdown tables: ingest per size, then every named query's latency on the largest
-# archive, and the space its tables take. Corpora are generated afresh every run (deterministic for a given version, seed 1; a
-# few seconds even at 100k) into bench/out/, which git ignores, so a changed generator or
-# pipeline never benchmarks a stale corpus. Needs /usr/bin/time (Debian package `time`) for peak RSS.
+# archive, and the space its tables take. Corpora are generated afresh every run (deterministic
+# for a given version, seed 1; a few seconds even at 100k) into bench/out/, which git ignores,
+# so a changed generator or pipeline never benchmarks a stale corpus. Needs /usr/bin/time
+# (Debian package `time`) for peak RSS.
+#
+# The last line says how much CPU time the hypervisor took from this machine during the run
+# (steal, from /proc/stat): on a shared virtual machine, figures from runs with much steal are
+# slower than the code is and should be re-measured.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +28,10 @@ fi
 
 cargo build --release --quiet --bin dossier --example gen-corpus --example bare-load --example query-bench
 bin=target/release
+
+# "total steal" CPU ticks so far, over every core (user .. steal; guest time is inside user).
+cpu_ticks() { awk '/^cpu / {t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9}' /proc/stat; }
+read -r ticks_start steal_start < <(cpu_ticks)
 
 # run LABEL CMD...: time a command, leaving "seconds max_rss_kb" in $out/LABEL.time
 run() {
@@ -85,4 +94,7 @@ if command -v sqlite3 >/dev/null && sqlite3 "$db" "SELECT 1 FROM dbstat LIMIT 1"
   awk -v input="$input" '{printf "| %s | %.1f | %.0f%% | %.2f |\n", $1, $2 / 1048576, 100 * $2 / $3, $2 / input}'
   echo
 fi
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); dossier $(git describe --always --dirty 2>/dev/null || echo unknown)"
+read -r ticks_end steal_end < <(cpu_ticks)
+steal=$(awk -v t=$((ticks_end - ticks_start)) -v s=$((steal_end - steal_start)) \
+  'BEGIN {printf "%.0f%%", (t > 0) ? 100 * s / t : 0}')
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); CPU time stolen by the hypervisor during the run: $steal; dossier $(git describe --always --dirty 2>/dev/null || echo unknown)"
