@@ -496,14 +496,13 @@ fn index_new_paragraphs(conn: &Connection, after: i64) -> rusqlite::Result<()> {
 }
 
 const INSERT_DOCUMENT: &str = "
-    INSERT INTO documents (sha256, raw, bytes) VALUES (:sha256, :raw, :bytes) RETURNING id";
+    INSERT INTO documents (sha256, raw, bytes) VALUES (:sha256, :raw, :bytes)";
 const INSERT_ARTICLE: &str = "
     INSERT INTO articles (sha256, document_id, title, url, outlet, published, published_source, words,
                           content_paragraphs, boilerplate_paragraphs)
     VALUES (:sha256, :document_id, :title, :url, :outlet, :published, :published_source, :words,
             :content_paragraphs, :boilerplate_paragraphs)
-    ON CONFLICT (sha256) DO NOTHING
-    RETURNING id";
+    ON CONFLICT (sha256) DO NOTHING";
 const SELECT_ARTICLE: &str = "SELECT id FROM articles WHERE sha256 = ?1";
 /// A later copy of an article fills in metadata the first copy lacked; it never overwrites.
 const FILL_ARTICLE: &str = "
@@ -517,8 +516,7 @@ const FILL_ARTICLE: &str = "
 const LINK_DOCUMENT: &str = "UPDATE documents SET article_id = :article_id WHERE id = :id";
 const INSERT_PARAGRAPH: &str = "
     INSERT INTO paragraphs (sha256, text, words) VALUES (:sha256, :text, :words)
-    ON CONFLICT (sha256) DO NOTHING
-    RETURNING id";
+    ON CONFLICT (sha256) DO NOTHING";
 const SELECT_PARAGRAPH: &str = "SELECT id FROM paragraphs WHERE sha256 = ?1";
 const INSERT_ARTICLE_PARAGRAPH: &str = "
     INSERT INTO article_paragraphs (article_id, position, paragraph_id, role, rule, line_start, line_end)
@@ -540,10 +538,10 @@ fn write_article(
     let (document_id, outcome) = match (known_document, prepared) {
         (Some(id), _) => (id, Outcome::SeenDocument),
         (None, Some(article)) => {
-            let document_id: i64 = conn.prepare_cached(INSERT_DOCUMENT)?.query_row(
+            conn.prepare_cached(INSERT_DOCUMENT)?.execute(
                 named_params! {":sha256": document_sha.hex(), ":raw": input.raw, ":bytes": int(input.raw.len())},
-                |r| r.get(0),
             )?;
+            let document_id = conn.last_insert_rowid();
             let outcome = insert_article(conn, document_id, &input.meta, article, ctx)?;
             count_lines(conn, &input.meta, article)?;
             (document_id, outcome)
@@ -569,19 +567,17 @@ fn insert_article(
 ) -> rusqlite::Result<Outcome> {
     let sha = article.sha256.hex();
     let with_role = |role| int(article.paragraphs.iter().filter(|p| p.role == role).count());
-    let inserted: Option<i64> = conn
-        .prepare_cached(INSERT_ARTICLE)?
-        .query_row(
-            named_params! {
-                ":sha256": sha, ":document_id": document_id, ":title": article.title,
-                ":url": meta.url, ":outlet": meta.outlet, ":published": article.published,
-                ":published_source": article.published_source, ":words": int(article.words),
-                ":content_paragraphs": with_role(Role::Content),
-                ":boilerplate_paragraphs": with_role(Role::Boilerplate),
-            },
-            |r| r.get(0),
-        )
-        .optional()?;
+    let inserted = inserted_id(
+        conn,
+        &mut *conn.prepare_cached(INSERT_ARTICLE)?,
+        named_params! {
+            ":sha256": sha, ":document_id": document_id, ":title": article.title,
+            ":url": meta.url, ":outlet": meta.outlet, ":published": article.published,
+            ":published_source": article.published_source, ":words": int(article.words),
+            ":content_paragraphs": with_role(Role::Content),
+            ":boilerplate_paragraphs": with_role(Role::Boilerplate),
+        },
+    )?;
     let (article_id, outcome) = match inserted {
         Some(id) => {
             let (paragraphs_new, paragraph_ids) = insert_paragraphs(conn, id, article)?;
@@ -631,12 +627,11 @@ fn insert_paragraphs(
         let stored: Option<i64> = select.query_row([&sha], |r| r.get(0)).optional()?;
         let inserted: Option<i64> = match stored {
             Some(_) => None,
-            None => insert
-                .query_row(
-                    named_params! {":sha256": sha, ":text": p.text, ":words": int(p.words)},
-                    |r| r.get(0),
-                )
-                .optional()?,
+            None => inserted_id(
+                conn,
+                &mut insert,
+                named_params! {":sha256": sha, ":text": p.text, ":words": int(p.words)},
+            )?,
         };
         let paragraph_id = match (stored, inserted) {
             (_, Some(id)) => {
@@ -770,8 +765,7 @@ const SELECT_LONG_EVENTS: &str =
 const INSERT_EVENT: &str = "
     INSERT INTO events (date_start, date_end, date_precision, code, root_code, quad_class,
                         goldstein, source_id, target_id, num_mentions, num_articles)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, 0)
-    RETURNING id";
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, 0)";
 const INSERT_EVENT_MENTION: &str = "
     INSERT INTO event_mentions (event_id, article_id, paragraph_id, sentence, char_start, char_end,
                                 date_text, date_anchor, rule, confidence)
@@ -858,20 +852,21 @@ fn insert_events(
                 }
                 id
             }
-            None => conn.prepare_cached(INSERT_EVENT)?.query_row(
-                rusqlite::params![
-                    e.date.start.to_string(),
-                    e.date.end.to_string(),
-                    e.date.precision.as_str(),
-                    code.code,
-                    code.root(),
-                    code.quad_class,
-                    code.goldstein,
-                    source,
-                    target,
-                ],
-                |r| r.get(0),
-            )?,
+            None => {
+                conn.prepare_cached(INSERT_EVENT)?
+                    .execute(rusqlite::params![
+                        e.date.start.to_string(),
+                        e.date.end.to_string(),
+                        e.date.precision.as_str(),
+                        code.code,
+                        code.root(),
+                        code.quad_class,
+                        code.goldstein,
+                        source,
+                        target,
+                    ])?;
+                conn.last_insert_rowid()
+            }
         };
         conn.prepare_cached(COUNT_EVENT)?
             .execute([event_id, article_id])?;
@@ -940,8 +935,7 @@ const INSERT_QUOTE: &str = "
     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 const INSERT_DISCOVERED: &str = "
     INSERT INTO entities (name, type, country, origin) VALUES (?1, ?2, NULL, 'discovered')
-    ON CONFLICT (type, name) DO NOTHING
-    RETURNING id";
+    ON CONFLICT (type, name) DO NOTHING";
 const SELECT_ENTITY: &str = "SELECT id FROM entities WHERE type = ?2 AND name = ?1";
 const INSERT_DISCOVERED_ALIAS: &str = "
     INSERT OR IGNORE INTO entity_aliases (entity_id, alias, is_metonym, origin)
@@ -951,10 +945,7 @@ const INSERT_DISCOVERED_ALIAS: &str = "
 /// the gazetteer has under the same type is the gazetteer's entity.
 fn upsert_discovered(conn: &Connection, d: &Discovered) -> rusqlite::Result<i64> {
     let params = rusqlite::params![d.name, d.kind.as_str()];
-    let inserted: Option<i64> = conn
-        .prepare_cached(INSERT_DISCOVERED)?
-        .query_row(params, |r| r.get(0))
-        .optional()?;
+    let inserted = inserted_id(conn, &mut *conn.prepare_cached(INSERT_DISCOVERED)?, params)?;
     match inserted {
         Some(id) => {
             conn.prepare_cached(INSERT_DISCOVERED_ALIAS)?
@@ -1056,6 +1047,18 @@ fn record_near_duplicates(
         insert.execute(rusqlite::params![bucket, article_id])?;
     }
     Ok(found)
+}
+
+/// Run an `INSERT ... ON CONFLICT DO NOTHING` and return the new row's id, or `None` if the row
+/// existed. Not `RETURNING id`: SQLite runs a RETURNING statement as one that may write several
+/// rows, so inside a transaction each one opened a statement journal and copied every page it
+/// was about to change (16 KiB apiece) into it, in case it had to undo itself.
+fn inserted_id(
+    conn: &Connection,
+    insert: &mut rusqlite::Statement<'_>,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<Option<i64>> {
+    Ok((insert.execute(params)? == 1).then(|| conn.last_insert_rowid()))
 }
 
 /// SQLite integers are `i64`; sizes and positions here are far below its range.
