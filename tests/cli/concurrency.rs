@@ -44,7 +44,11 @@ fn queries_and_the_sqlite3_shell_answer_during_an_ingest() {
         );
         queries += 1;
         if has_shell {
+            // As docs/schema.md advises: the ingest's last connection locks the file for a
+            // moment when it closes (SQLite folds the WAL back in), and a shell that opens it
+            // just then fails at once unless it waits.
             let out = StdCommand::new("sqlite3")
+                .args(["-cmd", ".timeout 5000"])
                 .arg(&env.db)
                 .arg("SELECT count(*) FROM articles; SELECT count(*) FROM v_timeline;")
                 .output()
