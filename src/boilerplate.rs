@@ -119,6 +119,28 @@ static STOPWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Whether a token, stripped of the punctuation around it, is a stopword; `scratch` holds its
+/// lowercase form when it is not plain ASCII lowercase.
+fn is_stopword(token: &str, scratch: &mut String) -> bool {
+    let w = token.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
+    // Most words are ASCII lowercase already: look them up as they are.
+    if w.bytes().all(|b| b.is_ascii_lowercase() || b == b'\'') {
+        return STOPWORDS.contains(w);
+    }
+    scratch.clear();
+    if w.is_ascii() {
+        scratch.push_str(w);
+        scratch.make_ascii_lowercase();
+    } else {
+        scratch.extend(
+            w.chars()
+                .map(|c| if c == '’' { '\'' } else { c })
+                .flat_map(char::to_lowercase),
+        );
+    }
+    STOPWORDS.contains(scratch.as_str())
+}
+
 static URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(https?://|www\.)\S+|(?-u:\b)[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|org|net|co|io|me|ly|gl|info|news|kr|jp|cn|uk|us)(/\S*)?|[#@][\p{L}\p{N}_]+")
         .unwrap_or_else(|e| panic!("{e}"))
@@ -174,26 +196,16 @@ impl<'a> Features<'a> {
     fn new(text: &'a str) -> Self {
         let key = normalize::key(text).to_lowercase();
         let chars = text.chars().count();
-        let tokens: Vec<&str> = text.split_whitespace().collect();
-        let words = normalize::word_count(text);
+        // One pass over the tokens.
+        let (mut words, mut stop, mut lowercase, mut has_letters) = (0usize, 0usize, 0usize, false);
         let mut word = String::new();
-        let stop = tokens
-            .iter()
-            .filter(|t| {
-                let w = t.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
-                // Most words are ASCII lowercase already: look them up as they are.
-                if w.bytes().all(|b| b.is_ascii_lowercase() || b == b'\'') {
-                    return STOPWORDS.contains(w);
-                }
-                word.clear();
-                word.extend(
-                    w.chars()
-                        .map(|c| if c == '’' { '\'' } else { c })
-                        .flat_map(char::to_lowercase),
-                );
-                STOPWORDS.contains(word.as_str())
-            })
-            .count();
+        for token in text.split_whitespace() {
+            words += usize::from(normalize::is_word(token));
+            lowercase += usize::from(token.chars().next().is_some_and(char::is_lowercase));
+            has_letters =
+                has_letters || token.chars().filter(|c| c.is_alphabetic()).nth(1).is_some();
+            stop += usize::from(is_stopword(token, &mut word));
+        }
         let link_chars: usize = URL
             .find_iter(text)
             .map(|m| m.as_str().chars().count())
@@ -211,16 +223,9 @@ impl<'a> Features<'a> {
                 link_chars as f64 / chars as f64
             },
         );
-        let has_letters = text
-            .split_whitespace()
-            .any(|t| t.chars().filter(|c| c.is_alphabetic()).count() >= 2);
         let ends_sentence = text
             .trim_end()
             .ends_with(['.', '!', '?', ':', ';', '"', '”', '’', ')', '…']);
-        let lowercase = tokens
-            .iter()
-            .filter(|t| t.chars().next().is_some_and(char::is_lowercase))
-            .count();
         #[allow(clippy::cast_precision_loss)] // counts are far below 2^52
         let lowercase_share = if words == 0 {
             0.0
@@ -498,10 +503,12 @@ fn mark_pull_quotes(features: &[Features<'_>], labels: &mut [Option<Label>]) {
         let needle = f
             .key
             .trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+        // One searcher per needle, not one per paragraph searched.
+        let needle = memchr::memmem::Finder::new(needle);
         let repeated = features
             .iter()
             .enumerate()
-            .any(|(j, g)| j != i && g.chars > f.chars && g.key.contains(needle));
+            .any(|(j, g)| j != i && g.chars > f.chars && needle.find(g.key.as_bytes()).is_some());
         if repeated {
             labels[i] = Some(Label::new(Role::Boilerplate, "pull-quote"));
         }

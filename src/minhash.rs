@@ -50,6 +50,23 @@ impl Hasher for Premixed {
     }
 }
 
+/// FNV-1a of a word's letters and digits, lowercased, as UTF-8 (`None` if it has none),
+/// streamed without building the lowercased word.
+fn word_hash(word: &str) -> Option<u64> {
+    let mut utf8 = [0u8; 4];
+    let mut bytes = word
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .flat_map(|c| {
+            let n = c.encode_utf8(&mut utf8).len();
+            utf8.into_iter().take(n)
+        })
+        .peekable();
+    bytes.peek()?;
+    Some(fnv1a(bytes, 0))
+}
+
 fn fnv1a(bytes: impl IntoIterator<Item = u8>, seed: u64) -> u64 {
     bytes
         .into_iter()
@@ -78,22 +95,18 @@ static PERMUTATION_KEYS: std::sync::LazyLock<[(u64, u64); PERMUTATIONS]> =
 /// The 5-word shingles of an article's content paragraphs (display text, in order).
 #[must_use]
 pub fn shingles<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Shingles {
+    let keys: Vec<String> = paragraphs.into_iter().map(normalize::key).collect();
+    shingles_of_keys(keys.iter().map(String::as_str))
+}
+
+/// [`shingles`] of paragraphs already made into keys ([`normalize::key`]).
+#[must_use]
+pub fn shingles_of_keys<'a>(keys: impl IntoIterator<Item = &'a str>) -> Shingles {
     // Each word is hashed once (lowercased, letters and digits only); a shingle's hash combines
     // its words' hashes in order, so no shingle text is ever built.
     let mut words: Vec<u64> = Vec::new();
-    let mut buf = String::new();
-    for p in paragraphs {
-        for w in normalize::key(p).split_whitespace() {
-            buf.clear();
-            buf.extend(
-                w.chars()
-                    .filter(|c| c.is_alphanumeric())
-                    .flat_map(char::to_lowercase),
-            );
-            if !buf.is_empty() {
-                words.push(fnv1a(buf.bytes(), 0));
-            }
-        }
+    for key in keys {
+        words.extend(key.split_whitespace().filter_map(word_hash));
     }
     words
         .windows(SHINGLE_WORDS)

@@ -45,7 +45,19 @@ fn fold(chars: impl Iterator<Item = char>, capacity: usize) -> String {
 /// Normalize display text further for hashing: quotes, apostrophes and dashes unified.
 #[must_use]
 pub fn key(display: &str) -> String {
-    display.chars().map(unify_punctuation).collect()
+    // Most characters stay as they are: copy the runs between the ones that change.
+    let mut out = String::with_capacity(display.len());
+    let mut copied = 0;
+    for (i, c) in display.char_indices() {
+        let unified = unify_punctuation(c);
+        if unified != c {
+            out.push_str(&display[copied..i]);
+            out.push(unified);
+            copied = i + c.len_utf8();
+        }
+    }
+    out.push_str(&display[copied..]);
+    out
 }
 
 /// Characters that carry no visible text: the BOM, zero-width spaces and joiners, soft hyphen.
@@ -70,9 +82,13 @@ fn unify_punctuation(c: char) -> char {
 /// Count words: white-space separated tokens that contain a letter or digit.
 #[must_use]
 pub fn word_count(text: &str) -> usize {
-    text.split_whitespace()
-        .filter(|t| t.chars().any(char::is_alphanumeric))
-        .count()
+    text.split_whitespace().filter(|t| is_word(t)).count()
+}
+
+/// Whether a white-space separated token is a word: it contains a letter or digit.
+#[must_use]
+pub fn is_word(token: &str) -> bool {
+    token.chars().any(char::is_alphanumeric)
 }
 
 #[cfg(test)]

@@ -175,10 +175,9 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
         .iter()
         .map(|s| normalize::display(&s.joined()))
         .collect();
-    let hashes: Vec<ContentHash> = texts
-        .iter()
-        .map(|t| ContentHash::of(normalize::key(t).as_bytes()))
-        .collect();
+    // Each paragraph's key, made once: its hash, the article's hash and the shingles use it.
+    let keys: Vec<String> = texts.iter().map(|t| normalize::key(t)).collect();
+    let hashes: Vec<ContentHash> = keys.iter().map(|k| ContentHash::of(k.as_bytes())).collect();
     let line_keys: Vec<Option<i64>> = texts
         .iter()
         .zip(&hashes)
@@ -215,16 +214,20 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
         .iter()
         .filter(|p| p.role == Role::Content)
         .collect();
+    let content_keys: Vec<&str> = paragraphs
+        .iter()
+        .zip(&keys)
+        .filter(|(p, _)| p.role == Role::Content)
+        .map(|(_, k)| k.as_str())
+        .collect();
     // A page with no content (all furniture) still gets an article of its own: hash everything,
     // marked so it cannot collide with a real article's content hash.
     let sha256 = if content.is_empty() {
-        let keys: Vec<String> = paragraphs.iter().map(|p| normalize::key(&p.text)).collect();
         ContentHash::of_lines(
             std::iter::once("\u{0}no-content").chain(keys.iter().map(String::as_str)),
         )
     } else {
-        let keys: Vec<String> = content.iter().map(|p| normalize::key(&p.text)).collect();
-        ContentHash::of_lines(keys.iter().map(String::as_str))
+        ContentHash::of_lines(content_keys.iter().copied())
     };
     let title = meta
         .title
@@ -245,7 +248,7 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
         },
     };
     let read = read_content(&paragraphs, published.as_deref());
-    let shingles = minhash::shingles(content.iter().map(|p| p.text.as_str()));
+    let shingles = minhash::shingles_of_keys(content_keys);
     let buckets = minhash::buckets(&shingles);
     Prepared {
         sha256,
