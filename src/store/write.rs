@@ -515,12 +515,14 @@ const FILL_ARTICLE: &str = "
     WHERE id = :id";
 const LINK_DOCUMENT: &str = "UPDATE documents SET article_id = :article_id WHERE id = :id";
 const INSERT_PARAGRAPH: &str = "
-    INSERT INTO paragraphs (sha256, text, words) VALUES (:sha256, :text, :words)
+    INSERT INTO paragraphs (sha256, text, words) VALUES (?1, ?2, ?3)
     ON CONFLICT (sha256) DO NOTHING";
 const SELECT_PARAGRAPH: &str = "SELECT id FROM paragraphs WHERE sha256 = ?1";
+/// Positional parameters here and in [`INSERT_PARAGRAPH`], which run once per paragraph: a
+/// named one is looked up by name, among the statement's names, at every bind.
 const INSERT_ARTICLE_PARAGRAPH: &str = "
     INSERT INTO article_paragraphs (article_id, position, paragraph_id, role, rule, line_start, line_end)
-    VALUES (:article_id, :position, :paragraph_id, :role, :rule, :line_start, :line_end)";
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 const INSERT_SIGHTING: &str = "
     INSERT INTO sightings (document_id, import_id, path, line, external_id, url, outlet, title, published, seen_at)
     VALUES (:document_id, :import_id, :path, :line, :external_id, :url, :outlet, :title, :published,
@@ -630,7 +632,7 @@ fn insert_paragraphs(
             None => inserted_id(
                 conn,
                 &mut insert,
-                named_params! {":sha256": sha, ":text": p.text, ":words": int(p.words)},
+                rusqlite::params![sha, p.text, int(p.words)],
             )?,
         };
         let paragraph_id = match (stored, inserted) {
@@ -641,11 +643,15 @@ fn insert_paragraphs(
             (Some(id), None) => id,
             (None, None) => select.query_row([&sha], |r| r.get(0))?,
         };
-        link.execute(named_params! {
-            ":article_id": article_id, ":position": int(position), ":paragraph_id": paragraph_id,
-            ":role": p.role.as_str(), ":rule": p.rule,
-            ":line_start": int(p.line_start), ":line_end": int(p.line_end),
-        })?;
+        link.execute(rusqlite::params![
+            article_id,
+            int(position),
+            paragraph_id,
+            p.role.as_str(),
+            p.rule,
+            int(p.line_start),
+            int(p.line_end),
+        ])?;
         if inserted.is_some() {
             fresh.insert(paragraph_id);
         } else if p.role == Role::Content && !fresh.contains(&paragraph_id) {
