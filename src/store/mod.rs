@@ -18,7 +18,13 @@
 //!   the file, and commits do not wait for an fsync each.
 //! - `foreign_keys = ON`, `busy_timeout` of [`BUSY_TIMEOUT`]: a second writer waits its turn
 //!   instead of failing with "database is locked".
-//! - `cache_size` of 64 MiB: the paragraph-hash index outgrows SQLite's 2 MiB default early.
+//! - `cache_size` of 256 MiB for a writer, 64 MiB for a reader. The writer's hash-keyed indexes
+//!   (paragraphs, documents, articles, LSH buckets, line counts) take a new key at a random
+//!   place each time, so once they outgrow the cache nearly every insert reads a page back from
+//!   the OS. SQLite's 2 MiB default collapsed early; 64 MiB held to about 10k articles.
+//!   Measured on 100k generated articles: 64 → 256 MiB took ingest from 145 to 125 s and its
+//!   system time from 27 to 14 s, and peak RSS from 166 to 375 MiB. The cache is a cap, so RSS
+//!   stops growing once it is full, under the 512 MiB budget.
 //! - `temp_store = MEMORY`: statement journals and sorts stay off the disk.
 //!
 //! # Transactions
@@ -234,7 +240,7 @@ fn configure(conn: &Connection, path: &Path, write: bool) -> Result<()> {
     let pragmas = if write {
         "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
-         PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+         PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
     } else {
         "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA query_only = ON;"
     };
