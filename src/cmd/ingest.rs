@@ -69,6 +69,7 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
         None
     };
     if let Some(from) = store.upgraded_from()
+        && from < crate::store::LAST_EXTRACTION_MIGRATION
         && !quiet
         && crate::store::read::document_count(&store)? > 0
     {
