@@ -108,6 +108,7 @@ impl LineCounts for CorpusCounts {
 /// The producer: count lines over the archive, then prepare every document in order.
 fn produce(db: &Path, tx: &SyncSender<(i64, Meta, Box<Prepared>)>) -> Result<()> {
     let archive = Store::open_read_only(db)?;
+    archive.stream()?;
     let mut counts = CorpusCounts::default();
     read::each_document(&archive, &mut |document| {
         counts.add(&document);

@@ -54,6 +54,9 @@ pub const APPLICATION_ID: u32 = 0x444f_5353;
 /// How long a connection waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_mins(1);
 
+/// Page cache of a reader that streams through the archive once ([`Store::stream`]), in KiB.
+const STREAM_CACHE_KIB: u32 = 4096;
+
 /// Prepared statements kept per connection: more than the writer's distinct statements.
 const STATEMENT_CACHE: usize = 64;
 
@@ -159,6 +162,15 @@ impl Store {
     #[must_use]
     pub fn upgraded_from(&self) -> Option<i64> {
         self.upgraded_from
+    }
+
+    /// Shrink this connection's page cache to [`STREAM_CACHE_KIB`], for a reader that goes
+    /// through the archive once in order (`reprocess` reading every document): a cache holds
+    /// pages read again, and such a reader reads none again.
+    pub fn stream(&self) -> Result<()> {
+        self.conn()
+            .execute_batch(&format!("PRAGMA cache_size = -{STREAM_CACHE_KIB}"))
+            .map_err(|e| self.error(e))
     }
 
     /// Wrap an SQLite error with this archive's path.
