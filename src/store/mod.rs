@@ -164,9 +164,9 @@ impl Store {
         self.upgraded_from
     }
 
-    /// Shrink this connection's page cache to [`STREAM_CACHE_KIB`], for a reader that goes
-    /// through the archive once in order (`reprocess` reading every document): a cache holds
-    /// pages read again, and such a reader reads none again.
+    /// Shrink this connection's page cache to 4 MiB, for a reader that goes through the archive
+    /// once in order (`reprocess` reading every document): a cache holds pages read again, and
+    /// such a reader reads none again.
     pub fn stream(&self) -> Result<()> {
         self.conn()
             .execute_batch(&format!("PRAGMA cache_size = -{STREAM_CACHE_KIB}"))
