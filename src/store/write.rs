@@ -340,8 +340,11 @@ impl<'s> Batch<'s> {
             .execute_batch("PRAGMA temp_store = FILE")
             .map_err(|e| self.store.error(e))?;
         self.begin()?;
-        self.conn()
-            .execute_batch(CLEAR_DERIVED)
+        let conn = self.conn();
+        CHUNKED_CLEAR
+            .iter()
+            .try_for_each(|table| delete_all_in_chunks(conn, table))
+            .and_then(|()| conn.execute_batch(CLEAR_DERIVED))
             .map_err(|e| self.store.error(e))
     }
 
@@ -436,11 +439,12 @@ impl Drop for Batch<'_> {
     }
 }
 
+/// The large derived tables with rowids, cleared first, a range of rows at a time (see
+/// [`delete_all_in_chunks`]), children before their parents.
+const CHUNKED_CLEAR: [&str; 3] = ["event_mentions", "quotes", "mentions"];
+/// The rest of the derived rows, after [`CHUNKED_CLEAR`].
 const CLEAR_DERIVED: &str = "
-    DELETE FROM event_mentions;
     DELETE FROM events;
-    DELETE FROM quotes;
-    DELETE FROM mentions;
     DELETE FROM entity_stats;
     DELETE FROM entity_pairs;
     DELETE FROM paragraph_reuse;
@@ -450,6 +454,26 @@ const CLEAR_DERIVED: &str = "
     DELETE FROM article_paragraphs;
     DELETE FROM articles;
     DELETE FROM line_counts;";
+/// Rows deleted per statement by [`delete_all_in_chunks`].
+const DELETE_CHUNK: i64 = 65_536;
+
+/// Delete every row of `table`, a table with rowids, [`DELETE_CHUNK`] rows at a time. With
+/// foreign keys on, SQLite cannot just drop a table's pages: it first gathers the rowid of every
+/// row it will delete, in memory, then deletes them one by one. For `mentions` that memory grew
+/// with the archive (`reprocess` of 200k generated articles peaked at 446 MiB while clearing).
+fn delete_all_in_chunks(conn: &Connection, table: &str) -> rusqlite::Result<()> {
+    let mut cut = conn.prepare(&format!(
+        "SELECT rowid FROM {table} ORDER BY rowid LIMIT 1 OFFSET {}",
+        DELETE_CHUNK - 1
+    ))?;
+    let mut delete_to = conn.prepare(&format!("DELETE FROM {table} WHERE rowid <= ?1"))?;
+    while let Some(last) = cut.query_row([], |r| r.get::<_, i64>(0)).optional()? {
+        delete_to.execute([last])?;
+    }
+    conn.execute(&format!("DELETE FROM {table}"), [])?; // fewer than a chunk left
+    Ok(())
+}
+
 /// The delete trigger removes each pruned paragraph from the full-text index.
 const PRUNE_PARAGRAPHS: &str = "
     DELETE FROM paragraphs WHERE NOT EXISTS
@@ -1093,6 +1117,26 @@ mod tests {
             ops.push(row.get(1).unwrap());
         }
         ops
+    }
+
+    #[test]
+    fn chunked_delete_removes_every_row() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, x)")
+            .unwrap();
+        // Several chunks' worth, with gaps, at both ends of the rowid range.
+        let mut insert = conn
+            .prepare("INSERT INTO t (id, x) VALUES (?1, 0)")
+            .unwrap();
+        for id in (1..=2 * DELETE_CHUNK + 10).chain([-5, i64::MAX - 1, i64::MAX]) {
+            insert.execute([id]).unwrap();
+        }
+        delete_all_in_chunks(&conn, "t").unwrap();
+        let left: i64 = conn
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
+        delete_all_in_chunks(&conn, "t").unwrap(); // an empty table is fine
     }
 
     /// The statements that run once per paragraph, mention, bucket or article build no temporary
