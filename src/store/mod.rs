@@ -182,7 +182,8 @@ impl Store {
 
 /// The newest migration that added tables the extractors fill (V8, the summaries). An archive
 /// upgraded from an older schema holds articles that no extractor of those tables has read, so
-/// `ingest` suggests `reprocess`; later migrations (V9 rebuilt a table) need no such re-read.
+/// `ingest` suggests `reprocess`; later migrations (V9 rebuilt a table, V10 dropped an index)
+/// need no such re-read.
 pub const LAST_EXTRACTION_MIGRATION: i64 = 8;
 
 /// The newest migration this binary embeds.

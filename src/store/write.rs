@@ -398,7 +398,7 @@ impl<'s> Batch<'s> {
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| {
                 if self.prune_paragraphs {
-                    self.conn().execute_batch(PRUNE_PARAGRAPHS)
+                    prune_paragraphs(self.conn())
                 } else {
                     Ok(())
                 }
@@ -474,10 +474,72 @@ fn delete_all_in_chunks(conn: &Connection, table: &str) -> rusqlite::Result<()> 
     Ok(())
 }
 
-/// The delete trigger removes each pruned paragraph from the full-text index.
-const PRUNE_PARAGRAPHS: &str = "
-    DELETE FROM paragraphs WHERE NOT EXISTS
-        (SELECT 1 FROM article_paragraphs ap WHERE ap.paragraph_id = paragraphs.id);";
+/// Paragraphs no article uses any more (after a rebuild).
+const UNUSED_PARAGRAPHS: &str =
+    "NOT EXISTS (SELECT 1 FROM article_paragraphs ap WHERE ap.paragraph_id = paragraphs.id)";
+/// Every column that refers to `paragraphs`, as (table, column).
+const PARAGRAPH_REFERENCES: &str = "
+    SELECT m.name, f.\"from\" FROM sqlite_schema m, pragma_foreign_key_list(m.name) f
+    WHERE m.type = 'table' AND f.\"table\" = 'paragraphs'
+    ORDER BY m.name";
+/// Above this many unused paragraphs, [`prune_paragraphs`] indexes the referring columns first.
+const PRUNE_INDEX_AT: i64 = 16;
+
+/// Delete the paragraphs no article uses any more; the delete trigger takes each out of the
+/// full-text index too.
+///
+/// With foreign keys on, SQLite looks, for every deleted paragraph, for rows still referring to
+/// it. A referring column without an index (`mentions.paragraph_id` since V10; `quotes` and
+/// `event_mentions` never had one) means a full scan of its table per deleted paragraph, and
+/// after a change of segmentation thousands may go. So past [`PRUNE_INDEX_AT`] of them, each
+/// such column gets an index for the prune's duration, inside the rebuild's transaction (one
+/// sort instead of a scan per paragraph), dropped before the commit.
+fn prune_paragraphs(conn: &Connection) -> rusqlite::Result<()> {
+    let unused: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM paragraphs WHERE {UNUSED_PARAGRAPHS}"),
+        [],
+        |r| r.get(0),
+    )?;
+    if unused == 0 {
+        return Ok(());
+    }
+    let mut temporary = Vec::new();
+    if unused > PRUNE_INDEX_AT {
+        let references = conn
+            .prepare(PARAGRAPH_REFERENCES)?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (table, column) in references {
+            if !is_indexed(conn, &table, &column)? {
+                let index = format!("prune_{table}_{column}");
+                conn.execute_batch(&format!(
+                    "CREATE INDEX \"{index}\" ON \"{table}\" (\"{column}\")"
+                ))?;
+                temporary.push(index);
+            }
+        }
+    }
+    conn.execute(
+        &format!("DELETE FROM paragraphs WHERE {UNUSED_PARAGRAPHS}"),
+        [],
+    )?;
+    for index in temporary {
+        conn.execute_batch(&format!("DROP INDEX \"{index}\""))?;
+    }
+    Ok(())
+}
+
+/// Whether SQLite finds rows of `table` by `column` through an index (or the rowid), as its
+/// foreign-key checks would, rather than by scanning the table.
+fn is_indexed(conn: &Connection, table: &str, column: &str) -> rusqlite::Result<bool> {
+    let plan = conn
+        .prepare(&format!(
+            "EXPLAIN QUERY PLAN SELECT 1 FROM \"{table}\" WHERE \"{column}\" = 0"
+        ))?
+        .query_map([], |r| r.get::<_, String>(3))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(plan.iter().all(|detail| !detail.starts_with("SCAN")))
+}
 
 const COUNT_LINE: &str = "
     INSERT INTO line_counts (line_key, outlet, documents) VALUES (?1, ?2, 1)
@@ -1137,6 +1199,34 @@ mod tests {
             .unwrap();
         assert_eq!(left, 0);
         delete_all_in_chunks(&conn, "t").unwrap(); // an empty table is fine
+    }
+
+    /// The prune sees every column that refers to paragraphs and which of them lack an index:
+    /// the ones it indexes for its duration.
+    #[test]
+    fn prune_finds_the_unindexed_references_to_paragraphs() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("a.sqlite")).unwrap();
+        let conn = store.conn();
+        let references: Vec<(String, bool)> = conn
+            .prepare(PARAGRAPH_REFERENCES)
+            .unwrap()
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .unwrap()
+            .map(|r| {
+                let (table, column) = r.unwrap();
+                let indexed = is_indexed(conn, &table, &column).unwrap();
+                (format!("{table}.{column}"), indexed)
+            })
+            .collect();
+        let expect = [
+            ("article_paragraphs.paragraph_id", true),
+            ("event_mentions.paragraph_id", false),
+            ("mentions.paragraph_id", false),
+            ("paragraph_reuse.paragraph_id", true), // its rowid
+            ("quotes.paragraph_id", false),
+        ];
+        assert_eq!(references, expect.map(|(c, i)| (c.to_string(), i)).to_vec());
     }
 
     /// The statements that run once per paragraph, mention, bucket or article build no temporary

@@ -103,6 +103,57 @@ fn reprocess_rebuilds_the_same_archive_twice() {
     );
 }
 
+/// Paragraphs no article uses any more (an improved segmenter splits text differently) are
+/// pruned, a few directly and many through temporary indexes on the columns that refer to
+/// paragraphs, which leave no trace in the schema.
+#[test]
+fn reprocess_prunes_paragraphs_no_article_uses() {
+    let env = Env::new();
+    env.dossier().args(["ingest", "seeds/"]).assert().success();
+    let ingested = dump(&env);
+    let schema = || {
+        env.conn()
+            .prepare("SELECT type, name FROM sqlite_schema ORDER BY name")
+            .unwrap()
+            .query_map([], |r| {
+                Ok(format!(
+                    "{} {}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?
+                ))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap()
+    };
+    let tables = schema();
+    for unused in [3, 40] {
+        // As an earlier segmentation would have left them: stored and full-text indexed.
+        env.conn()
+            .execute_batch(&format!(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {unused})
+                 INSERT INTO paragraphs (sha256, text, words)
+                 SELECT printf('%064x', i), 'An old paragraph about Seoul, number ' || i, 6 FROM n;
+                 INSERT INTO paragraphs_fts (rowid, text)
+                 SELECT id, text FROM paragraphs WHERE text LIKE 'An old paragraph%';"
+            ))
+            .unwrap();
+        env.dossier().arg("reprocess").assert().success();
+        assert_eq!(
+            env.count("SELECT count(*) FROM paragraphs WHERE text LIKE 'An old paragraph%'"),
+            0,
+            "{unused} unused paragraphs pruned"
+        );
+        assert_eq!(dump(&env), ingested);
+        assert_eq!(schema(), tables, "no temporary index left behind");
+        fts_ok(&env);
+        assert_eq!(
+            env.count("SELECT count(*) FROM pragma_foreign_key_check"),
+            0
+        );
+    }
+}
+
 #[test]
 fn reprocess_needs_an_archive() {
     let env = Env::new();
