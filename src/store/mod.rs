@@ -16,6 +16,15 @@
 //!   working while an ingest writes.
 //! - `synchronous = NORMAL`: with WAL, a power cut can lose the last commits but never corrupt
 //!   the file, and commits do not wait for an fsync each.
+//! - `wal_autocheckpoint` of 16,384 pages (256 MiB) for a writer, instead of 1,000: each
+//!   commit of a batch appends its changed pages to the WAL, and a checkpoint reads them back
+//!   and writes them into the file. With SQLite's default a checkpoint followed every batch, so
+//!   a page changed by every batch (the end of an index that grows in order, an index's upper
+//!   levels) was written back every time; a larger WAL writes back only its last version. 100k
+//!   generated articles, 2 interleaved pairs: pread calls 303k -> 178k, pwrite 738k -> 612k,
+//!   system time 12.3/10.9 -> 11.1/9.8 s, wall 88.6/86.2 -> 85.9/79.3 s (and 2 earlier pairs
+//!   before V10 also went faster, by 0.2 and 6%). The cost is disk: the WAL grows to 256 MiB
+//!   and a batch while an ingest runs, and is removed when the last connection closes.
 //! - `foreign_keys = ON`, `busy_timeout` of [`BUSY_TIMEOUT`]: a second writer waits its turn
 //!   instead of failing with "database is locked".
 //! - `cache_size` of 256 MiB for a writer, 64 MiB for a reader. The writer's hash-keyed indexes
@@ -257,7 +266,7 @@ fn configure(conn: &Connection, path: &Path, write: bool) -> Result<()> {
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     let pragmas = if write {
         "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
-         PRAGMA foreign_keys = ON;
+         PRAGMA wal_autocheckpoint = 16384; PRAGMA foreign_keys = ON;
          PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
     } else {
         "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA query_only = ON;"
