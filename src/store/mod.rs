@@ -63,6 +63,9 @@ pub const APPLICATION_ID: u32 = 0x444f_5353;
 /// How long a connection waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_mins(1);
 
+/// Page cache of a writer, in KiB (see the module documentation).
+pub(crate) const WRITER_CACHE_KIB: u32 = 262_144;
+
 /// Page cache of a reader that streams through the archive once ([`Store::stream`]), in KiB.
 const STREAM_CACHE_KIB: u32 = 4096;
 
@@ -265,13 +268,15 @@ fn configure(conn: &Connection, path: &Path, write: bool) -> Result<()> {
     // 16 made it re-prepare them in turn (measured: 8% of ingest time in `prepare`).
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     let pragmas = if write {
-        "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
-         PRAGMA wal_autocheckpoint = 16384; PRAGMA foreign_keys = ON;
-         PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
+        format!(
+            "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+             PRAGMA wal_autocheckpoint = 16384; PRAGMA foreign_keys = ON;
+             PRAGMA cache_size = -{WRITER_CACHE_KIB}; PRAGMA temp_store = MEMORY;"
+        )
     } else {
-        "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA query_only = ON;"
+        "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA query_only = ON;".to_string()
     };
-    conn.execute_batch(pragmas).map_err(|e| db_error(path, e))
+    conn.execute_batch(&pragmas).map_err(|e| db_error(path, e))
 }
 
 #[cfg(test)]
