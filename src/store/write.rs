@@ -505,8 +505,9 @@ fn prune_paragraphs(conn: &Connection) -> rusqlite::Result<()> {
     if unused == 0 {
         return Ok(());
     }
+    let index_first = unused > PRUNE_INDEX_AT;
     let mut temporary = Vec::new();
-    if unused > PRUNE_INDEX_AT {
+    if index_first {
         // SQLite sorts an index's keys in memory up to the page cache's size before it spills
         // to temporary files: with the writer's full 256 MiB cache beside it, indexing the
         // mentions of a 100k archive took peak RSS from 320 to 431 MiB, growing with the
@@ -530,10 +531,10 @@ fn prune_paragraphs(conn: &Connection) -> rusqlite::Result<()> {
         &format!("DELETE FROM paragraphs WHERE {UNUSED_PARAGRAPHS}"),
         [],
     )?;
-    if unused > PRUNE_INDEX_AT {
-        for index in temporary {
-            conn.execute_batch(&format!("DROP INDEX \"{index}\""))?;
-        }
+    for index in temporary {
+        conn.execute_batch(&format!("DROP INDEX \"{index}\""))?;
+    }
+    if index_first {
         conn.execute_batch(&format!("PRAGMA cache_size = -{}", super::WRITER_CACHE_KIB))?;
     }
     Ok(())
