@@ -3,6 +3,11 @@
 #
 #   bench/run.sh                 # 10k and 100k articles
 #   SIZES="2000" bench/run.sh    # a quick run
+#   REPEAT=3 bench/run.sh        # baseline and ingest 3 times each, alternating; medians
+#
+# This machine's speed drifts over minutes and hours, so a single baseline and ingest may meet it
+# at different speeds. With REPEAT=N the two alternate N times on fresh archives: the table shows
+# their medians and the median of the N pairs' ratios, and a line after it every pair's ratio.
 #
 # Prints Markdown tables: ingest per size, then every named query's latency on the largest
 # archive, and the space its tables take. Corpora are generated afresh every run (deterministic
@@ -18,6 +23,7 @@ cd "$(dirname "$0")/.."
 
 sizes=${SIZES:-"10000 100000"}
 seed=${SEED:-1}
+repeat=${REPEAT:-1}
 out=bench/out
 mkdir -p "$out"
 
@@ -43,6 +49,12 @@ run() {
 secs() { cut -d' ' -f1 "$out/$1.time"; }
 rss_mib() { awk '{printf "%.0f", $2 / 1024}' "$out/$1.time"; }
 size_of() { stat -c %s "$1"; }
+# median NUMBER...: the middle value, or the mean of the middle two.
+median() {
+  printf '%s\n' "$@" | sort -g |
+    awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+pairs=""
 
 echo "| articles | input MB | baseline s | ingest s | articles/s | MB/s | ingest / baseline | peak RSS MiB | db / input | re-ingest s | reprocess s | reprocess RSS MiB |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
@@ -51,25 +63,38 @@ for n in $sizes; do
   "$bin/examples/gen-corpus" --articles "$n" --seed "$seed" > "$corpus"
   db="$out/dossier-$n.sqlite"
   base="$out/baseline-$n.sqlite"
-  rm -f "$db" "$db"-wal "$db"-shm "$base" "$base"-wal "$base"-shm
-  sync
-
-  run "baseline-$n" "$bin/examples/bare-load" "$corpus" "$base"
-  run "ingest-$n" "$bin/dossier" --quiet --db "$db" ingest "$corpus"
+  bases=() ingests=() ratios=() rss=0
+  for _ in $(seq "$repeat"); do
+    rm -f "$db" "$db"-wal "$db"-shm "$base" "$base"-wal "$base"-shm
+    sync
+    run "baseline-$n" "$bin/examples/bare-load" "$corpus" "$base"
+    run "ingest-$n" "$bin/dossier" --quiet --db "$db" ingest "$corpus"
+    bases+=("$(secs "baseline-$n")")
+    ingests+=("$(secs "ingest-$n")")
+    ratios+=("$(awk -v i="${ingests[-1]}" -v b="${bases[-1]}" 'BEGIN {printf "%.2f", i / b}')")
+    rss=$(( $(rss_mib "ingest-$n") > rss ? $(rss_mib "ingest-$n") : rss ))
+  done
   run "reingest-$n" "$bin/dossier" --quiet --db "$db" ingest "$corpus"
   run "reprocess-$n" "$bin/dossier" --quiet --db "$db" reprocess
+  if [ "$repeat" -gt 1 ]; then
+    pairs+="$n articles, ingest / baseline of each pair: ${ratios[*]}"$'\n'
+  fi
 
   input=$(size_of "$corpus")
   dbsize=$(( $(size_of "$db") + $( [ -f "$db-wal" ] && size_of "$db-wal" || echo 0 ) ))
   awk -v n="$n" -v input="$input" -v dbsize="$dbsize" \
-      -v base="$(secs "baseline-$n")" -v ingest="$(secs "ingest-$n")" \
-      -v rss="$(rss_mib "ingest-$n")" -v re="$(secs "reingest-$n")" \
+      -v base="$(median "${bases[@]}")" -v ingest="$(median "${ingests[@]}")" \
+      -v ratio="$(median "${ratios[@]}")" -v rss="$rss" -v re="$(secs "reingest-$n")" \
       -v rep="$(secs "reprocess-$n")" -v reprss="$(rss_mib "reprocess-$n")" 'BEGIN {
     mb = input / 1e6
     printf "| %d | %.1f | %.2f | %.2f | %.0f | %.2f | %.2f | %d | %.2f | %.2f | %.2f | %d |\n",
-      n, mb, base, ingest, n / ingest, mb / ingest, ingest / base, rss, dbsize / input, re, rep, reprss
+      n, mb, base, ingest, n / ingest, mb / ingest, ratio, rss, dbsize / input, re, rep, reprss
   }'
 done
+if [ -n "$pairs" ]; then
+  echo
+  printf '%s' "$pairs"
+fi
 echo
 echo "Query latency on the $n-article archive (after reprocess):"
 echo
