@@ -72,7 +72,8 @@ for n in $sizes; do
     bases+=("$(secs "baseline-$n")")
     ingests+=("$(secs "ingest-$n")")
     ratios+=("$(awk -v i="${ingests[-1]}" -v b="${bases[-1]}" 'BEGIN {printf "%.2f", i / b}')")
-    rss=$(( $(rss_mib "ingest-$n") > rss ? $(rss_mib "ingest-$n") : rss ))
+    this_rss=$(rss_mib "ingest-$n")
+    rss=$(( this_rss > rss ? this_rss : rss ))
   done
   run "reingest-$n" "$bin/dossier" --quiet --db "$db" ingest "$corpus"
   run "reprocess-$n" "$bin/dossier" --quiet --db "$db" reprocess

@@ -180,9 +180,7 @@ impl Store {
     /// once in order (`reprocess` reading every document): a cache holds pages read again, and
     /// such a reader reads none again.
     pub fn stream(&self) -> Result<()> {
-        self.conn()
-            .execute_batch(&format!("PRAGMA cache_size = -{STREAM_CACHE_KIB}"))
-            .map_err(|e| self.error(e))
+        set_cache_kib(self.conn(), STREAM_CACHE_KIB).map_err(|e| self.error(e))
     }
 
     /// Wrap an SQLite error with this archive's path.
@@ -190,6 +188,11 @@ impl Store {
     pub fn error(&self, source: rusqlite::Error) -> Error {
         db_error(&self.path, source)
     }
+}
+
+/// Set a connection's page cache to `kib` KiB.
+pub(crate) fn set_cache_kib(conn: &Connection, kib: u32) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!("PRAGMA cache_size = -{kib}"))
 }
 
 /// The newest migration that added tables the extractors fill (V8, the summaries). An archive

@@ -497,8 +497,12 @@ const PRUNE_CACHE_KIB: u32 = 32_768;
 /// such column gets an index for the prune's duration, inside the rebuild's transaction (one
 /// sort instead of a scan per paragraph), dropped before the commit.
 fn prune_paragraphs(conn: &Connection) -> rusqlite::Result<()> {
+    // Counted only as far as the decision needs: the delete below finds them all anyway.
     let unused: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM paragraphs WHERE {UNUSED_PARAGRAPHS}"),
+        &format!(
+            "SELECT count(*) FROM (SELECT 1 FROM paragraphs WHERE {UNUSED_PARAGRAPHS} LIMIT {})",
+            PRUNE_INDEX_AT + 1
+        ),
         [],
         |r| r.get(0),
     )?;
@@ -512,7 +516,7 @@ fn prune_paragraphs(conn: &Connection) -> rusqlite::Result<()> {
         // to temporary files: with the writer's full 256 MiB cache beside it, indexing the
         // mentions of a 100k archive took peak RSS from 320 to 431 MiB, growing with the
         // archive. A smaller cache for the prune's duration bounds both.
-        conn.execute_batch(&format!("PRAGMA cache_size = -{PRUNE_CACHE_KIB}"))?;
+        super::set_cache_kib(conn, PRUNE_CACHE_KIB)?;
         let references = conn
             .prepare(PARAGRAPH_REFERENCES)?
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
@@ -535,7 +539,7 @@ fn prune_paragraphs(conn: &Connection) -> rusqlite::Result<()> {
         conn.execute_batch(&format!("DROP INDEX \"{index}\""))?;
     }
     if index_first {
-        conn.execute_batch(&format!("PRAGMA cache_size = -{}", super::WRITER_CACHE_KIB))?;
+        super::set_cache_kib(conn, super::WRITER_CACHE_KIB)?;
     }
     Ok(())
 }
