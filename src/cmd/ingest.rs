@@ -88,8 +88,7 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     let mut batch = Batch::new(&store, import_id);
     batch.near_duplicate_threshold = args.near_duplicate_threshold;
     batch.commit_every(args.batch_size);
-    let pending = Arc::new(PendingLineCounts::default());
-    batch.share_line_counts(Arc::clone(&pending));
+    let pending = batch.line_counts_ahead();
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let (job_tx, job_rx) = sync_channel::<(u64, Job)>(CHANNEL_DEPTH);
     let (item_tx, item_rx) = sync_channel::<(u64, Item)>(CHANNEL_DEPTH);
@@ -267,7 +266,7 @@ fn store(
     prepared: Option<Box<Prepared>>,
 ) -> Result<()> {
     let known = batch.find_document(sha)?;
-    let exact = read::WriterLineCounts::new(batch.store());
+    let exact = batch.exact_line_counts();
     let prepared = match (known, prepared) {
         (Some(_), _) => None,
         (None, Some(p)) => Some(pipeline::with_counts(p, &input.raw, &input.meta, &exact)),
@@ -282,7 +281,7 @@ fn store(
 pub(crate) fn ingest_one(batch: &mut Batch<'_>, input: &RawInput) -> Result<()> {
     let sha = ContentHash::of(input.raw.as_bytes());
     let known = batch.find_document(&sha)?;
-    let counts = read::WriterLineCounts::new(batch.store());
+    let counts = batch.exact_line_counts();
     let prepared = known
         .is_none()
         .then(|| pipeline::prepare(&input.raw, &input.meta, &counts));
@@ -322,6 +321,7 @@ fn progress_bar(sources: &[Result<source::Source>], quiet: bool) -> ProgressBar 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::LineCounts;
     use crate::source::Meta;
 
     fn input(text: &str) -> RawInput {
@@ -357,6 +357,78 @@ mod tests {
             .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
             .unwrap();
         assert_eq!(articles, 0);
+    }
+
+    /// An archive of one outlet's five stories sharing a tagline, committed every `every`
+    /// inputs: each tagline's rule, the stored line counts, and the writer's view of the
+    /// tagline's count before the last commit.
+    fn tagline_archive(every: usize) -> (Vec<String>, Vec<(String, i64)>, u32) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("a.sqlite")).unwrap();
+        let import_id = write::begin_import(&store, "test").unwrap();
+        let mut batch = Batch::new(&store, import_id);
+        batch.commit_every(every);
+        let tagline = "Example Daily, independent news from Asia since 1998";
+        let key = pipeline::prepare(tagline, &Meta::default(), &pipeline::NoLineCounts).paragraphs
+            [0]
+        .line_key
+        .unwrap();
+        for n in 1..=5 {
+            let mut article = input(&format!(
+                "Story number {n} on the regional talks\n\n\
+                 Officials from the {n} delegations met on Monday to discuss trade and security, \
+                 according to a statement released after meeting number {n}.\n\n{tagline}"
+            ));
+            article.meta.outlet = Some("Example Daily".into());
+            ingest_one(&mut batch, &article).unwrap();
+        }
+        let seen = batch
+            .exact_line_counts()
+            .documents_with(key, "Example Daily");
+        batch.finish().unwrap();
+        let conn = store.conn();
+        let rules = conn
+            .prepare(
+                "SELECT ap.rule FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
+                 WHERE p.text = ?1 ORDER BY ap.article_id",
+            )
+            .unwrap()
+            .query_map([tagline], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let counts = conn
+            .prepare("SELECT line_key, documents FROM line_counts ORDER BY line_key, outlet")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        (rules, counts, seen)
+    }
+
+    /// The writer counts its open batch's lines in memory and stores them when the batch
+    /// commits; what it classifies and stores is the same however often it commits.
+    #[test]
+    fn line_counts_do_not_depend_on_the_batch_size() {
+        let (rules, counts, seen) = tagline_archive(1);
+        assert_eq!(seen, 5);
+        let (rules_in_one, counts_in_one, seen_in_one) = tagline_archive(100);
+        assert_eq!(
+            seen_in_one, 5,
+            "the open batch's counts are the writer's too"
+        );
+        assert_eq!(rules_in_one, rules);
+        assert_eq!(counts_in_one, counts);
+        assert!(
+            counts.iter().any(|(_, documents)| *documents == 5),
+            "{counts:?}"
+        );
+        assert_eq!(rules.len(), 5);
+        assert!(
+            rules[3..].iter().all(|r| r == "repeated-across-documents"),
+            "{rules:?}"
+        );
     }
 
     #[test]

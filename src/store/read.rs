@@ -59,42 +59,71 @@ pub fn boilerplate_lines(
     ))
 }
 
-/// Line counts the writer has added in its open transaction, shared with the prepare workers.
+/// The line counts of the writer's open batch, which it adds to `line_counts` just before the
+/// batch commits (one upsert per distinct line and outlet, in key order, instead of one per
+/// document and line: a site's boilerplate lines recur in most of its documents).
 ///
-/// A worker reads only committed counts; adding these gives it what the writer will see, short
-/// only of the articles still in flight, so far fewer articles fail the writer's
+/// The writer reads the table plus these ([`WriterLineCounts`]). The prepare workers read only
+/// committed counts, and adding these gives them what the writer will see, short only of the
+/// articles still in flight, so far fewer articles fail the writer's
 /// [`crate::pipeline::counts_agree`] check and are classified (or prepared) a second time on
-/// the writer's thread. The writer remains the authority: this is a hint that saves work, never a count that
-/// is stored. Holds at most one batch of documents' lines.
+/// the writer's thread. Holds at most one batch of documents' lines.
 #[derive(Debug, Default)]
 pub struct PendingLineCounts(Mutex<HashMap<String, HashMap<i64, u32>>>);
 
 impl PendingLineCounts {
     /// Count one document's distinct short lines under its outlet.
     pub fn add(&self, outlet: &str, keys: &[i64]) {
-        let mut pending = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut pending = self.lock();
         let lines = pending.entry(outlet.to_string()).or_default();
         for &key in keys {
             *lines.entry(key).or_default() += 1;
         }
     }
 
-    /// Forget everything (the batch was committed, or rolled back).
+    /// Forget everything (the batch was rolled back).
     pub fn clear(&self) {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+        self.lock().clear();
+    }
+
+    /// How many distinct lines (per outlet) are counted.
+    pub fn len(&self) -> usize {
+        self.lock().values().map(HashMap::len).sum()
+    }
+
+    /// Whether nothing is counted.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Take every count, as `(line_key, outlet, documents)` in the order of `line_counts`'
+    /// primary key (the key's hex digits, then the outlet).
+    pub fn take(&self) -> Vec<(i64, String, u32)> {
+        let pending = std::mem::take(&mut *self.lock());
+        let mut counts: Vec<_> = pending
+            .into_iter()
+            .flat_map(|(outlet, lines)| {
+                lines
+                    .into_iter()
+                    .map(move |(key, n)| (key, outlet.clone(), n))
+            })
+            .collect();
+        // The hex digits of the key's 64 bits sort as the bits do, unsigned.
+        counts
+            .sort_unstable_by(|a, b| (a.0.cast_unsigned(), &a.1).cmp(&(b.0.cast_unsigned(), &b.1)));
+        counts
     }
 
     fn documents_with(&self, line_key: i64, outlet: &str) -> u32 {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        self.lock()
             .get(outlet)
             .and_then(|lines| lines.get(&line_key))
             .copied()
             .unwrap_or(0)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, HashMap<i64, u32>>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -131,8 +160,8 @@ impl LineCounts for LineCountsTable<'_> {
     }
 }
 
-/// `line_counts` as the writer sees it inside its open transaction, keeping the first failed
-/// lookup for [`WriterLineCounts::finish`].
+/// `line_counts` as the writer sees it: the table inside its open transaction plus the batch's
+/// pending counts, keeping the first failed lookup for [`WriterLineCounts::finish`].
 ///
 /// A lookup can fail because SQLite rolled the whole transaction back under it (it may, on a
 /// full disk or an I/O error); carrying on as if the line were unseen would then write the
@@ -140,15 +169,17 @@ impl LineCounts for LineCountsTable<'_> {
 #[derive(Debug)]
 pub struct WriterLineCounts<'s> {
     store: &'s Store,
+    pending: &'s PendingLineCounts,
     error: RefCell<Option<rusqlite::Error>>,
 }
 
 impl<'s> WriterLineCounts<'s> {
-    /// Counts read through the writer's connection.
+    /// Counts read through the writer's connection, plus those of its open batch.
     #[must_use]
-    pub fn new(store: &'s Store) -> Self {
+    pub fn new(store: &'s Store, pending: &'s PendingLineCounts) -> Self {
         Self {
             store,
+            pending,
             error: RefCell::new(None),
         }
     }
@@ -164,10 +195,11 @@ impl<'s> WriterLineCounts<'s> {
 
 impl LineCounts for WriterLineCounts<'_> {
     fn documents_with(&self, line_key: i64, outlet: &str) -> u32 {
-        documents_with(self.store, line_key, outlet).unwrap_or_else(|e| {
+        let stored = documents_with(self.store, line_key, outlet).unwrap_or_else(|e| {
             self.error.borrow_mut().get_or_insert(e);
             0
-        })
+        });
+        stored.saturating_add(self.pending.documents_with(line_key, outlet))
     }
 }
 

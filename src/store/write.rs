@@ -28,7 +28,7 @@ use crate::minhash;
 use crate::pipeline::Prepared;
 use crate::source::{Meta, RawInput};
 use crate::store::Store;
-use crate::store::read::PendingLineCounts;
+use crate::store::read::{PendingLineCounts, WriterLineCounts};
 use crate::store::summary::Summaries;
 use crate::timex::{DateSpan, Precision};
 
@@ -138,9 +138,9 @@ pub struct Batch<'s> {
     indexed_up_to: i64,
     /// The open batch's additions to the summary tables, written just before it commits.
     summaries: Summaries,
-    /// The open batch's line counts, shared with the prepare workers (see
-    /// [`PendingLineCounts`]); cleared when the batch ends.
-    pending_lines: Option<Arc<PendingLineCounts>>,
+    /// The open batch's line counts, written to `line_counts` just before it commits, and
+    /// shared with the prepare workers (see [`PendingLineCounts`]).
+    line_counts: Arc<PendingLineCounts>,
 }
 
 impl<'s> Batch<'s> {
@@ -159,7 +159,7 @@ impl<'s> Batch<'s> {
             open: false,
             indexed_up_to: 0,
             summaries: Summaries::default(),
-            pending_lines: None,
+            line_counts: Arc::default(),
         }
     }
 
@@ -168,9 +168,16 @@ impl<'s> Batch<'s> {
         self.commit_every = inputs.max(1);
     }
 
-    /// Share the open batch's line counts with the prepare workers through `pending`.
-    pub fn share_line_counts(&mut self, pending: Arc<PendingLineCounts>) {
-        self.pending_lines = Some(pending);
+    /// The open batch's line counts, for the prepare workers to add to the committed ones.
+    #[must_use]
+    pub fn line_counts_ahead(&self) -> Arc<PendingLineCounts> {
+        Arc::clone(&self.line_counts)
+    }
+
+    /// `line_counts` as this batch sees it: the table and the open batch's counts.
+    #[must_use]
+    pub fn exact_line_counts(&self) -> WriterLineCounts<'_> {
+        WriterLineCounts::new(self.store, &self.line_counts)
     }
 
     /// The archive this batch writes to.
@@ -260,13 +267,8 @@ impl<'s> Batch<'s> {
                 return Err(self.store.error(e));
             }
         };
-        if let (Some(pending), Some(article), None) =
-            (&self.pending_lines, prepared, known_document)
-        {
-            pending.add(
-                input.meta.outlet.as_deref().unwrap_or(""),
-                &line_keys(article),
-            );
+        if let (Some(article), None) = (prepared, known_document) {
+            self.count_lines(&input.meta, article)?;
         }
         self.count(outcome);
         self.pending += 1;
@@ -283,12 +285,7 @@ impl<'s> Batch<'s> {
         self.begin()?;
         self.ensure_transaction()?;
         self.flush_summaries()?;
-        // Cleared before the commit shows the same counts in the table: a worker may briefly
-        // see fewer lines than the writer will (it then classifies again, on the writer), never
-        // more, which `pipeline::with_counts` relies on.
-        if let Some(pending) = &self.pending_lines {
-            pending.clear();
-        }
+        self.flush_line_counts()?;
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| update_import(self.conn(), self.import_id, &self.counts, false))
             .and_then(|()| self.conn().execute_batch("COMMIT"))
@@ -303,6 +300,39 @@ impl<'s> Batch<'s> {
         self.summaries
             .flush(self.store.conn())
             .map_err(|e| self.store.error(e))
+    }
+
+    /// Count a new document's short lines (each once) under its outlet, for `line_counts`.
+    fn count_lines(&mut self, meta: &Meta, article: &Prepared) -> Result<()> {
+        let outlet = meta.outlet.as_deref().unwrap_or("");
+        self.line_counts.add(outlet, &line_keys(article));
+        if self.line_counts.len() > MAX_PENDING_LINES {
+            self.flush_line_counts()?;
+        }
+        Ok(())
+    }
+
+    /// Add the line counts gathered so far to `line_counts`, in the open transaction.
+    ///
+    /// They leave the shared counts before the table holds them, so a worker may briefly see
+    /// fewer lines than the writer will (it then classifies again, on the writer), never more,
+    /// which `pipeline::with_counts` relies on.
+    fn flush_line_counts(&mut self) -> Result<()> {
+        let counts = self.line_counts.take();
+        let conn = self.store.conn();
+        let mut upsert = conn
+            .prepare_cached(COUNT_LINES)
+            .map_err(|e| self.store.error(e))?;
+        for (key, outlet, documents) in counts {
+            upsert
+                .execute(rusqlite::params![
+                    crate::store::read::line_key_hex(key),
+                    outlet,
+                    documents
+                ])
+                .map_err(|e| self.store.error(e))?;
+        }
+        Ok(())
     }
 
     fn count(&mut self, outcome: Outcome) {
@@ -368,8 +398,7 @@ impl<'s> Batch<'s> {
                 entity_ids: &self.entity_ids,
                 summaries: &mut self.summaries,
             },
-        )
-        .and_then(|outcome| count_lines(conn, meta, prepared).map(|()| outcome));
+        );
         let outcome = match outcome {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -377,6 +406,7 @@ impl<'s> Batch<'s> {
                 return Err(self.store.error(e));
             }
         };
+        self.count_lines(meta, prepared)?;
         self.count(outcome);
         if self.summaries.is_large() {
             self.flush_summaries()?;
@@ -389,12 +419,7 @@ impl<'s> Batch<'s> {
         self.begin()?;
         self.ensure_transaction()?;
         self.flush_summaries()?;
-        // Cleared before the commit shows the same counts in the table: a worker may briefly
-        // see fewer lines than the writer will (it then classifies again, on the writer), never
-        // more, which `pipeline::with_counts` relies on.
-        if let Some(pending) = &self.pending_lines {
-            pending.clear();
-        }
+        self.flush_line_counts()?;
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| {
                 if self.prune_paragraphs {
@@ -425,9 +450,7 @@ impl Batch<'_> {
             let _ = self.store.conn().execute_batch("ROLLBACK");
             self.open = false;
             self.summaries.clear();
-            if let Some(pending) = &self.pending_lines {
-                pending.clear();
-            }
+            self.line_counts.clear();
         }
     }
 }
@@ -559,9 +582,12 @@ fn is_indexed(conn: &Connection, table: &str, column: &str) -> rusqlite::Result<
     conn.query_row(LEADS_AN_INDEX, [table, column], |r| r.get(0))
 }
 
-const COUNT_LINE: &str = "
-    INSERT INTO line_counts (line_key, outlet, documents) VALUES (?1, ?2, 1)
-    ON CONFLICT (line_key, outlet) DO UPDATE SET documents = documents + 1";
+const COUNT_LINES: &str = "
+    INSERT INTO line_counts (line_key, outlet, documents) VALUES (?1, ?2, ?3)
+    ON CONFLICT (line_key, outlet) DO UPDATE SET documents = documents + excluded.documents";
+/// Distinct lines the open batch may count before they are written (a `reprocess` is one
+/// batch): a few MiB.
+const MAX_PENDING_LINES: usize = 65_536;
 
 /// A document's distinct short lines.
 fn line_keys(article: &Prepared) -> Vec<i64> {
@@ -573,20 +599,6 @@ fn line_keys(article: &Prepared) -> Vec<i64> {
     keys.sort_unstable();
     keys.dedup();
     keys
-}
-
-/// Count a new document's short lines (each once) under its outlet in `line_counts`.
-fn count_lines(conn: &Connection, meta: &Meta, article: &Prepared) -> rusqlite::Result<()> {
-    let keys = line_keys(article);
-    let outlet = meta.outlet.as_deref().unwrap_or("");
-    let mut stmt = conn.prepare_cached(COUNT_LINE)?;
-    for key in keys {
-        stmt.execute(rusqlite::params![
-            crate::store::read::line_key_hex(key),
-            outlet
-        ])?;
-    }
-    Ok(())
 }
 
 const INDEX_PARAGRAPHS: &str = "
@@ -649,7 +661,6 @@ fn write_article(
             )?;
             let document_id = conn.last_insert_rowid();
             let outcome = insert_article(conn, document_id, &input.meta, article, ctx)?;
-            count_lines(conn, &input.meta, article)?;
             (document_id, outcome)
         }
         (None, None) => return Err(rusqlite::Error::InvalidQuery),
@@ -1293,7 +1304,7 @@ mod tests {
             INSERT_EVENT_MENTION,
             COUNT_EVENT,
             SELECT_ENTITY,
-            COUNT_LINE,
+            COUNT_LINES,
             SELECT_CANDIDATES,
             INSERT_BUCKET,
         ];
