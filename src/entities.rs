@@ -25,7 +25,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// The kinds of entity (`entities.type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -505,6 +505,10 @@ impl Gazetteer {
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
+            // A full DFA, not the default's NFA for this many patterns: a third fewer
+            // instructions per article (callgrind, 1,000 generated articles: 284M -> 198M in
+            // extraction) for about 7 MiB more, built once.
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| e.to_string())?;
         let country_index: HashMap<&str, usize> = entities
