@@ -431,6 +431,51 @@ mod tests {
         );
     }
 
+    /// Near-duplicate pairs `(article_id, duplicate_of)` and their count in `imports`, for a
+    /// seed, an unrelated one and two edited re-posts of the first, committed every `every`.
+    fn near_duplicate_archive(every: usize) -> (Vec<(i64, i64)>, i64) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("a.sqlite")).unwrap();
+        let import_id = write::begin_import(&store, "test").unwrap();
+        let mut batch = Batch::new(&store, import_id);
+        batch.commit_every(every);
+        let seed = include_str!("../../seeds/003_3cde689f60b82d13.txt");
+        let inputs = [
+            seed.to_string(),
+            include_str!("../../seeds/001_05349aeaac386fd4.txt").to_string(),
+            format!("Share this story\n\n{}", seed.replace("bitterly", "deeply")),
+            format!(
+                "{}\n\nMore from our partners",
+                seed.replace("much lower", "far lower")
+            ),
+        ];
+        for text in &inputs {
+            ingest_one(&mut batch, &input(text)).unwrap();
+        }
+        batch.finish().unwrap();
+        let conn = store.conn();
+        let pairs = conn
+            .prepare("SELECT article_id, duplicate_of FROM near_duplicates ORDER BY 1, 2")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let counted = conn
+            .query_row("SELECT near_duplicates FROM imports", [], |r| r.get(0))
+            .unwrap();
+        (pairs, counted)
+    }
+
+    /// The writer looks for near-duplicates a batch at a time; articles of the same batch find
+    /// each other as if stored one by one.
+    #[test]
+    fn near_duplicates_do_not_depend_on_the_batch_size() {
+        let one_by_one = near_duplicate_archive(1);
+        assert_eq!(one_by_one, (vec![(3, 1), (4, 1), (4, 3)], 3));
+        assert_eq!(near_duplicate_archive(100), one_by_one);
+    }
+
     #[test]
     fn summary_line() {
         let c = Counts {

@@ -28,6 +28,7 @@ use crate::minhash;
 use crate::pipeline::Prepared;
 use crate::source::{Meta, RawInput};
 use crate::store::Store;
+use crate::store::near_duplicates::PendingNearDuplicates;
 use crate::store::read::{PendingLineCounts, WriterLineCounts};
 use crate::store::summary::Summaries;
 use crate::timex::{DateSpan, Precision};
@@ -58,8 +59,6 @@ pub enum Outcome {
     NewArticle {
         /// Paragraphs not stored before.
         paragraphs_new: u64,
-        /// Earlier articles it is a near-duplicate of.
-        near_duplicates: u64,
     },
     /// A new document whose content is an archived article.
     NewDocument,
@@ -138,6 +137,9 @@ pub struct Batch<'s> {
     indexed_up_to: i64,
     /// The open batch's additions to the summary tables, written just before it commits.
     summaries: Summaries,
+    /// New articles whose near-duplicates are looked for a few thousand at a time (see
+    /// [`PendingNearDuplicates`]), and at the latest just before the batch commits.
+    near_duplicates: PendingNearDuplicates,
     /// The open batch's line counts, written to `line_counts` just before it commits, and
     /// shared with the prepare workers (see [`PendingLineCounts`]).
     line_counts: Arc<PendingLineCounts>,
@@ -159,6 +161,7 @@ impl<'s> Batch<'s> {
             open: false,
             indexed_up_to: 0,
             summaries: Summaries::default(),
+            near_duplicates: PendingNearDuplicates::default(),
             line_counts: Arc::default(),
         }
     }
@@ -250,7 +253,7 @@ impl<'s> Batch<'s> {
             conn,
             self.import_id,
             &mut ArticleContext {
-                threshold: self.near_duplicate_threshold,
+                near_duplicates: &mut self.near_duplicates,
                 entity_ids: &self.entity_ids,
                 summaries: &mut self.summaries,
             },
@@ -270,6 +273,9 @@ impl<'s> Batch<'s> {
         if let (Some(article), None) = (prepared, known_document) {
             self.count_lines(&input.meta, article)?;
         }
+        if self.near_duplicates.is_full() {
+            self.flush_near_duplicates()?;
+        }
         self.count(outcome);
         self.pending += 1;
         if self.pending >= self.commit_every {
@@ -286,6 +292,7 @@ impl<'s> Batch<'s> {
         self.ensure_transaction()?;
         self.flush_summaries()?;
         self.flush_line_counts()?;
+        self.flush_near_duplicates()?;
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| update_import(self.conn(), self.import_id, &self.counts, false))
             .and_then(|()| self.conn().execute_batch("COMMIT"))
@@ -300,6 +307,16 @@ impl<'s> Batch<'s> {
         self.summaries
             .flush(self.store.conn())
             .map_err(|e| self.store.error(e))
+    }
+
+    /// Look for the near-duplicates of the articles waiting for it, and file their buckets.
+    fn flush_near_duplicates(&mut self) -> Result<()> {
+        let found = self
+            .near_duplicates
+            .flush(self.store.conn(), self.near_duplicate_threshold)
+            .map_err(|e| self.store.error(e))?;
+        self.counts.near_duplicates += found;
+        Ok(())
     }
 
     /// Count a new document's short lines (each once) under its outlet, for `line_counts`.
@@ -337,14 +354,10 @@ impl<'s> Batch<'s> {
 
     fn count(&mut self, outcome: Outcome) {
         match outcome {
-            Outcome::NewArticle {
-                paragraphs_new,
-                near_duplicates,
-            } => {
+            Outcome::NewArticle { paragraphs_new } => {
                 self.counts.documents_new += 1;
                 self.counts.articles_new += 1;
                 self.counts.paragraphs_new += paragraphs_new;
-                self.counts.near_duplicates += near_duplicates;
             }
             Outcome::NewDocument => {
                 self.counts.documents_new += 1;
@@ -394,7 +407,7 @@ impl<'s> Batch<'s> {
             meta,
             prepared,
             &mut ArticleContext {
-                threshold: self.near_duplicate_threshold,
+                near_duplicates: &mut self.near_duplicates,
                 entity_ids: &self.entity_ids,
                 summaries: &mut self.summaries,
             },
@@ -407,6 +420,9 @@ impl<'s> Batch<'s> {
             }
         };
         self.count_lines(meta, prepared)?;
+        if self.near_duplicates.is_full() {
+            self.flush_near_duplicates()?;
+        }
         self.count(outcome);
         if self.summaries.is_large() {
             self.flush_summaries()?;
@@ -420,6 +436,7 @@ impl<'s> Batch<'s> {
         self.ensure_transaction()?;
         self.flush_summaries()?;
         self.flush_line_counts()?;
+        self.flush_near_duplicates()?;
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| {
                 if self.prune_paragraphs {
@@ -451,6 +468,7 @@ impl Batch<'_> {
             self.open = false;
             self.summaries.clear();
             self.line_counts.clear();
+            self.near_duplicates.clear();
         }
     }
 }
@@ -699,14 +717,8 @@ fn insert_article(
         Some(id) => {
             let (paragraphs_new, paragraph_ids) = insert_paragraphs(conn, id, article)?;
             insert_mentions(conn, id, &paragraph_ids, article, ctx)?;
-            let near_duplicates = record_near_duplicates(conn, id, article, ctx.threshold)?;
-            (
-                id,
-                Outcome::NewArticle {
-                    paragraphs_new,
-                    near_duplicates,
-                },
-            )
+            ctx.near_duplicates.add(id, article);
+            (id, Outcome::NewArticle { paragraphs_new })
         }
         None => {
             let id: i64 = conn
@@ -1087,8 +1099,8 @@ fn upsert_discovered(conn: &Connection, d: &Discovered) -> rusqlite::Result<i64>
 
 /// What writing an article needs besides the article.
 struct ArticleContext<'a> {
-    /// Near-duplicate similarity threshold.
-    threshold: f64,
+    /// New articles waiting for their near-duplicate check.
+    near_duplicates: &'a mut PendingNearDuplicates,
     /// `entities.id` of each gazetteer entity, by index.
     entity_ids: &'a [i64],
     /// The batch's additions to the summary tables.
@@ -1120,62 +1132,6 @@ fn sync_gazetteer(conn: &Connection) -> rusqlite::Result<Vec<i64>> {
         ids.push(id);
     }
     Ok(ids)
-}
-
-/// One bucket's articles; run once per band. One statement with `bucket IN (...)` and `DISTINCT`
-/// built two temporary tables at every run (the list and the distinct set), which cost more than
-/// the sixteen index probes.
-const SELECT_CANDIDATES: &str = "SELECT article_id FROM article_lsh WHERE bucket = ?1";
-const INSERT_BUCKET: &str =
-    "INSERT OR IGNORE INTO article_lsh (bucket, article_id) VALUES (?1, ?2)";
-const SELECT_CONTENT: &str = "
-    SELECT p.text FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
-    WHERE ap.article_id = ?1 AND ap.role = 'content' ORDER BY ap.position";
-const INSERT_NEAR_DUPLICATE: &str = "
-    INSERT OR IGNORE INTO near_duplicates (article_id, duplicate_of, similarity) VALUES (?1, ?2, ?3)";
-
-/// Find the earlier articles that share an LSH bucket with this one, keep those whose exact
-/// shingle similarity reaches `threshold`, and file this article's buckets for later ones.
-fn record_near_duplicates(
-    conn: &Connection,
-    article_id: i64,
-    article: &Prepared,
-    threshold: f64,
-) -> rusqlite::Result<u64> {
-    if article.buckets.len() != minhash::BANDS {
-        return Ok(0); // too short to shingle
-    }
-    let mut candidates: Vec<i64> = Vec::new();
-    let mut select = conn.prepare_cached(SELECT_CANDIDATES)?;
-    for bucket in &article.buckets {
-        let mut rows = select.query([bucket])?;
-        while let Some(row) = rows.next()? {
-            candidates.push(row.get(0)?);
-        }
-    }
-    candidates.sort_unstable();
-    candidates.dedup();
-    let mut found = 0;
-    for candidate in candidates.into_iter().filter(|&c| c < article_id) {
-        let texts: Vec<String> = conn
-            .prepare_cached(SELECT_CONTENT)?
-            .query_map([candidate], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let similarity = minhash::jaccard(
-            &article.shingles,
-            &minhash::shingles(texts.iter().map(String::as_str)),
-        );
-        if similarity >= threshold {
-            conn.prepare_cached(INSERT_NEAR_DUPLICATE)?
-                .execute(rusqlite::params![article_id, candidate, similarity])?;
-            found += 1;
-        }
-    }
-    let mut insert = conn.prepare_cached(INSERT_BUCKET)?;
-    for bucket in &article.buckets {
-        insert.execute(rusqlite::params![bucket, article_id])?;
-    }
-    Ok(found)
 }
 
 /// Run an `INSERT ... ON CONFLICT DO NOTHING` and return the new row's id, or `None` if the row
@@ -1305,8 +1261,8 @@ mod tests {
             COUNT_EVENT,
             SELECT_ENTITY,
             COUNT_LINES,
-            SELECT_CANDIDATES,
-            INSERT_BUCKET,
+            crate::store::near_duplicates::SELECT_CANDIDATES,
+            crate::store::near_duplicates::INSERT_BUCKET,
         ];
         for sql in per_row {
             let ops = opcodes(store.conn(), sql);

@@ -1,0 +1,135 @@
+//! Near-duplicate detection in the writer: each new article's LSH buckets are looked up among
+//! the earlier articles', candidates are verified by their exact shingle similarity, and the
+//! article's buckets are filed in `article_lsh` for the articles after it.
+//!
+//! The writer does this for a few thousand articles at a time rather than one by one, with the
+//! same result. `article_lsh` is keyed by bucket, a hash, so one article's sixteen lookups and
+//! sixteen inserts land on sixteen random pages of a large index: each is a descent through
+//! pages that are no longer in the CPU's caches. Gathered and sorted, a run's lookups and
+//! inserts walk the index in key order, and consecutive ones share their pages. Articles of
+//! the same run that share a bucket find each other in memory, in input order, as they would
+//! have through the table.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+
+use crate::minhash::{self, Shingles};
+use crate::pipeline::Prepared;
+
+/// Articles gathered before their buckets are looked up and filed: bounds the memory held
+/// (each article's shingles, some kilobytes) in a one-transaction rebuild.
+pub(crate) const MAX_PENDING: usize = 2000;
+
+/// One bucket's articles; run once per distinct bucket of a run. One statement with
+/// `bucket IN (...)` and `DISTINCT` built two temporary tables at every run (the list and the
+/// distinct set), which cost more than the index probes.
+pub(crate) const SELECT_CANDIDATES: &str = "SELECT article_id FROM article_lsh WHERE bucket = ?1";
+pub(crate) const INSERT_BUCKET: &str =
+    "INSERT OR IGNORE INTO article_lsh (bucket, article_id) VALUES (?1, ?2)";
+const SELECT_CONTENT: &str = "
+    SELECT p.text FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
+    WHERE ap.article_id = ?1 AND ap.role = 'content' ORDER BY ap.position";
+const INSERT_NEAR_DUPLICATE: &str = "
+    INSERT OR IGNORE INTO near_duplicates (article_id, duplicate_of, similarity) VALUES (?1, ?2, ?3)";
+
+/// A new article waiting for its near-duplicate check.
+#[derive(Debug)]
+struct Pending {
+    article_id: i64,
+    buckets: Vec<i64>,
+    shingles: Shingles,
+}
+
+/// New articles, in input order, whose near-duplicates are not yet looked for.
+#[derive(Debug, Default)]
+pub(crate) struct PendingNearDuplicates(Vec<Pending>);
+
+impl PendingNearDuplicates {
+    /// Queue a stored article for the check (articles too short to shingle have no buckets
+    /// and are never near-duplicates).
+    pub(crate) fn add(&mut self, article_id: i64, article: &Prepared) {
+        if article.buckets.len() == minhash::BANDS {
+            self.0.push(Pending {
+                article_id,
+                buckets: article.buckets.clone(),
+                shingles: article.shingles.clone(),
+            });
+        }
+    }
+
+    /// Whether enough articles wait that they should be checked now.
+    pub(crate) fn is_full(&self) -> bool {
+        self.0.len() >= MAX_PENDING
+    }
+
+    /// Forget the queued articles (their batch was rolled back).
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// Check every queued article, in order, against the archive and the articles queued before
+    /// it: record in `near_duplicates` each earlier article whose shingle similarity reaches
+    /// `threshold`, and file the queued articles' buckets. Returns the pairs recorded.
+    pub(crate) fn flush(&mut self, conn: &Connection, threshold: f64) -> rusqlite::Result<u64> {
+        let pending = std::mem::take(&mut self.0);
+        let mut buckets: Vec<i64> = pending
+            .iter()
+            .flat_map(|a| a.buckets.iter().copied())
+            .collect();
+        buckets.sort_unstable();
+        buckets.dedup();
+        // Most buckets are empty: only those with articles are kept.
+        let mut archived: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut select = conn.prepare_cached(SELECT_CANDIDATES)?;
+        for bucket in buckets {
+            let mut rows = select.query([bucket])?;
+            while let Some(row) = rows.next()? {
+                archived.entry(bucket).or_default().push(row.get(0)?);
+            }
+        }
+        let mut queued: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut found = 0;
+        for article in &pending {
+            let mut candidates: Vec<i64> = Vec::new();
+            for bucket in &article.buckets {
+                for earlier in [archived.get(bucket), queued.get(bucket)]
+                    .into_iter()
+                    .flatten()
+                {
+                    candidates.extend(earlier);
+                }
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            for candidate in candidates.into_iter().filter(|&c| c < article.article_id) {
+                let texts: Vec<String> = conn
+                    .prepare_cached(SELECT_CONTENT)?
+                    .query_map([candidate], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let similarity = minhash::jaccard(
+                    &article.shingles,
+                    &minhash::shingles(texts.iter().map(String::as_str)),
+                );
+                if similarity >= threshold {
+                    conn.prepare_cached(INSERT_NEAR_DUPLICATE)?
+                        .execute(rusqlite::params![article.article_id, candidate, similarity])?;
+                    found += 1;
+                }
+            }
+            for &bucket in &article.buckets {
+                queued.entry(bucket).or_default().push(article.article_id);
+            }
+        }
+        let mut filed: Vec<(i64, i64)> = pending
+            .iter()
+            .flat_map(|a| a.buckets.iter().map(|&b| (b, a.article_id)))
+            .collect();
+        filed.sort_unstable();
+        let mut insert = conn.prepare_cached(INSERT_BUCKET)?;
+        for (bucket, article_id) in filed {
+            insert.execute([bucket, article_id])?;
+        }
+        Ok(found)
+    }
+}
