@@ -363,6 +363,21 @@ mod tests {
         assert_eq!(articles, 0);
     }
 
+    /// Every row `sql` gives, read by `row`.
+    fn all_rows<T>(
+        conn: &rusqlite::Connection,
+        sql: &str,
+        params: impl rusqlite::Params,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Vec<T> {
+        conn.prepare(sql)
+            .unwrap()
+            .query_map(params, row)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
     /// An archive of one outlet's five stories sharing a tagline, committed every `every`
     /// inputs: each tagline's rule, the stored line counts, and the writer's view of the
     /// tagline's count before the last commit.
@@ -391,23 +406,19 @@ mod tests {
             .documents_with(key, "Example Daily");
         batch.finish().unwrap();
         let conn = store.conn();
-        let rules = conn
-            .prepare(
-                "SELECT ap.rule FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
-                 WHERE p.text = ?1 ORDER BY ap.article_id",
-            )
-            .unwrap()
-            .query_map([tagline], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        let counts = conn
-            .prepare("SELECT line_key, documents FROM line_counts ORDER BY line_key, outlet")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let rules = all_rows(
+            conn,
+            "SELECT ap.rule FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
+             WHERE p.text = ?1 ORDER BY ap.article_id",
+            [tagline],
+            |r| r.get(0),
+        );
+        let counts = all_rows(
+            conn,
+            "SELECT line_key, documents FROM line_counts ORDER BY line_key, outlet",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        );
         (rules, counts, seen)
     }
 
@@ -458,13 +469,12 @@ mod tests {
         }
         batch.finish().unwrap();
         let conn = store.conn();
-        let pairs = conn
-            .prepare("SELECT article_id, duplicate_of FROM near_duplicates ORDER BY 1, 2")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let pairs = all_rows(
+            conn,
+            "SELECT article_id, duplicate_of FROM near_duplicates ORDER BY 1, 2",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        );
         let counted = conn
             .query_row("SELECT near_duplicates FROM imports", [], |r| r.get(0))
             .unwrap();

@@ -800,29 +800,29 @@ fn insert_paragraphs(
     for (position, p) in article.paragraphs.iter().enumerate() {
         // Most paragraphs of a large archive are stored already (re-posts, syndication,
         // boilerplate), so look first: one index probe instead of a failed insert and a probe.
-        let stored: Option<i64> = match known.get(&p.sha256) {
-            Some(id) => Some(id),
-            None => select
-                .query_row([p.sha256.hex()], |r| r.get(0))
-                .optional()?,
-        };
-        let inserted: Option<i64> = match stored {
-            Some(_) => None,
-            None => inserted_id(
-                conn,
-                &mut insert,
-                rusqlite::params![p.sha256.hex(), p.text, int(p.words)],
-            )?,
-        };
-        let paragraph_id = match (stored, inserted) {
-            (_, Some(id)) => {
-                new += 1;
-                id
+        let (paragraph_id, inserted) = match known.get(&p.sha256) {
+            Some(id) => (id, false),
+            None => {
+                let sha = p.sha256.hex();
+                let stored = select.query_row([&sha], |r| r.get(0)).optional()?;
+                let found = match stored {
+                    Some(id) => (id, false),
+                    None => match inserted_id(
+                        conn,
+                        &mut insert,
+                        rusqlite::params![sha, p.text, int(p.words)],
+                    )? {
+                        Some(id) => (id, true),
+                        None => (select.query_row([&sha], |r| r.get(0))?, false),
+                    },
+                };
+                known.insert(p.sha256, found.0);
+                found
             }
-            (Some(id), None) => id,
-            (None, None) => select.query_row([p.sha256.hex()], |r| r.get(0))?,
         };
-        known.insert(p.sha256, paragraph_id);
+        if inserted {
+            new += 1;
+        }
         link.execute(rusqlite::params![
             article_id,
             int(position),
@@ -832,7 +832,7 @@ fn insert_paragraphs(
             int(p.line_start),
             int(p.line_end),
         ])?;
-        if inserted.is_some() {
+        if inserted {
             fresh.insert(paragraph_id);
         } else if p.role == Role::Content && !fresh.contains(&paragraph_id) {
             seen_before.insert(paragraph_id);
