@@ -446,9 +446,13 @@ mod tests {
         );
     }
 
-    /// Near-duplicate pairs `(article_id, duplicate_of)` and their count in `imports`, for a
-    /// seed, an unrelated one and two edited re-posts of the first, committed every `every`.
-    fn near_duplicate_archive(every: usize) -> (Vec<(i64, i64)>, i64) {
+    /// Two integer columns of a row.
+    type IdPair = (i64, i64);
+
+    /// Near-duplicate pairs `(article_id, duplicate_of)`, their count in `imports` and the rows
+    /// of `paragraph_reuse`, for a seed, an unrelated one and two edited re-posts of the first,
+    /// committed every `every`.
+    fn near_duplicate_archive(every: usize) -> (Vec<IdPair>, i64, Vec<IdPair>) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("a.sqlite")).unwrap();
         let import_id = write::begin_import(&store, "test").unwrap();
@@ -478,15 +482,37 @@ mod tests {
         let counted = conn
             .query_row("SELECT near_duplicates FROM imports", [], |r| r.get(0))
             .unwrap();
-        (pairs, counted)
+        let reuse = all_rows(
+            conn,
+            "SELECT paragraph_id, articles FROM paragraph_reuse ORDER BY 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        );
+        // As docs/schema.md defines the table.
+        let defined = all_rows(
+            conn,
+            "SELECT paragraph_id, count(DISTINCT article_id) FROM article_paragraphs
+             WHERE role = 'content' GROUP BY paragraph_id HAVING count(DISTINCT article_id) > 1
+             ORDER BY 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        );
+        assert_eq!(reuse, defined);
+        (pairs, counted, reuse)
     }
 
-    /// The writer looks for near-duplicates a batch at a time; articles of the same batch find
-    /// each other as if stored one by one.
+    /// The writer looks for near-duplicates and counts re-used paragraphs a batch at a time;
+    /// articles of the same batch find each other as if stored one by one.
     #[test]
-    fn near_duplicates_do_not_depend_on_the_batch_size() {
+    fn near_duplicates_and_reuse_do_not_depend_on_the_batch_size() {
         let one_by_one = near_duplicate_archive(1);
-        assert_eq!(one_by_one, (vec![(3, 1), (4, 1), (4, 3)], 3));
+        let (pairs, counted, reuse) = &one_by_one;
+        assert_eq!((pairs, *counted), (&vec![(3, 1), (4, 1), (4, 3)], 3));
+        // The three copies share most content paragraphs.
+        assert!(
+            reuse.iter().filter(|(_, n)| *n == 3).count() > 5,
+            "{reuse:?}"
+        );
         assert_eq!(near_duplicate_archive(100), one_by_one);
     }
 

@@ -143,6 +143,8 @@ pub struct Batch<'s> {
     /// Ids of paragraphs looked up or stored lately, so that a paragraph many documents repeat
     /// (a site's header or footer line) is not looked up in the archive every time.
     known_paragraphs: KnownParagraphs,
+    /// The open batch's additions to `paragraph_reuse`, written just before it commits.
+    reuse: PendingReuse,
     /// The open batch's line counts, written to `line_counts` just before it commits, and
     /// shared with the prepare workers (see [`PendingLineCounts`]).
     line_counts: Arc<PendingLineCounts>,
@@ -166,6 +168,7 @@ impl<'s> Batch<'s> {
             summaries: Summaries::default(),
             near_duplicates: PendingNearDuplicates::default(),
             known_paragraphs: KnownParagraphs::default(),
+            reuse: PendingReuse::default(),
             line_counts: Arc::default(),
         }
     }
@@ -258,6 +261,7 @@ impl<'s> Batch<'s> {
             self.import_id,
             &mut ArticleContext {
                 known_paragraphs: &mut self.known_paragraphs,
+                reuse: &mut self.reuse,
                 near_duplicates: &mut self.near_duplicates,
                 entity_ids: &self.entity_ids,
                 summaries: &mut self.summaries,
@@ -281,6 +285,9 @@ impl<'s> Batch<'s> {
         if self.near_duplicates.is_full() {
             self.flush_near_duplicates()?;
         }
+        if self.reuse.is_large() {
+            self.flush_reuse()?;
+        }
         self.count(outcome);
         self.pending += 1;
         if self.pending >= self.commit_every {
@@ -298,6 +305,7 @@ impl<'s> Batch<'s> {
         self.flush_summaries()?;
         self.flush_line_counts()?;
         self.flush_near_duplicates()?;
+        self.flush_reuse()?;
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| update_import(self.conn(), self.import_id, &self.counts, false))
             .and_then(|()| self.conn().execute_batch("COMMIT"))
@@ -310,6 +318,13 @@ impl<'s> Batch<'s> {
     /// Write the summary deltas gathered so far into the open transaction.
     fn flush_summaries(&mut self) -> Result<()> {
         self.summaries
+            .flush(self.store.conn())
+            .map_err(|e| self.store.error(e))
+    }
+
+    /// Write the open batch's additions to `paragraph_reuse`.
+    fn flush_reuse(&mut self) -> Result<()> {
+        self.reuse
             .flush(self.store.conn())
             .map_err(|e| self.store.error(e))
     }
@@ -413,6 +428,7 @@ impl<'s> Batch<'s> {
             prepared,
             &mut ArticleContext {
                 known_paragraphs: &mut self.known_paragraphs,
+                reuse: &mut self.reuse,
                 near_duplicates: &mut self.near_duplicates,
                 entity_ids: &self.entity_ids,
                 summaries: &mut self.summaries,
@@ -429,6 +445,9 @@ impl<'s> Batch<'s> {
         if self.near_duplicates.is_full() {
             self.flush_near_duplicates()?;
         }
+        if self.reuse.is_large() {
+            self.flush_reuse()?;
+        }
         self.count(outcome);
         if self.summaries.is_large() {
             self.flush_summaries()?;
@@ -443,6 +462,7 @@ impl<'s> Batch<'s> {
         self.flush_summaries()?;
         self.flush_line_counts()?;
         self.flush_near_duplicates()?;
+        self.flush_reuse()?;
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| {
                 if self.prune_paragraphs {
@@ -475,6 +495,7 @@ impl Batch<'_> {
             self.summaries.clear();
             self.line_counts.clear();
             self.near_duplicates.clear();
+            self.reuse.clear();
             // Paragraphs stored by the rolled-back batch are gone, and their ids with them.
             self.known_paragraphs.clear();
         }
@@ -724,7 +745,7 @@ fn insert_article(
     let (article_id, outcome) = match inserted {
         Some(id) => {
             let (paragraphs_new, paragraph_ids) =
-                insert_paragraphs(conn, id, article, ctx.known_paragraphs)?;
+                insert_paragraphs(conn, id, article, ctx.known_paragraphs, ctx.reuse)?;
             insert_mentions(conn, id, &paragraph_ids, article, ctx)?;
             ctx.near_duplicates.add(id, article);
             (id, Outcome::NewArticle { paragraphs_new })
@@ -788,6 +809,7 @@ fn insert_paragraphs(
     article_id: i64,
     article: &Prepared,
     known: &mut KnownParagraphs,
+    reuse: &mut PendingReuse,
 ) -> rusqlite::Result<(u64, Vec<i64>)> {
     let mut new = 0;
     let mut ids = Vec::with_capacity(article.paragraphs.len());
@@ -840,30 +862,59 @@ fn insert_paragraphs(
         ids.push(paragraph_id);
     }
     for paragraph_id in seen_before {
-        count_reuse(conn, article_id, paragraph_id)?;
+        reuse.add(paragraph_id);
     }
     Ok((new, ids))
 }
 
-const COUNT_REUSE: &str =
-    "UPDATE paragraph_reuse SET articles = articles + 1 WHERE paragraph_id = ?1";
-const CONTENT_ELSEWHERE: &str = "
-    SELECT EXISTS (SELECT 1 FROM article_paragraphs
-                   WHERE paragraph_id = ?1 AND role = 'content' AND article_id != ?2)";
-const INSERT_REUSE: &str = "INSERT INTO paragraph_reuse (paragraph_id, articles) VALUES (?1, 2)";
+const ADD_REUSE: &str =
+    "UPDATE paragraph_reuse SET articles = articles + ?2 WHERE paragraph_id = ?1";
+/// The articles that have the paragraph as content, if two or more. Counted by grouping on
+/// `article_id`, which `article_paragraphs_paragraph_id` returns in order (a `DISTINCT`
+/// aggregate would build a temporary table at every run).
+const INSERT_REUSE: &str = "
+    INSERT INTO paragraph_reuse (paragraph_id, articles)
+    SELECT ?1, count(*) FROM (SELECT article_id FROM article_paragraphs
+                              WHERE paragraph_id = ?1 AND role = 'content' GROUP BY article_id)
+    HAVING count(*) > 1";
 
-/// Count a new article's content paragraph, stored before, in `paragraph_reuse`: one more
-/// article if it is listed, else listed with two if another article has it as content.
-fn count_reuse(conn: &Connection, article_id: i64, paragraph_id: i64) -> rusqlite::Result<()> {
-    if conn.prepare_cached(COUNT_REUSE)?.execute([paragraph_id])? == 0 {
-        let elsewhere: bool = conn
-            .prepare_cached(CONTENT_ELSEWHERE)?
-            .query_row([paragraph_id, article_id], |r| r.get(0))?;
-        if elsewhere {
-            conn.prepare_cached(INSERT_REUSE)?.execute([paragraph_id])?;
-        }
+/// Additions to `paragraph_reuse` not yet written: for each paragraph, the open batch's
+/// articles that have it as content but did not store it first. Written in paragraph order
+/// before the batch commits, one statement per paragraph rather than per article and
+/// paragraph.
+#[derive(Debug, Default)]
+struct PendingReuse(HashMap<i64, i64>);
+
+impl PendingReuse {
+    /// Paragraphs counted before they are written (a `reprocess` is one batch).
+    const MAX: usize = 65_536;
+
+    fn add(&mut self, paragraph_id: i64) {
+        *self.0.entry(paragraph_id).or_default() += 1;
     }
-    Ok(())
+
+    fn is_large(&self) -> bool {
+        self.0.len() > Self::MAX
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// A listed paragraph gains the counted articles; one not listed yet is listed if two or
+    /// more articles now have it as content, with their number. Either way the row ends as
+    /// `paragraph_reuse` defines it, as if the articles had been counted one by one.
+    fn flush(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        let mut added: Vec<(i64, i64)> = self.0.drain().collect();
+        added.sort_unstable();
+        let mut update = conn.prepare_cached(ADD_REUSE)?;
+        for (paragraph_id, articles) in added {
+            if update.execute([paragraph_id, articles])? == 0 {
+                conn.prepare_cached(INSERT_REUSE)?.execute([paragraph_id])?;
+            }
+        }
+        Ok(())
+    }
 }
 
 const INSERT_MENTION: &str = "
@@ -1154,6 +1205,8 @@ fn upsert_discovered(conn: &Connection, d: &Discovered) -> rusqlite::Result<i64>
 struct ArticleContext<'a> {
     /// Ids of paragraphs this run has looked up or stored.
     known_paragraphs: &'a mut KnownParagraphs,
+    /// The batch's additions to `paragraph_reuse`.
+    reuse: &'a mut PendingReuse,
     /// New articles waiting for their near-duplicate check.
     near_duplicates: &'a mut PendingNearDuplicates,
     /// `entities.id` of each gazetteer entity, by index.
@@ -1328,8 +1381,8 @@ mod tests {
             INSERT_PARAGRAPH,
             INSERT_ARTICLE_PARAGRAPH,
             INSERT_SIGHTING,
-            COUNT_REUSE,
-            CONTENT_ELSEWHERE,
+            ADD_REUSE,
+            INSERT_REUSE,
             INSERT_MENTION,
             INSERT_QUOTE,
             INSERT_EVENT_MENTION,
