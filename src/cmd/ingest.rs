@@ -32,12 +32,12 @@ use crate::store::write::{self, Batch, Counts};
 use crate::store::{Store, profile, read};
 
 /// Items in flight between two stages; enough to keep the writer busy, small enough to stay
-/// flat. The reorder buffer holds at most what is in flight. Deep enough that the workers can
-/// run ahead while the writer commits a batch (a tenth of a second or more at 100k articles)
-/// instead of leaving their core idle: ingest of 100k generated articles, two alternating rounds,
-/// 64 took 81.6/79.1 s, 256 took 78.8/70.9 s, 512 took 78.4/77.5 s; peak RSS 391, 399 and
-/// 405 MiB.
-const CHANNEL_DEPTH: usize = 256;
+/// flat. The reorder buffer holds at most what is in flight. Deeper queues were measured and not
+/// kept: 256 items took 78.8/70.9/81.5/80.6 s for 100k generated articles against 81.6/79.1/
+/// 82.2/78.9 s for 64 (alternating runs; no clear gain) and were 4-8% slower at 10k, where the
+/// workers, further ahead of the writer, classify more articles with line counts that the
+/// writer must then correct.
+const CHANNEL_DEPTH: usize = 64;
 
 /// What the reader hands the workers, numbered in input order.
 enum Job {
