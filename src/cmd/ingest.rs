@@ -34,9 +34,9 @@ use crate::store::{Store, profile, read};
 /// Items in flight between two stages; enough to keep the writer busy, small enough to stay
 /// flat. The reorder buffer holds at most what is in flight. Deeper queues were measured and not
 /// kept: 256 items took 78.8/70.9/81.5/80.6 s for 100k generated articles against 81.6/79.1/
-/// 82.2/78.9 s for 64 (alternating runs; no clear gain) and were 4-8% slower at 10k, where the
-/// workers, further ahead of the writer, classify more articles with line counts that the
-/// writer must then correct.
+/// 82.2/78.9 s for 64 (alternating runs; no clear gain) and were slower at 10k in three pairs
+/// of three, with more CPU (perhaps because workers further ahead of the writer classify more
+/// articles with line counts that the writer must then correct; not measured).
 const CHANNEL_DEPTH: usize = 64;
 
 /// What the reader hands the workers, numbered in input order.
