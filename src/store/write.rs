@@ -280,20 +280,14 @@ impl<'s> Batch<'s> {
             }
         };
         if let (Some(article), None) = (prepared, known_document) {
-            self.count_lines(&input.meta, article)?;
-        }
-        if self.near_duplicates.is_full() {
-            self.flush_near_duplicates()?;
-        }
-        if self.reuse.is_large() {
-            self.flush_reuse()?;
+            self.count_lines(&input.meta, article);
         }
         self.count(outcome);
         self.pending += 1;
         if self.pending >= self.commit_every {
             self.commit()?;
-        } else if self.summaries.is_large() {
-            self.flush_summaries()?;
+        } else {
+            self.flush_large()?;
         }
         Ok(outcome)
     }
@@ -302,10 +296,7 @@ impl<'s> Batch<'s> {
     pub fn commit(&mut self) -> Result<()> {
         self.begin()?;
         self.ensure_transaction()?;
-        self.flush_summaries()?;
-        self.flush_line_counts()?;
-        self.flush_near_duplicates()?;
-        self.flush_reuse()?;
+        self.flush_all()?;
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| update_import(self.conn(), self.import_id, &self.counts, false))
             .and_then(|()| self.conn().execute_batch("COMMIT"))
@@ -340,13 +331,35 @@ impl<'s> Batch<'s> {
     }
 
     /// Count a new document's short lines (each once) under its outlet, for `line_counts`.
-    fn count_lines(&mut self, meta: &Meta, article: &Prepared) -> Result<()> {
+    fn count_lines(&self, meta: &Meta, article: &Prepared) {
         let outlet = meta.outlet.as_deref().unwrap_or("");
         self.line_counts.add(outlet, &line_keys(article));
+    }
+
+    /// Write what the open batch has gathered past its bounds, so a one-transaction rebuild
+    /// does not hold it all.
+    fn flush_large(&mut self) -> Result<()> {
+        if self.summaries.is_large() {
+            self.flush_summaries()?;
+        }
         if self.line_counts.len() > MAX_PENDING_LINES {
             self.flush_line_counts()?;
         }
+        if self.near_duplicates.is_full() {
+            self.flush_near_duplicates()?;
+        }
+        if self.reuse.is_large() {
+            self.flush_reuse()?;
+        }
         Ok(())
+    }
+
+    /// Write everything the open batch has gathered, before it commits.
+    fn flush_all(&mut self) -> Result<()> {
+        self.flush_summaries()?;
+        self.flush_line_counts()?;
+        self.flush_near_duplicates()?;
+        self.flush_reuse()
     }
 
     /// Add the line counts gathered so far to `line_counts`, in the open transaction.
@@ -441,17 +454,9 @@ impl<'s> Batch<'s> {
                 return Err(self.store.error(e));
             }
         };
-        self.count_lines(meta, prepared)?;
-        if self.near_duplicates.is_full() {
-            self.flush_near_duplicates()?;
-        }
-        if self.reuse.is_large() {
-            self.flush_reuse()?;
-        }
+        self.count_lines(meta, prepared);
         self.count(outcome);
-        if self.summaries.is_large() {
-            self.flush_summaries()?;
-        }
+        self.flush_large()?;
         Ok(outcome)
     }
 
@@ -459,10 +464,7 @@ impl<'s> Batch<'s> {
     pub fn finish(mut self) -> Result<Counts> {
         self.begin()?;
         self.ensure_transaction()?;
-        self.flush_summaries()?;
-        self.flush_line_counts()?;
-        self.flush_near_duplicates()?;
-        self.flush_reuse()?;
+        self.flush_all()?;
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| {
                 if self.prune_paragraphs {
