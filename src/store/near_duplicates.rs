@@ -19,7 +19,7 @@ use crate::pipeline::Prepared;
 
 /// Articles gathered before their buckets are looked up and filed: bounds the memory held
 /// (each article's shingles, some kilobytes) in a one-transaction rebuild.
-pub(crate) const MAX_PENDING: usize = 2000;
+const MAX_PENDING: usize = 2000;
 
 /// One bucket's articles; run once per distinct bucket of a run. One statement with
 /// `bucket IN (...)` and `DISTINCT` built two temporary tables at every run (the list and the
@@ -59,7 +59,7 @@ impl PendingNearDuplicates {
     }
 
     /// Whether enough articles wait that they should be checked now.
-    pub(crate) fn is_full(&self) -> bool {
+    pub(crate) fn is_large(&self) -> bool {
         self.0.len() >= MAX_PENDING
     }
 

@@ -87,13 +87,8 @@ impl PendingLineCounts {
     }
 
     /// How many distinct lines (per outlet) are counted.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.lock().values().map(HashMap::len).sum()
-    }
-
-    /// Whether nothing is counted.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Take every count, as `(line_key, outlet, documents)` in the order of `line_counts`'

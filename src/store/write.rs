@@ -345,7 +345,7 @@ impl<'s> Batch<'s> {
         if self.line_counts.len() > MAX_PENDING_LINES {
             self.flush_line_counts()?;
         }
-        if self.near_duplicates.is_full() {
+        if self.near_duplicates.is_large() {
             self.flush_near_duplicates()?;
         }
         if self.reuse.is_large() {
