@@ -53,6 +53,21 @@ impl Hasher for Premixed {
 /// FNV-1a of a word's letters and digits, lowercased, as UTF-8 (`None` if it has none),
 /// streamed without building the lowercased word.
 fn word_hash(word: &str) -> Option<u64> {
+    if word.is_ascii() {
+        // Most words: the same bytes as the general path below, without decoding characters.
+        let mut bytes = word
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| b.to_ascii_lowercase())
+            .peekable();
+        bytes.peek()?;
+        return Some(fnv1a(bytes, 0));
+    }
+    word_hash_unicode(word)
+}
+
+/// [`word_hash`] for any text.
+fn word_hash_unicode(word: &str) -> Option<u64> {
     let mut utf8 = [0u8; 4];
     let mut bytes = word
         .chars()
@@ -126,17 +141,17 @@ pub fn buckets(shingles: &Shingles) -> Vec<i64> {
     if shingles.is_empty() {
         return Vec::new();
     }
-    let keys = &*PERMUTATION_KEYS;
+    // One permutation at a time over the shingles laid out flat: the minimum and the
+    // permutation's keys stay in registers.
+    let hashes: Vec<u64> = shingles.iter().copied().collect();
     let mut signature = [u64::MAX; PERMUTATIONS];
-    for &s in shingles {
-        for (slot, (a, b)) in signature.iter_mut().zip(keys) {
-            // Permutation i: x -> a·x + b (mod 2^64) with `a` odd, a bijection; shingle hashes
-            // are already well mixed, so this is the classic multiply-add MinHash family.
-            let h = s.wrapping_mul(*a).wrapping_add(*b);
-            if h < *slot {
-                *slot = h;
-            }
-        }
+    for (slot, &(a, b)) in signature.iter_mut().zip(&*PERMUTATION_KEYS) {
+        // Permutation i: x -> a·x + b (mod 2^64) with `a` odd, a bijection; shingle hashes are
+        // already well mixed, so this is the classic multiply-add MinHash family.
+        *slot = hashes
+            .iter()
+            .map(|&s| s.wrapping_mul(a).wrapping_add(b))
+            .fold(u64::MAX, u64::min);
     }
     signature
         .chunks(ROWS)
@@ -210,6 +225,17 @@ mod tests {
         let a = shingles(["“It’s a start,” he said to the reporters outside the ministry."]);
         let b = shingles(["\"it's a start,\" He said to the reporters outside the ministry."]);
         assert!((jaccard(&a, &b) - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn ascii_words_hash_as_any_text_does() {
+        for word in [
+            "Seoul", "U.S.", "It's", "Yoon-Suk", "2024", "--", "", "a1B2", "O'Brien,", "(Tokyo)",
+        ] {
+            assert_eq!(word_hash(word), word_hash_unicode(word), "{word}");
+        }
+        assert_eq!(word_hash("--"), None);
+        assert_eq!(word_hash("SEOUL"), word_hash("seoul"));
     }
 
     /// Buckets are stored in `article_lsh`: a new version must compute the same values, or
