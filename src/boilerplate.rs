@@ -21,9 +21,9 @@
 //!
 //! Losing article text is worse than keeping an ad, so every doubt resolves toward content.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use foldhash::{HashMap, HashMapExt, HashSet};
 use regex::{Regex, RegexBuilder};
 
 use crate::normalize;

@@ -18,9 +18,9 @@
 //! is not rediscovered, but an organisation's name may contain a place ("Catholic University of
 //! America"), and then the organisation is the mention.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use foldhash::HashSet;
 use regex::Regex;
 
 use crate::entities::EntityType;

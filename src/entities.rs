@@ -22,10 +22,10 @@
 //!
 //! Pure: no I/O. The gazetteer is compiled in and parsed once.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::{LazyLock, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 /// The kinds of entity (`entities.type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

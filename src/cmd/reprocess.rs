@@ -9,11 +9,11 @@
 //!
 //! As in `ingest`, a producer thread reads and prepares while this thread writes.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
+use foldhash::HashMap;
 use indicatif::ProgressBar;
 
 use crate::cli::ReprocessArgs;

@@ -10,8 +10,7 @@
 //! the same run that share a bucket find each other in memory, in input order, as they would
 //! have through the table.
 
-use std::collections::HashMap;
-
+use foldhash::{HashMap, HashMapExt};
 use rusqlite::Connection;
 
 use crate::minhash::{self, Shingles};

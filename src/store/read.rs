@@ -1,9 +1,9 @@
 //! Reads the commands need from the archive (the named queries arrive with `dossier query`).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
+use foldhash::HashMap;
 use rusqlite::OptionalExtension;
 
 use crate::error::Result;

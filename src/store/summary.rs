@@ -7,8 +7,7 @@
 //! entities and pairs recur across a batch's articles, so a batch costs one upsert per distinct
 //! key rather than one per article and key.
 
-use std::collections::{HashMap, HashSet};
-
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rusqlite::Connection;
 
 use crate::boilerplate::Role;

@@ -14,9 +14,9 @@
 //! segments that leaves) and SQLite writes a sub-journal (15%); since a database error aborts the
 //! run anyway, a savepoint would only roll back less of what is thrown away regardless.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use foldhash::{HashMap, HashSet, HashSetExt};
 use rusqlite::{Connection, OptionalExtension, named_params};
 
 use crate::boilerplate::Role;
