@@ -115,13 +115,7 @@ impl Store {
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, e))?;
         let found = check_compatible(&conn, path)?;
         configure(&conn, path, true)?;
-        embedded::migrations::runner()
-            .set_grouped(true)
-            .run(&mut conn)
-            .map_err(|e| Error::Migration {
-                path: path.to_path_buf(),
-                source: Box::new(e),
-            })?;
+        migrate(&mut conn, path)?;
         lock.unlock().map_err(|e| Error::io(path, e))?;
         Ok(Self {
             conn,
@@ -198,8 +192,8 @@ pub(crate) fn set_cache_kib(conn: &Connection, kib: u32) -> rusqlite::Result<()>
 
 /// The newest migration that added tables the extractors fill (V8, the summaries). An archive
 /// upgraded from an older schema holds articles that no extractor of those tables has read, so
-/// `ingest` suggests `reprocess`; later migrations (V9 rebuilt a table, V10 dropped an index)
-/// need no such re-read.
+/// `ingest` suggests `reprocess`; later migrations (V9 and V11 rebuilt a table with another
+/// constraint, V10 dropped an index) need no such re-read.
 pub const LAST_EXTRACTION_MIGRATION: i64 = 8;
 
 /// The newest migration this binary embeds.
@@ -265,6 +259,31 @@ fn check_compatible(conn: &Connection, path: &Path) -> Result<Option<i64>> {
     }
 }
 
+/// Apply the pending migrations, with foreign-key enforcement off while they run.
+///
+/// A migration that rebuilds a table (SQLite cannot change a constraint in place) drops the old
+/// table, which fails while other rows still name it if enforcement is on; and enforcement can
+/// only be switched outside a transaction, while refinery runs every pending migration in one.
+/// So it is off for the run, and each such migration checks the foreign keys of the tables it
+/// touches before it ends (see V11).
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let foreign_keys = |conn: &Connection, on: &str| {
+        conn.execute_batch(&format!("PRAGMA foreign_keys = {on}"))
+            .map_err(|e| db_error(path, e))
+    };
+    foreign_keys(conn, "OFF")?;
+    let migrated = embedded::migrations::runner()
+        .set_grouped(true)
+        .run(conn)
+        .map(drop)
+        .map_err(|e| Error::Migration {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        });
+    foreign_keys(conn, "ON")?;
+    migrated
+}
+
 fn configure(conn: &Connection, path: &Path, write: bool) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| db_error(path, e))?;
@@ -305,6 +324,42 @@ mod tests {
         drop(store);
         Store::open(&path).unwrap(); // reopening is fine
         Store::open_read_only(&path).unwrap();
+    }
+
+    /// Migrations run with enforcement off (see [`migrate`]); the writer gets it back on, and a
+    /// document naming a missing article is refused when its transaction commits (V11).
+    #[test]
+    fn foreign_keys_hold_after_migrating_and_documents_are_checked_at_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("a.sqlite")).unwrap();
+        let conn = store.conn();
+        let on: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(on, 1);
+        let sha = "a".repeat(64);
+        conn.execute_batch("BEGIN").unwrap();
+        // Accepted by the statement: the article may follow in the same transaction.
+        conn.execute(
+            "INSERT INTO documents (sha256, raw, bytes, article_id) VALUES (?1, 'x', 1, 7)",
+            [&sha],
+        )
+        .unwrap();
+        let commit = conn.execute_batch("COMMIT").unwrap_err();
+        assert!(commit.to_string().contains("FOREIGN KEY"), "{commit}");
+        conn.execute_batch("ROLLBACK").unwrap();
+        let documents: i64 = conn
+            .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(documents, 0);
+        // Articles still check their document at once.
+        let err = conn
+            .execute(
+                "INSERT INTO articles (sha256, document_id, words) VALUES (?1, 99, 0)",
+                [&sha],
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
     }
 
     #[test]

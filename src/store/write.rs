@@ -434,19 +434,29 @@ impl<'s> Batch<'s> {
     ) -> Result<Outcome> {
         self.begin()?;
         let conn = self.store.conn();
-        let outcome = insert_article(
-            conn,
-            document_id,
-            meta,
-            prepared,
-            &mut ArticleContext {
-                known_paragraphs: &mut self.known_paragraphs,
-                reuse: &mut self.reuse,
-                near_duplicates: &mut self.near_duplicates,
-                entity_ids: &self.entity_ids,
-                summaries: &mut self.summaries,
-            },
-        );
+        let mut ctx = ArticleContext {
+            known_paragraphs: &mut self.known_paragraphs,
+            reuse: &mut self.reuse,
+            near_duplicates: &mut self.near_duplicates,
+            entity_ids: &self.entity_ids,
+            summaries: &mut self.summaries,
+        };
+        let outcome = archived_article(conn, prepared).and_then(|archived| {
+            let (article_id, outcome) = match archived {
+                Some(id) => {
+                    fill_article(conn, id, meta, prepared)?;
+                    (id, Outcome::NewDocument)
+                }
+                None => {
+                    let id = next_article_id(conn)?;
+                    let outcome = insert_article(conn, id, document_id, meta, prepared, &mut ctx)?;
+                    (id, outcome)
+                }
+            };
+            conn.prepare_cached(LINK_DOCUMENT)?
+                .execute(named_params! {":article_id": article_id, ":id": document_id})?;
+            Ok(outcome)
+        });
         let outcome = match outcome {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -660,15 +670,21 @@ fn index_new_paragraphs(conn: &Connection, after: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// A new document names its article at once: the foreign key is checked at commit (V11), by
+/// when the article it names has been written too.
 const INSERT_DOCUMENT: &str = "
-    INSERT INTO documents (sha256, raw, bytes) VALUES (:sha256, :raw, :bytes)";
+    INSERT INTO documents (sha256, raw, bytes, article_id)
+    VALUES (:sha256, :raw, :bytes, :article_id)";
+/// An article's id is chosen before it is written (see [`next_article_id`]).
 const INSERT_ARTICLE: &str = "
-    INSERT INTO articles (sha256, document_id, title, url, outlet, published, published_source, words,
-                          content_paragraphs, boilerplate_paragraphs)
-    VALUES (:sha256, :document_id, :title, :url, :outlet, :published, :published_source, :words,
-            :content_paragraphs, :boilerplate_paragraphs)
-    ON CONFLICT (sha256) DO NOTHING";
+    INSERT INTO articles (id, sha256, document_id, title, url, outlet, published, published_source,
+                          words, content_paragraphs, boilerplate_paragraphs)
+    VALUES (:id, :sha256, :document_id, :title, :url, :outlet, :published, :published_source,
+            :words, :content_paragraphs, :boilerplate_paragraphs)";
 const SELECT_ARTICLE: &str = "SELECT id FROM articles WHERE sha256 = ?1";
+/// The id SQLite would give the next article: one past the largest (a lookup at the end of the
+/// table's b-tree), so ids stay what they were when SQLite chose them.
+const NEXT_ARTICLE_ID: &str = "SELECT coalesce(max(id), 0) + 1 FROM articles";
 /// A later copy of an article fills in metadata the first copy lacked; it never overwrites.
 const FILL_ARTICLE: &str = "
     UPDATE articles SET
@@ -705,11 +721,23 @@ fn write_article(
     let (document_id, outcome) = match (known_document, prepared) {
         (Some(id), _) => (id, Outcome::SeenDocument),
         (None, Some(article)) => {
-            conn.prepare_cached(INSERT_DOCUMENT)?.execute(
-                named_params! {":sha256": document_sha.hex(), ":raw": input.raw, ":bytes": int(input.raw.len())},
-            )?;
+            let archived = archived_article(conn, article)?;
+            let article_id = match archived {
+                Some(id) => id,
+                None => next_article_id(conn)?,
+            };
+            conn.prepare_cached(INSERT_DOCUMENT)?.execute(named_params! {
+                ":sha256": document_sha.hex(), ":raw": input.raw, ":bytes": int(input.raw.len()),
+                ":article_id": article_id,
+            })?;
             let document_id = conn.last_insert_rowid();
-            let outcome = insert_article(conn, document_id, &input.meta, article, ctx)?;
+            let outcome = match archived {
+                Some(id) => {
+                    fill_article(conn, id, &input.meta, article)?;
+                    Outcome::NewDocument
+                }
+                None => insert_article(conn, article_id, document_id, &input.meta, article, ctx)?,
+            };
             (document_id, outcome)
         }
         (None, None) => return Err(rusqlite::Error::InvalidQuery),
@@ -724,48 +752,57 @@ fn write_article(
     Ok(outcome)
 }
 
+/// The id of the archived article with `article`'s content, if there is one.
+fn archived_article(conn: &Connection, article: &Prepared) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached(SELECT_ARTICLE)?
+        .query_row([article.sha256.hex()], |r| r.get(0))
+        .optional()
+}
+
+fn next_article_id(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached(NEXT_ARTICLE_ID)?
+        .query_row([], |r| r.get(0))
+}
+
+/// A later copy of the archived article `id`: metadata the first copy lacked.
+fn fill_article(
+    conn: &Connection,
+    id: i64,
+    meta: &Meta,
+    article: &Prepared,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(FILL_ARTICLE)?.execute(named_params! {
+        ":id": id, ":title": article.title, ":url": meta.url, ":outlet": meta.outlet,
+        ":published": article.published, ":published_source": article.published_source,
+    })?;
+    Ok(())
+}
+
+/// Write a new article as `id`, first seen as document `document_id`, with its paragraphs,
+/// mentions, quotes and events.
 fn insert_article(
     conn: &Connection,
+    id: i64,
     document_id: i64,
     meta: &Meta,
     article: &Prepared,
     ctx: &mut ArticleContext<'_>,
 ) -> rusqlite::Result<Outcome> {
-    let sha = article.sha256.hex();
     let with_role = |role| int(article.paragraphs.iter().filter(|p| p.role == role).count());
-    let inserted = inserted_id(
-        conn,
-        &mut *conn.prepare_cached(INSERT_ARTICLE)?,
-        named_params! {
-            ":sha256": sha, ":document_id": document_id, ":title": article.title,
-            ":url": meta.url, ":outlet": meta.outlet, ":published": article.published,
-            ":published_source": article.published_source, ":words": int(article.words),
+    conn.prepare_cached(INSERT_ARTICLE)?
+        .execute(named_params! {
+            ":id": id, ":sha256": article.sha256.hex(), ":document_id": document_id,
+            ":title": article.title, ":url": meta.url, ":outlet": meta.outlet,
+            ":published": article.published, ":published_source": article.published_source,
+            ":words": int(article.words),
             ":content_paragraphs": with_role(Role::Content),
             ":boilerplate_paragraphs": with_role(Role::Boilerplate),
-        },
-    )?;
-    let (article_id, outcome) = match inserted {
-        Some(id) => {
-            let (paragraphs_new, paragraph_ids) =
-                insert_paragraphs(conn, id, article, ctx.known_paragraphs, ctx.reuse)?;
-            insert_mentions(conn, id, &paragraph_ids, article, ctx)?;
-            ctx.near_duplicates.add(id, article);
-            (id, Outcome::NewArticle { paragraphs_new })
-        }
-        None => {
-            let id: i64 = conn
-                .prepare_cached(SELECT_ARTICLE)?
-                .query_row([&sha], |r| r.get(0))?;
-            conn.prepare_cached(FILL_ARTICLE)?.execute(named_params! {
-                ":id": id, ":title": article.title, ":url": meta.url, ":outlet": meta.outlet,
-                ":published": article.published, ":published_source": article.published_source,
-            })?;
-            (id, Outcome::NewDocument)
-        }
-    };
-    conn.prepare_cached(LINK_DOCUMENT)?
-        .execute(named_params! {":article_id": article_id, ":id": document_id})?;
-    Ok(outcome)
+        })?;
+    let (paragraphs_new, paragraph_ids) =
+        insert_paragraphs(conn, id, article, ctx.known_paragraphs, ctx.reuse)?;
+    insert_mentions(conn, id, &paragraph_ids, article, ctx)?;
+    ctx.near_duplicates.add(id, article);
+    Ok(Outcome::NewArticle { paragraphs_new })
 }
 
 /// Paragraph ids by hash, for the paragraphs a run met most recently: two generations of at
