@@ -182,10 +182,7 @@ fn work(
     pending: &PendingLineCounts,
 ) -> Result<()> {
     let archive = Store::open_read_only(db)?;
-    let counts = read::LineCountsAhead {
-        table: read::LineCountsTable(&archive),
-        pending,
-    };
+    let counts = read::LineCountsAhead::new(&archive, pending);
     loop {
         // The lock is held only to take one job; a panicked worker's lock is still usable.
         let next = jobs

@@ -6,6 +6,7 @@ use std::sync::{Mutex, PoisonError};
 use foldhash::HashMap;
 use rusqlite::OptionalExtension;
 
+use crate::boilerplate;
 use crate::error::Result;
 use crate::hashing::ContentHash;
 use crate::pipeline::LineCounts;
@@ -124,19 +125,55 @@ impl PendingLineCounts {
 
 /// Committed counts plus the writer's pending ones: a prepare worker's best view of the counts
 /// the writer will check against.
+///
+/// A line found at the highest repetition level is remembered, by outlet, with the count it
+/// had then, and not looked up again: counts only grow while a run writes, so its level cannot
+/// change, and the level is all the classifier reads of a count. These are a site's furniture,
+/// met in most of its documents. At most [`LineCountsAhead::REMEMBERED`] lines.
 #[derive(Debug)]
 pub struct LineCountsAhead<'s> {
-    /// The committed counts.
-    pub table: LineCountsTable<'s>,
-    /// The writer's open batch's counts.
-    pub pending: &'s PendingLineCounts,
+    table: LineCountsTable<'s>,
+    pending: &'s PendingLineCounts,
+    remembered: RefCell<HashMap<String, HashMap<i64, u32>>>,
+}
+
+impl<'s> LineCountsAhead<'s> {
+    /// The most lines remembered at the highest level.
+    pub const REMEMBERED: usize = 65_536;
+
+    /// Counts from `archive`'s committed table and the writer's `pending` ones.
+    #[must_use]
+    pub fn new(archive: &'s Store, pending: &'s PendingLineCounts) -> Self {
+        Self {
+            table: LineCountsTable(archive),
+            pending,
+            remembered: RefCell::default(),
+        }
+    }
 }
 
 impl LineCounts for LineCountsAhead<'_> {
     fn documents_with(&self, line_key: i64, outlet: &str) -> u32 {
-        self.table
+        let mut remembered = self.remembered.borrow_mut();
+        if let Some(&n) = remembered
+            .get(outlet)
+            .and_then(|lines| lines.get(&line_key))
+        {
+            return n;
+        }
+        let n = self
+            .table
             .documents_with(line_key, outlet)
-            .saturating_add(self.pending.documents_with(line_key, outlet))
+            .saturating_add(self.pending.documents_with(line_key, outlet));
+        if boilerplate::repeat_level(n) == boilerplate::MAX_REPEAT_LEVEL
+            && remembered.values().map(HashMap::len).sum::<usize>() < Self::REMEMBERED
+        {
+            remembered
+                .entry(outlet.to_string())
+                .or_default()
+                .insert(line_key, n);
+        }
+        n
     }
 }
 
@@ -335,6 +372,37 @@ mod tests {
     use super::*;
     use crate::hashing::ContentHash;
     use crate::pipeline::line_key;
+
+    #[test]
+    fn a_worker_remembers_only_lines_at_the_highest_level() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("a.sqlite")).unwrap();
+        let set = |key: i64, documents: u32| {
+            store
+                .conn()
+                .execute(
+                    "INSERT INTO line_counts (line_key, outlet, documents) VALUES (?1, 'o', ?2)
+                     ON CONFLICT (line_key, outlet) DO UPDATE SET documents = excluded.documents",
+                    rusqlite::params![line_key_hex(key), documents],
+                )
+                .unwrap();
+        };
+        let (furniture, fragment) = (1, 2);
+        set(furniture, 10);
+        set(fragment, 3);
+        let pending = PendingLineCounts::default();
+        let counts = LineCountsAhead::new(&store, &pending);
+        assert_eq!(boilerplate::repeat_level(10), boilerplate::MAX_REPEAT_LEVEL);
+        assert_eq!(counts.documents_with(furniture, "o"), 10);
+        assert_eq!(counts.documents_with(fragment, "o"), 3);
+        // The table changes under it (here even downwards, which a run never sees).
+        set(furniture, 1);
+        set(fragment, 20);
+        pending.add("o", &[fragment]);
+        assert_eq!(counts.documents_with(furniture, "o"), 10, "remembered");
+        assert_eq!(counts.documents_with(fragment, "o"), 21, "looked up again");
+        assert_eq!(counts.documents_with(furniture, "other outlet"), 0);
+    }
 
     #[test]
     fn line_key_hex_is_the_start_of_the_paragraph_hash() {
