@@ -5,7 +5,8 @@
 //! database that is not dossier's (its `PRAGMA application_id` is another program's, or it has
 //! tables but no id), and a dossier database with a migration newer than this binary embeds.
 //! Then it applies the embedded migrations (refinery, grouped: all pending migrations and their
-//! history rows commit together or not at all).
+//! history rows commit together or not at all), with foreign-key enforcement off while they run
+//! (`migrate` says why).
 //!
 //! # Pragmas
 //! - `page_size = 16384` for a new archive (an existing one keeps its size; `VACUUM` outside

@@ -441,20 +441,10 @@ impl<'s> Batch<'s> {
             entity_ids: &self.entity_ids,
             summaries: &mut self.summaries,
         };
-        let outcome = archived_article(conn, prepared).and_then(|archived| {
-            let (article_id, outcome) = match archived {
-                Some(id) => {
-                    fill_article(conn, id, meta, prepared)?;
-                    (id, Outcome::NewDocument)
-                }
-                None => {
-                    let id = next_article_id(conn)?;
-                    let outcome = insert_article(conn, id, document_id, meta, prepared, &mut ctx)?;
-                    (id, outcome)
-                }
-            };
+        let outcome = article_for(conn, prepared).and_then(|target| {
+            let outcome = store_article(conn, target, document_id, meta, prepared, &mut ctx)?;
             conn.prepare_cached(LINK_DOCUMENT)?
-                .execute(named_params! {":article_id": article_id, ":id": document_id})?;
+                .execute(named_params! {":article_id": target.id(), ":id": document_id})?;
             Ok(outcome)
         });
         let outcome = match outcome {
@@ -675,7 +665,7 @@ fn index_new_paragraphs(conn: &Connection, after: i64) -> rusqlite::Result<()> {
 const INSERT_DOCUMENT: &str = "
     INSERT INTO documents (sha256, raw, bytes, article_id)
     VALUES (:sha256, :raw, :bytes, :article_id)";
-/// An article's id is chosen before it is written (see [`next_article_id`]).
+/// An article's id is chosen before it is written (see [`article_for`]).
 const INSERT_ARTICLE: &str = "
     INSERT INTO articles (id, sha256, document_id, title, url, outlet, published, published_source,
                           words, content_paragraphs, boilerplate_paragraphs)
@@ -721,23 +711,13 @@ fn write_article(
     let (document_id, outcome) = match (known_document, prepared) {
         (Some(id), _) => (id, Outcome::SeenDocument),
         (None, Some(article)) => {
-            let archived = archived_article(conn, article)?;
-            let article_id = match archived {
-                Some(id) => id,
-                None => next_article_id(conn)?,
-            };
+            let target = article_for(conn, article)?;
             conn.prepare_cached(INSERT_DOCUMENT)?.execute(named_params! {
                 ":sha256": document_sha.hex(), ":raw": input.raw, ":bytes": int(input.raw.len()),
-                ":article_id": article_id,
+                ":article_id": target.id(),
             })?;
             let document_id = conn.last_insert_rowid();
-            let outcome = match archived {
-                Some(id) => {
-                    fill_article(conn, id, &input.meta, article)?;
-                    Outcome::NewDocument
-                }
-                None => insert_article(conn, article_id, document_id, &input.meta, article, ctx)?,
-            };
+            let outcome = store_article(conn, target, document_id, &input.meta, article, ctx)?;
             (document_id, outcome)
         }
         (None, None) => return Err(rusqlite::Error::InvalidQuery),
@@ -752,30 +732,58 @@ fn write_article(
     Ok(outcome)
 }
 
-/// The id of the archived article with `article`'s content, if there is one.
-fn archived_article(conn: &Connection, article: &Prepared) -> rusqlite::Result<Option<i64>> {
-    conn.prepare_cached(SELECT_ARTICLE)?
+/// The article a new document's content is.
+#[derive(Debug, Clone, Copy)]
+enum ArticleFor {
+    /// Archived already, with this id.
+    Archived(i64),
+    /// Not archived yet: it will have this id, the one SQLite would give it.
+    New(i64),
+}
+
+impl ArticleFor {
+    fn id(self) -> i64 {
+        match self {
+            Self::Archived(id) | Self::New(id) => id,
+        }
+    }
+}
+
+/// Look up the article with `article`'s content, or choose the id of a new one.
+fn article_for(conn: &Connection, article: &Prepared) -> rusqlite::Result<ArticleFor> {
+    let archived = conn
+        .prepare_cached(SELECT_ARTICLE)?
         .query_row([article.sha256.hex()], |r| r.get(0))
-        .optional()
+        .optional()?;
+    match archived {
+        Some(id) => Ok(ArticleFor::Archived(id)),
+        None => conn
+            .prepare_cached(NEXT_ARTICLE_ID)?
+            .query_row([], |r| r.get(0))
+            .map(ArticleFor::New),
+    }
 }
 
-fn next_article_id(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.prepare_cached(NEXT_ARTICLE_ID)?
-        .query_row([], |r| r.get(0))
-}
-
-/// A later copy of the archived article `id`: metadata the first copy lacked.
-fn fill_article(
+/// Record `article` as document `document_id`'s content: an archived article gets the metadata
+/// its first copy lacked (never overwritten), a new one is written.
+fn store_article(
     conn: &Connection,
-    id: i64,
+    target: ArticleFor,
+    document_id: i64,
     meta: &Meta,
     article: &Prepared,
-) -> rusqlite::Result<()> {
-    conn.prepare_cached(FILL_ARTICLE)?.execute(named_params! {
-        ":id": id, ":title": article.title, ":url": meta.url, ":outlet": meta.outlet,
-        ":published": article.published, ":published_source": article.published_source,
-    })?;
-    Ok(())
+    ctx: &mut ArticleContext<'_>,
+) -> rusqlite::Result<Outcome> {
+    match target {
+        ArticleFor::Archived(id) => {
+            conn.prepare_cached(FILL_ARTICLE)?.execute(named_params! {
+                ":id": id, ":title": article.title, ":url": meta.url, ":outlet": meta.outlet,
+                ":published": article.published, ":published_source": article.published_source,
+            })?;
+            Ok(Outcome::NewDocument)
+        }
+        ArticleFor::New(id) => insert_article(conn, id, document_id, meta, article, ctx),
+    }
 }
 
 /// Write a new article as `id`, first seen as document `document_id`, with its paragraphs,
