@@ -193,8 +193,9 @@ struct Features<'a> {
 }
 
 impl<'a> Features<'a> {
-    fn new(text: &'a str) -> Self {
-        let key = normalize::key(text).to_lowercase();
+    /// `key` is [`normalize::key`] of `text`.
+    fn new(text: &'a str, key: &str) -> Self {
+        let key = key.to_lowercase();
         let chars = text.chars().count();
         // One pass over the tokens.
         let (mut words, mut stop, mut lowercase, mut has_letters) = (0usize, 0usize, 0usize, false);
@@ -305,9 +306,27 @@ pub fn classify<S: AsRef<str>>(
     meta_title: Option<&str>,
     repeats: &[u32],
 ) -> Vec<Label> {
+    let keys: Vec<String> = paragraphs
+        .iter()
+        .map(|p| normalize::key(p.as_ref()))
+        .collect();
+    classify_keyed(paragraphs, &keys, meta_title, repeats)
+}
+
+/// [`classify`] of paragraphs whose keys are made already: `keys[i]` is
+/// [`normalize::key`] of `paragraphs[i]`.
+#[must_use]
+pub fn classify_keyed<S: AsRef<str>>(
+    paragraphs: &[S],
+    keys: &[String],
+    meta_title: Option<&str>,
+    repeats: &[u32],
+) -> Vec<Label> {
+    debug_assert_eq!(paragraphs.len(), keys.len(), "one key per paragraph");
     let features: Vec<Features<'_>> = paragraphs
         .iter()
-        .map(|p| Features::new(p.as_ref()))
+        .zip(keys)
+        .map(|(p, key)| Features::new(p.as_ref(), key))
         .collect();
     let mut labels: Vec<Option<Label>> = features
         .iter()

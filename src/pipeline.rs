@@ -188,7 +188,7 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
         .iter()
         .map(|k| k.map_or(0, |k| counts.documents_with(k, outlet)))
         .collect();
-    let labels = boilerplate::classify(&texts, meta.title.as_deref(), &repeats);
+    let labels = boilerplate::classify_keyed(&texts, &keys, meta.title.as_deref(), &repeats);
 
     let paragraphs: Vec<PreparedParagraph> = segments
         .iter()
