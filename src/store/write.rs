@@ -765,7 +765,8 @@ fn article_for(conn: &Connection, article: &Prepared) -> rusqlite::Result<Articl
 }
 
 /// Record `article` as document `document_id`'s content: an archived article gets the metadata
-/// its first copy lacked (never overwritten), a new one is written.
+/// its first copy lacked (never overwritten); a new one is written under its chosen id, with its
+/// paragraphs, mentions, quotes and events.
 fn store_article(
     conn: &Connection,
     target: ArticleFor,
@@ -774,28 +775,16 @@ fn store_article(
     article: &Prepared,
     ctx: &mut ArticleContext<'_>,
 ) -> rusqlite::Result<Outcome> {
-    match target {
+    let id = match target {
         ArticleFor::Archived(id) => {
             conn.prepare_cached(FILL_ARTICLE)?.execute(named_params! {
                 ":id": id, ":title": article.title, ":url": meta.url, ":outlet": meta.outlet,
                 ":published": article.published, ":published_source": article.published_source,
             })?;
-            Ok(Outcome::NewDocument)
+            return Ok(Outcome::NewDocument);
         }
-        ArticleFor::New(id) => insert_article(conn, id, document_id, meta, article, ctx),
-    }
-}
-
-/// Write a new article as `id`, first seen as document `document_id`, with its paragraphs,
-/// mentions, quotes and events.
-fn insert_article(
-    conn: &Connection,
-    id: i64,
-    document_id: i64,
-    meta: &Meta,
-    article: &Prepared,
-    ctx: &mut ArticleContext<'_>,
-) -> rusqlite::Result<Outcome> {
+        ArticleFor::New(id) => id,
+    };
     let with_role = |role| int(article.paragraphs.iter().filter(|p| p.role == role).count());
     conn.prepare_cached(INSERT_ARTICLE)?
         .execute(named_params! {
