@@ -138,7 +138,7 @@ pub enum Error {
         supported: i64,
     },
     /// The archive's schema is older than this binary's, and the command only reads.
-    #[error("{}: schema V{} is older than this dossier's (V{}); run `dossier reprocess` to upgrade it", .path.display(), .found, .supported)]
+    #[error("{}: schema V{} is older than this dossier's (V{}); {}", .path.display(), .found, .supported, upgrade_hint(*.found))]
     SchemaTooOld {
         /// The database path.
         path: PathBuf,
@@ -232,5 +232,18 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// How to upgrade an archive of schema `found`. Any writing command migrates it; before V8
+/// ([`crate::store::LAST_EXTRACTION_MIGRATION`]) its articles also need reading again by the
+/// extractors of the tables added since, which only `reprocess` does. Later migrations change
+/// no extracted data, so an ingest (of new files or ones already archived) is enough, and
+/// much faster than re-reading the whole archive.
+fn upgrade_hint(found: i64) -> &'static str {
+    if found < crate::store::LAST_EXTRACTION_MIGRATION {
+        "run `dossier reprocess` to upgrade it and read its articles again"
+    } else {
+        "any `dossier ingest` (even of files already archived) upgrades it; so does `dossier reprocess`"
     }
 }

@@ -2,6 +2,7 @@
 //! binary without losing a row, and `reprocess` then brings it to exactly what a fresh archive of
 //! the same inputs holds.
 
+use predicates::prelude::*;
 use rusqlite::Connection;
 
 use crate::Env;
@@ -165,4 +166,31 @@ fn a_v1_archive_is_upgraded_without_losing_a_row() {
         .collect();
     assert_eq!(got.len(), want.len());
     assert!(got == want, "the upgraded archive differs from a fresh one");
+}
+
+#[test]
+fn an_archive_from_after_the_extraction_tables_is_upgraded_by_any_ingest() {
+    // Schema V10: every extracted table exists; later migrations change no extracted data.
+    let old = Env::new();
+    {
+        let mut conn = Connection::open(&old.db).unwrap();
+        embedded::migrations::runner()
+            .set_target(refinery::Target::Version(10))
+            .run(&mut conn)
+            .unwrap();
+    }
+    // A query says how to upgrade it: an ingest will do, no re-read is needed.
+    old.dossier()
+        .args(["query", "stats"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("schema V10 is older"))
+        .stderr(predicates::str::contains("any `dossier ingest`"));
+    // And an ingest does, without asking for a reprocess.
+    old.dossier()
+        .args(["ingest", "seeds/"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("reprocess").not());
+    old.dossier().args(["query", "stats"]).assert().success();
 }
