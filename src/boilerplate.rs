@@ -27,6 +27,7 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 use regex::{Regex, RegexBuilder};
 
 use crate::normalize;
+use crate::regexes::ascii_word_boundaries;
 
 /// The role a paragraph plays in its document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,12 +143,12 @@ fn is_stopword(token: &str, scratch: &mut String) -> bool {
 }
 
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(https?://|www\.)\S+|(?-u:\b)[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|org|net|co|io|me|ly|gl|info|news|kr|jp|cn|uk|us)(/\S*)?|[#@][\p{L}\p{N}_]+")
+    Regex::new(&ascii_word_boundaries(r"(?i)\b(https?://|www\.)\S+|\b[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|org|net|co|io|me|ly|gl|info|news|kr|jp|cn|uk|us)(/\S*)?|[#@][\p{L}\p{N}_]+"))
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
-/// `\b` in a pattern means an ASCII word boundary: the furniture phrases are English, and
-/// Unicode word boundaries would keep the regex engine off its fast DFA paths.
+/// `\b` in a pattern means an ASCII word boundary: the furniture phrases are English (see
+/// [`crate::regexes`]).
 fn parse_patterns(tsv: &'static str) -> Result<Patterns, String> {
     let mut rows = Vec::new();
     for (n, line) in tsv.lines().enumerate() {
@@ -162,7 +163,7 @@ fn parse_patterns(tsv: &'static str) -> Result<Patterns, String> {
         let max_words = max_words
             .parse()
             .map_err(|e| format!("line {}: max_words: {e}", n + 1))?;
-        let regex = RegexBuilder::new(&regex.replace(r"\b", r"(?-u:\b)"))
+        let regex = RegexBuilder::new(&ascii_word_boundaries(regex))
             .case_insensitive(true)
             .build()
             .map_err(|e| format!("line {}: {e}", n + 1))?;

@@ -12,6 +12,8 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
+use crate::regexes::ascii_word_boundaries;
+
 /// One CAMEO code.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Code {
@@ -252,9 +254,7 @@ fn first_words(phrase: &str) -> Vec<String> {
 
 /// Turn a phrase pattern into a regular expression (case-insensitive, whole words).
 fn compile(phrase: &str) -> String {
-    // ASCII word boundaries: a Unicode `\b` keeps the regex engines off their fast paths on any
-    // text with a curly quote in it.
-    let mut out = String::from(r"(?i)(?-u:\b)");
+    let mut out = String::from(r"(?i)\b");
     let mut need_space = false;
     for token in phrase.split_whitespace() {
         if token == "*" || token == "**" {
@@ -286,8 +286,8 @@ fn compile(phrase: &str) -> String {
         }
         need_space = !optional || need_space;
     }
-    out.push_str(r"(?-u:\b)");
-    out
+    out.push_str(r"\b");
+    ascii_word_boundaries(&out)
 }
 
 /// The built-in taxonomy.

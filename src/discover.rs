@@ -24,6 +24,7 @@ use foldhash::HashSet;
 use regex::Regex;
 
 use crate::entities::EntityType;
+use crate::regexes::ascii_word_boundaries;
 
 /// An entity found in the text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -75,8 +76,8 @@ static PERSON_CONTEXTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         format!(r"(?i:\b{ROLE}s?)(?:\s+(?:to|of|at|for|in)\s+(?:the\s+)?[\p{{Lu}}][\p{{L}}.-]*(?:\s+[\p{{Lu}}][\p{{L}}.-]*)*)?,\s+{name},"),
     ]
     .iter()
-    // ASCII word boundaries keep the regex engine on its fast paths for any text.
-    .map(|p| p.replace(r"\b", r"(?-u:\b)"))
+    // ASCII word boundaries: see [`crate::regexes`].
+    .map(|p| ascii_word_boundaries(p))
     .map(|p| Regex::new(&p).unwrap_or_else(|e| panic!("{p}: {e}")))
     .collect()
 });

@@ -29,6 +29,7 @@ use regex::Regex;
 use crate::cameo::{Flags, TAXONOMY};
 use crate::discover::Discovered;
 use crate::entities::{EntityRef, EntityType, GAZETTEER, Mention};
+use crate::regexes::ascii_word_boundaries;
 use crate::sentences;
 use crate::timex::{self, Anchor, DateMention, DateSpan};
 
@@ -230,9 +231,9 @@ fn char_to_byte(text: &str) -> impl Fn(usize) -> usize + '_ {
 }
 
 static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)[;:]|\s[—–]\s|,\s+(?:and|but|which|who|where|while|whereas|although|though)(?-u:\b)|\s(?:but|while|whereas|although|though|because|where|after|before|when|as|that|which|who|whom|until|unless|if)\s",
-    )
+    Regex::new(&ascii_word_boundaries(
+        r"(?i)[;:]|\s[—–]\s|,\s+(?:and|but|which|who|where|while|whereas|although|though)\b|\s(?:but|while|whereas|although|though|because|where|after|before|when|as|that|which|who|whom|until|unless|if)\s",
+    ))
     .unwrap_or_else(|e| panic!("clause pattern: {e}"))
 });
 

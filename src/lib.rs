@@ -25,6 +25,7 @@ pub mod output;
 pub mod pipeline;
 pub mod queries;
 pub mod quotes;
+pub mod regexes;
 pub mod segment;
 pub mod sentences;
 pub mod source;

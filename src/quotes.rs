@@ -21,6 +21,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::entities::{EntityRef, Mention};
+use crate::regexes::ascii_word_boundaries;
 use crate::sentences;
 
 /// A quotation and its speaker.
@@ -39,19 +40,19 @@ pub struct Quote {
 }
 
 /// Verbs that attribute speech or a stated view.
-///
-/// `(?-u:\b)` is an ASCII word boundary: these words are English, and a Unicode `\b` makes the
-/// regex engine give up its DFA on any text with a curly quote in it, which quoted text has.
+/// (ASCII word boundaries: see [`crate::regexes`].)
 static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?-u:\b)(?:said|says|say|told|tells|telling|wrote|writes|added|adds|argued|argues|arguing|noted|notes|explained|explains|stated|states|warned|warns|warning|believes|thinks|suggested|suggests|claimed|claims|claiming|insisted|insists|calls|called|calling|described|describes|urged|urges|urging|declared|declares|declaring|vowed|vows|pledged|pledges|promised|promises|stressed|stresses|asked|asks|recognized|recognised|recognizes|acknowledged|admitted|announced|announces|according to|put it|in a statement|in an interview|in a paper)(?-u:\b)",
-    )
+    Regex::new(&ascii_word_boundaries(
+        r"(?i)\b(?:said|says|say|told|tells|telling|wrote|writes|added|adds|argued|argues|arguing|noted|notes|explained|explains|stated|states|warned|warns|warning|believes|thinks|suggested|suggests|claimed|claims|claiming|insisted|insists|calls|called|calling|described|describes|urged|urges|urging|declared|declares|declaring|vowed|vows|pledged|pledges|promised|promises|stressed|stresses|asked|asks|recognized|recognised|recognizes|acknowledged|admitted|announced|announces|according to|put it|in a statement|in an interview|in a paper)\b",
+    ))
     .unwrap_or_else(|e| panic!("{e}"))
 });
 
 static PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?:he|she|He|She|his|her|His|Her)(?-u:\b)")
-        .unwrap_or_else(|e| panic!("{e}"))
+    Regex::new(&ascii_word_boundaries(
+        r"\b(?:he|she|He|She|his|her|His|Her)\b",
+    ))
+    .unwrap_or_else(|e| panic!("{e}"))
 });
 
 /// A quotation's span in characters: the marks at `open` and `close` (exclusive of the text).
