@@ -39,14 +39,17 @@ bin=target/release
 cpu_ticks() { awk '/^cpu / {t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9}' /proc/stat; }
 read -r ticks_start steal_start < <(cpu_ticks)
 
-# run LABEL CMD...: time a command, leaving "seconds max_rss_kb" in $out/LABEL.time
+# run LABEL CMD...: time a command, leaving "seconds max_rss_kb user_s system_s" in
+# $out/LABEL.time
 run() {
   local label=$1
   shift
-  /usr/bin/time -f "%e %M" -o "$out/$label.time" "$@" >/dev/null
+  /usr/bin/time -f "%e %M %U %S" -o "$out/$label.time" "$@" >/dev/null
 }
 
 secs() { cut -d' ' -f1 "$out/$1.time"; }
+# CPU seconds (user + system, all threads): with wall time, how much of the cores a run used.
+cpu_secs() { awk '{printf "%.2f", $3 + $4}' "$out/$1.time"; }
 rss_mib() { awk '{printf "%.0f", $2 / 1024}' "$out/$1.time"; }
 size_of() { stat -c %s "$1"; }
 # median NUMBER...: the middle value, or the mean of the middle two.
@@ -56,14 +59,14 @@ median() {
 }
 pairs=""
 
-echo "| articles | input MB | baseline s | ingest s | articles/s | MB/s | ingest / baseline | peak RSS MiB | db / input | re-ingest s | reprocess s | reprocess RSS MiB |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| articles | input MB | baseline s | ingest s | ingest CPU s | articles/s | MB/s | ingest / baseline | peak RSS MiB | db / input | re-ingest s | reprocess s | reprocess RSS MiB |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for n in $sizes; do
   corpus="$out/corpus-$n-seed$seed.jsonl"
   "$bin/examples/gen-corpus" --articles "$n" --seed "$seed" > "$corpus"
   db="$out/dossier-$n.sqlite"
   base="$out/baseline-$n.sqlite"
-  bases=() ingests=() ratios=() rss=0
+  bases=() ingests=() cpus=() ratios=() rss=0
   for _ in $(seq "$repeat"); do
     rm -f "$db" "$db"-wal "$db"-shm "$base" "$base"-wal "$base"-shm
     sync
@@ -71,6 +74,7 @@ for n in $sizes; do
     run "ingest-$n" "$bin/dossier" --quiet --db "$db" ingest "$corpus"
     bases+=("$(secs "baseline-$n")")
     ingests+=("$(secs "ingest-$n")")
+    cpus+=("$(cpu_secs "ingest-$n")")
     ratios+=("$(awk -v i="${ingests[-1]}" -v b="${bases[-1]}" 'BEGIN {printf "%.2f", i / b}')")
     this_rss=$(rss_mib "ingest-$n")
     rss=$(( this_rss > rss ? this_rss : rss ))
@@ -85,11 +89,12 @@ for n in $sizes; do
   dbsize=$(( $(size_of "$db") + $( [ -f "$db-wal" ] && size_of "$db-wal" || echo 0 ) ))
   awk -v n="$n" -v input="$input" -v dbsize="$dbsize" \
       -v base="$(median "${bases[@]}")" -v ingest="$(median "${ingests[@]}")" \
+      -v cpu="$(median "${cpus[@]}")" \
       -v ratio="$(median "${ratios[@]}")" -v rss="$rss" -v re="$(secs "reingest-$n")" \
       -v rep="$(secs "reprocess-$n")" -v reprss="$(rss_mib "reprocess-$n")" 'BEGIN {
     mb = input / 1e6
-    printf "| %d | %.1f | %.2f | %.2f | %.0f | %.2f | %.2f | %d | %.2f | %.2f | %.2f | %d |\n",
-      n, mb, base, ingest, n / ingest, mb / ingest, ratio, rss, dbsize / input, re, rep, reprss
+    printf "| %d | %.1f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %d | %.2f | %.2f | %.2f | %d |\n",
+      n, mb, base, ingest, cpu, n / ingest, mb / ingest, ratio, rss, dbsize / input, re, rep, reprss
   }'
 done
 if [ -n "$pairs" ]; then
