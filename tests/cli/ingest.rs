@@ -533,6 +533,23 @@ fn sql_profile_lists_the_writers_statements_when_asked_for() {
         i64::try_from(mention_runs).unwrap(),
         env.count("SELECT count(*) FROM mentions")
     );
+    // Then each stage's thread, with its time on a core and waiting for one (Linux).
+    if cfg!(target_os = "linux") {
+        let threads = stderr
+            .split_once("\nThreads:")
+            .unwrap_or_else(|| panic!("no thread times: {stderr}"))
+            .1;
+        let names: Vec<&str> = threads
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let mut want = vec!["reader"];
+        want.extend(std::iter::repeat_n("worker", workers));
+        want.push("writer");
+        assert_eq!(names, want, "{threads}");
+    }
 
     // Off by default, and with 0.
     let quiet = Env::new();
