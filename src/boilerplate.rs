@@ -27,7 +27,7 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 use regex::{Regex, RegexBuilder};
 
 use crate::normalize;
-use crate::regexes::ascii_word_boundaries;
+use crate::regexes::{self, ascii_word_boundaries};
 
 /// The role a paragraph plays in its document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,8 +143,9 @@ fn is_stopword(token: &str, scratch: &mut String) -> bool {
 }
 
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_word_boundaries(r"(?i)\b(https?://|www\.)\S+|\b[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|org|net|co|io|me|ly|gl|info|news|kr|jp|cn|uk|us)(/\S*)?|[#@][\p{L}\p{N}_]+"))
-        .unwrap_or_else(|e| panic!("{e}"))
+    regexes::built_in(
+        r"(?i)\b(https?://|www\.)\S+|\b[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|org|net|co|io|me|ly|gl|info|news|kr|jp|cn|uk|us)(/\S*)?|[#@][\p{L}\p{N}_]+",
+    )
 });
 
 /// `\b` in a pattern means an ASCII word boundary: the furniture phrases are English (see

@@ -24,7 +24,7 @@ use foldhash::HashSet;
 use regex::Regex;
 
 use crate::entities::EntityType;
-use crate::regexes::ascii_word_boundaries;
+use crate::regexes;
 
 /// An entity found in the text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -76,9 +76,7 @@ static PERSON_CONTEXTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         format!(r"(?i:\b{ROLE}s?)(?:\s+(?:to|of|at|for|in)\s+(?:the\s+)?[\p{{Lu}}][\p{{L}}.-]*(?:\s+[\p{{Lu}}][\p{{L}}.-]*)*)?,\s+{name},"),
     ]
     .iter()
-    // ASCII word boundaries: see [`crate::regexes`].
-    .map(|p| ascii_word_boundaries(p))
-    .map(|p| Regex::new(&p).unwrap_or_else(|e| panic!("{p}: {e}")))
+    .map(|p| regexes::built_in(p))
     .collect()
 });
 

@@ -29,7 +29,7 @@ use regex::Regex;
 use crate::cameo::{Flags, TAXONOMY};
 use crate::discover::Discovered;
 use crate::entities::{EntityRef, EntityType, GAZETTEER, Mention};
-use crate::regexes::ascii_word_boundaries;
+use crate::regexes;
 use crate::sentences;
 use crate::timex::{self, Anchor, DateMention, DateSpan};
 
@@ -231,10 +231,9 @@ fn char_to_byte(text: &str) -> impl Fn(usize) -> usize + '_ {
 }
 
 static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_word_boundaries(
+    regexes::built_in(
         r"(?i)[;:]|\s[—–]\s|,\s+(?:and|but|which|who|where|while|whereas|although|though)\b|\s(?:but|while|whereas|although|though|because|where|after|before|when|as|that|which|who|whom|until|unless|if)\s",
-    ))
-    .unwrap_or_else(|e| panic!("clause pattern: {e}"))
+    )
 });
 
 /// Words before a phrase that make it no event: negation, modality, an infinitive, habit.

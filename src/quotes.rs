@@ -21,7 +21,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::entities::{EntityRef, Mention};
-use crate::regexes::ascii_word_boundaries;
+use crate::regexes;
 use crate::sentences;
 
 /// A quotation and its speaker.
@@ -42,18 +42,13 @@ pub struct Quote {
 /// Verbs that attribute speech or a stated view.
 /// (ASCII word boundaries: see [`crate::regexes`].)
 static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_word_boundaries(
+    regexes::built_in(
         r"(?i)\b(?:said|says|say|told|tells|telling|wrote|writes|added|adds|argued|argues|arguing|noted|notes|explained|explains|stated|states|warned|warns|warning|believes|thinks|suggested|suggests|claimed|claims|claiming|insisted|insists|calls|called|calling|described|describes|urged|urges|urging|declared|declares|declaring|vowed|vows|pledged|pledges|promised|promises|stressed|stresses|asked|asks|recognized|recognised|recognizes|acknowledged|admitted|announced|announces|according to|put it|in a statement|in an interview|in a paper)\b",
-    ))
-    .unwrap_or_else(|e| panic!("{e}"))
+    )
 });
 
-static PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&ascii_word_boundaries(
-        r"\b(?:he|she|He|She|his|her|His|Her)\b",
-    ))
-    .unwrap_or_else(|e| panic!("{e}"))
-});
+static PRONOUN: LazyLock<Regex> =
+    LazyLock::new(|| regexes::built_in(r"\b(?:he|she|He|She|his|her|His|Her)\b"));
 
 /// A quotation's span in characters: the marks at `open` and `close` (exclusive of the text).
 struct Span {

@@ -17,7 +17,7 @@ use jiff::civil::{Date, Weekday};
 use regex::{Captures, Regex};
 
 use crate::dates::{self, PartialDate};
-use crate::regexes::ascii_word_boundaries;
+use crate::regexes;
 
 /// How precisely a date is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -307,8 +307,7 @@ static EXPRESSIONS: LazyLock<Regex> = LazyLock::new(|| {
         | \b(?P<day_before>a\s+day\s+(?:later|earlier|before))\b
         | \b(?P<year>1[89]\d\d|20\d\d)\b(?P<year_after>\s*(?:%|per\s*cent|percent|\s+(?:people|persons|troops|soldiers|workers|tons|tonnes|times|cases|votes|members|students|dollars|won|yen|km|miles|units)\b))?"
     );
-    Regex::new(&ascii_word_boundaries(&pattern))
-        .unwrap_or_else(|e| panic!("date expression pattern: {e}"))
+    regexes::built_in(&pattern)
 });
 
 /// Find the date expressions in one sentence, in order, and update `ctx` with what they
@@ -358,8 +357,9 @@ pub fn find(sentence: &str, ctx: &mut Context) -> Vec<DateMention> {
 /// Words that put a weekday ahead of the publication date rather than behind it.
 fn has_future_cue(sentence: &str) -> bool {
     static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(&ascii_word_boundaries(r"(?i)\b(?:will|shall|is\s+to|are\s+to|is\s+set\s+to|are\s+set\s+to|scheduled|expected|plans?\s+to|next)\b"))
-            .unwrap_or_else(|e| panic!("future cue pattern: {e}"))
+        regexes::built_in(
+            r"(?i)\b(?:will|shall|is\s+to|are\s+to|is\s+set\s+to|are\s+set\s+to|scheduled|expected|plans?\s+to|next)\b",
+        )
     });
     FUTURE.is_match(sentence)
 }
