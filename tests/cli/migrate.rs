@@ -66,6 +66,18 @@ fn v1_rows(conn: &Connection) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// A query on `env`'s archive of schema `version` fails and names the upgrade, `how`.
+fn query_asks_for_upgrade(env: &Env, version: i64, how: &str) {
+    env.dossier()
+        .args(["query", "stats"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(format!(
+            "schema V{version} is older"
+        )))
+        .stderr(predicates::str::contains(how));
+}
+
 #[test]
 fn a_v1_archive_is_upgraded_without_losing_a_row() {
     // What the inputs give in a fresh archive, rebuilt once as the upgraded one will be.
@@ -117,12 +129,7 @@ fn a_v1_archive_is_upgraded_without_losing_a_row() {
     assert!(before.iter().all(|(_, rows)| !rows.is_empty()));
 
     // Queries read only: they ask for the upgrade instead of failing on a missing view.
-    old.dossier()
-        .args(["query", "stats"])
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains("schema V1 is older"))
-        .stderr(predicates::str::contains("dossier reprocess"));
+    query_asks_for_upgrade(&old, 1, "dossier reprocess");
 
     // An ingest of inputs already archived upgrades it, says how to fill the new tables, and
     // keeps every V1 row (it only adds its own run and sightings).
@@ -180,12 +187,7 @@ fn an_archive_from_after_the_extraction_tables_is_upgraded_by_any_ingest() {
             .unwrap();
     }
     // A query says how to upgrade it: an ingest will do, no re-read is needed.
-    old.dossier()
-        .args(["query", "stats"])
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains("schema V10 is older"))
-        .stderr(predicates::str::contains("any `dossier ingest`"));
+    query_asks_for_upgrade(&old, 10, "any `dossier ingest`");
     // And an ingest does, without asking for a reprocess.
     old.dossier()
         .args(["ingest", "seeds/"])
