@@ -24,33 +24,30 @@ const ABBREVIATIONS: &[&str] = &[
 pub fn split(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = skip_space(text, 0);
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (at, c) = chars[i];
-        if matches!(c, '.' | '!' | '?') && at >= start {
-            // Closing quotes and brackets belong to the sentence they end.
-            let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '"' | '”' | '’' | '\'' | ')' | ']') {
-                j += 1;
-            }
-            let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
-            let next_is_space = chars.get(j).is_some_and(|&(_, c)| c.is_whitespace());
-            let mut k = j;
-            while k < chars.len() && chars[k].1.is_whitespace() {
-                k += 1;
-            }
-            let starts_sentence = chars.get(k).is_some_and(|&(_, c)| {
-                c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '\'' | '(')
-            });
-            if next_is_space && starts_sentence && !(c == '.' && abbreviation_before(text, at)) {
-                out.push(start..end);
-                start = skip_space(text, end);
-                i = k;
-                continue;
-            }
+    // Only a stop can end a sentence, and stops are ASCII: find them as bytes and read the
+    // characters around each one.
+    for at in memchr::memchr3_iter(b'.', b'!', b'?', text.as_bytes()) {
+        if at < start {
+            continue; // inside the closing quotes and white space of a sentence just ended
         }
-        i += 1;
+        // Closing quotes and brackets belong to the sentence they end.
+        let after_stop = &text[at + 1..];
+        let closing = after_stop
+            .find(|c: char| !matches!(c, '"' | '”' | '’' | '\'' | ')' | ']'))
+            .unwrap_or(after_stop.len());
+        let end = at + 1 + closing;
+        let rest = &text[end..];
+        let next_is_space = rest.starts_with(char::is_whitespace);
+        let starts_sentence = rest.trim_start().chars().next().is_some_and(|c| {
+            c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '\'' | '(')
+        });
+        if next_is_space
+            && starts_sentence
+            && !(text.as_bytes()[at] == b'.' && abbreviation_before(text, at))
+        {
+            out.push(start..end);
+            start = skip_space(text, end);
+        }
     }
     if start < text.len() && !text[start..].trim().is_empty() {
         out.push(start..text.trim_end().len().max(start));
@@ -104,6 +101,14 @@ mod tests {
         case(
             "Prices rose 2.5 percent. In 2019 they fell.",
             &["Prices rose 2.5 percent.", "In 2019 they fell."],
+        );
+        case(
+            "Really?! Yes. \"Done.\" Then",
+            &["Really?!", "Yes.", "\"Done.\"", "Then"],
+        );
+        case(
+            "Seoul agreed.\u{a0}Tokyo did not.)  ",
+            &["Seoul agreed.", "Tokyo did not.)"],
         );
         case("no stop at the end", &["no stop at the end"]);
         case("", &[]);
