@@ -4,7 +4,8 @@
 //! - the reader reads the inputs in order and numbers them;
 //! - prepare workers (one per core) hash each input and run [`pipeline::prepare`] unless the
 //!   document is already archived (each asks its own read-only connection, so re-ingesting a
-//!   corpus costs little more than hashing it);
+//!   corpus costs little more than hashing it) or an earlier input of this run has the same
+//!   bytes (`Claims`: the copy of a story that a feed lists twice is prepared once);
 //! - the writer (this thread) puts the results back in input order and stores each in batched
 //!   transactions: a sighting for a known document, else document, article, paragraphs and
 //!   sighting. Input order is kept, so ids and "the earlier article" mean what they would
@@ -19,7 +20,7 @@
 //! the others wait on is what holds the run back. (The statement profile's own cost, about 10%,
 //! is in the writer's figure.)
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -46,6 +47,38 @@ use crate::store::{Store, profile, read};
 /// of three, with more CPU (perhaps because workers further ahead of the writer classify more
 /// articles with line counts that the writer must then correct; not measured).
 const CHANNEL_DEPTH: usize = 64;
+
+/// The documents the workers have taken up in this run, by hash, each with the number of the
+/// earliest input that has its bytes. A worker does not prepare an input whose bytes an earlier
+/// input has (the writer stores that one first, and then finds this one archived); an earlier
+/// input whose copy a later one got to first is prepared all the same. Skipping is only ever
+/// an optimisation: the writer decides, and prepares an input itself if it must.
+///
+/// The workers' own lookup finds documents once their batch is committed, so only the inputs
+/// in flight and in the writer's open batch need to be here: the map is emptied when it reaches
+/// [`Claims::CAPACITY`], which keeps memory flat (about 1 MiB) whatever the input size.
+#[derive(Default)]
+struct Claims(Mutex<HashMap<ContentHash, u64>>);
+
+impl Claims {
+    /// Several open batches' worth ([`write::BATCH_SIZE`] inputs each, with the items in flight).
+    const CAPACITY: usize = 8 * write::BATCH_SIZE;
+
+    /// Whether an input numbered before `seq` has the bytes hashed `sha`; if not, `seq` is
+    /// noted as the earliest that has them.
+    fn earlier(&self, sha: ContentHash, seq: u64) -> bool {
+        // A panicked worker's lock is still usable: the map holds no invariant across entries.
+        let mut claims = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if claims.len() >= Self::CAPACITY && !claims.contains_key(&sha) {
+            claims.clear();
+        }
+        let first = claims.entry(sha).or_insert(seq);
+        if seq < *first {
+            *first = seq;
+        }
+        *first < seq
+    }
+}
 
 /// What the reader hands the workers, numbered in input order.
 enum Job {
@@ -110,6 +143,7 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     // worker failed), the queue is dropped and the reader's next send fails, so no stage is
     // left waiting on another.
     let jobs = Arc::new(Mutex::new(job_rx));
+    let claims = Claims::default();
     let written = std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             let read = read_all(sources, &job_tx);
@@ -120,9 +154,9 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
             .map(|_| {
                 let item_tx = item_tx.clone();
                 let jobs = Arc::clone(&jobs);
-                let pending = &*pending;
+                let (pending, claims) = (&*pending, &claims);
                 scope.spawn(move || {
-                    let worked = work(db, &jobs, &item_tx, pending);
+                    let worked = work(db, &jobs, &item_tx, pending, claims);
                     ThreadTimes::record(thread_times, "worker");
                     worked
                 })
@@ -244,13 +278,14 @@ fn read_all(sources: Vec<Result<Source>>, tx: &SyncSender<(u64, Job)>) -> Result
     Ok(())
 }
 
-/// A prepare worker: hash, and prepare what the archive does not have yet, with the committed
-/// line counts plus those of the writer's open batch.
+/// A prepare worker: hash, and prepare what the archive does not have yet and no earlier input
+/// of this run has, with the committed line counts plus those of the writer's open batch.
 fn work(
     db: &Path,
     jobs: &Mutex<Receiver<(u64, Job)>>,
     tx: &SyncSender<(u64, Item)>,
     pending: &PendingLineCounts,
+    claims: &Claims,
 ) -> Result<()> {
     let archive = Store::open_read_only(db)?;
     let counts = read::LineCountsAhead::new(&archive, pending);
@@ -264,9 +299,9 @@ fn work(
         let item = match job {
             Job::Input(input) => {
                 let sha = ContentHash::of(input.raw.as_bytes());
-                let archived = read::document_exists(&archive, &sha)?;
-                let prepared = (!archived)
-                    .then(|| Box::new(pipeline::prepare(&input.raw, &input.meta, &counts)));
+                let skip = read::document_exists(&archive, &sha)? || claims.earlier(sha, seq);
+                let prepared =
+                    (!skip).then(|| Box::new(pipeline::prepare(&input.raw, &input.meta, &counts)));
                 Item::Input {
                     input,
                     sha,
@@ -395,6 +430,38 @@ mod tests {
     use super::*;
     use crate::pipeline::LineCounts;
     use crate::source::Meta;
+
+    #[test]
+    fn claims_skip_only_copies_of_an_earlier_input() {
+        let claims = Claims::default();
+        let (story, other) = (ContentHash::of(b"story"), ContentHash::of(b"other"));
+        assert!(
+            !claims.earlier(story, 5),
+            "the first input with these bytes"
+        );
+        assert!(claims.earlier(story, 9), "a later copy");
+        assert!(!claims.earlier(other, 7), "other bytes");
+        // A worker may take up an earlier input after a later copy: the earlier is prepared,
+        // and from then on it is the one later copies defer to.
+        assert!(!claims.earlier(story, 3));
+        assert!(claims.earlier(story, 4));
+        assert!(!claims.earlier(story, 3), "the same input asked again");
+    }
+
+    #[test]
+    fn claims_stay_bounded() {
+        let claims = Claims::default();
+        let hash = |i: usize| ContentHash::of(&i.to_le_bytes());
+        for i in 0..Claims::CAPACITY {
+            assert!(!claims.earlier(hash(i), i as u64));
+        }
+        assert!(claims.earlier(hash(0), u64::MAX), "still held at capacity");
+        // One more distinct document empties the map: older claims are forgotten (their
+        // copies are then prepared again, which costs time, never correctness).
+        assert!(!claims.earlier(hash(Claims::CAPACITY), u64::MAX - 1));
+        assert_eq!(claims.0.lock().unwrap().len(), 1);
+        assert!(!claims.earlier(hash(0), u64::MAX));
+    }
 
     fn input(text: &str) -> RawInput {
         RawInput {
