@@ -208,6 +208,60 @@ fn seed_boilerplate_is_labelled_not_deleted() {
     assert!(roles.iter().filter(|(_, r)| r == "content").count() > 20);
 }
 
+/// The seeds as JSON Lines, in `order` (indexes into the sorted seeds; repeats are copies).
+fn seeds_as_json_lines(order: &[usize]) -> String {
+    let mut seeds: Vec<_> = std::fs::read_dir(repo().join("seeds"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    seeds.sort();
+    let mut lines = String::new();
+    for &i in order {
+        let text = std::fs::read_to_string(&seeds[i]).unwrap();
+        lines.push_str(&serde_json::json!({ "text": text }).to_string());
+        lines.push('\n');
+    }
+    lines
+}
+
+#[test]
+fn copies_within_one_run_are_stored_as_sightings_of_the_first() {
+    // Each seed once, then the same with copies next to each other and further on (workers
+    // skip preparing a copy whose first another worker has taken up): the same archive but
+    // for the sightings.
+    let once = Env::new();
+    let path = once.file("once.jsonl", seeds_as_json_lines(&[0, 1, 2, 3, 4]));
+    once.dossier()
+        .args(["--quiet", "ingest"])
+        .arg(&path)
+        .assert()
+        .success();
+    let copies = Env::new();
+    let order = [0, 0, 1, 0, 1, 1, 2, 3, 2, 4, 4, 4, 3, 0];
+    let path = copies.file("copies.jsonl", seeds_as_json_lines(&order));
+    copies
+        .dossier()
+        .args(["ingest"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr("ingested 14 inputs: 5 new articles, 9 duplicates, 0 failed\n");
+    let without_sightings = |env: &Env| -> Vec<String> {
+        crate::reprocess::dump(env)
+            .into_iter()
+            .filter(|row| !row.starts_with("sightings: "))
+            .collect()
+    };
+    assert_eq!(without_sightings(&copies), without_sightings(&once));
+    assert_eq!(copies.count("SELECT count(*) FROM sightings"), 14);
+    assert_eq!(
+        copies.count("SELECT count(*) FROM sightings GROUP BY document_id ORDER BY 1 DESC LIMIT 1"),
+        4,
+        "the first seed was read four times"
+    );
+}
+
 #[test]
 fn json_lines_and_stdin() {
     let env = Env::new();
