@@ -73,9 +73,7 @@ impl Claims {
             claims.clear();
         }
         let first = claims.entry(sha).or_insert(seq);
-        if seq < *first {
-            *first = seq;
-        }
+        *first = (*first).min(seq);
         *first < seq
     }
 }

@@ -4,14 +4,12 @@
 use std::process::{Command as StdCommand, Stdio};
 use std::time::Duration;
 
-use crate::{Env, repo};
+use crate::{Env, seed_paths};
 
 /// JSON Lines of `n` distinct articles built from the seeds' paragraphs.
 pub(crate) fn corpus(n: usize) -> String {
-    let seeds: Vec<String> = std::fs::read_dir(repo().join("seeds"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+    let seeds: Vec<String> = seed_paths()
+        .iter()
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect();
     let mut out = String::new();

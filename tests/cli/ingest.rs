@@ -5,7 +5,7 @@ use std::process::Command as StdCommand;
 use dossier::hashing::ContentHash;
 use predicates::prelude::*;
 
-use crate::{Env, repo, table_counts};
+use crate::{Env, repo, seed_paths, table_counts};
 
 #[test]
 fn ingests_the_seeds() {
@@ -84,10 +84,8 @@ fn raw_is_byte_identical_and_hashes_back() {
         .map(Result::unwrap)
         .collect();
     assert_eq!(rows.len(), 5);
-    let mut files: Vec<Vec<u8>> = std::fs::read_dir(repo().join("seeds"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+    let mut files: Vec<Vec<u8>> = seed_paths()
+        .iter()
         .map(|p| std::fs::read(p).unwrap())
         .collect();
     files.sort();
@@ -210,12 +208,7 @@ fn seed_boilerplate_is_labelled_not_deleted() {
 
 /// The seeds as JSON Lines, in `order` (indexes into the sorted seeds; repeats are copies).
 fn seeds_as_json_lines(order: &[usize]) -> String {
-    let mut seeds: Vec<_> = std::fs::read_dir(repo().join("seeds"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    seeds.sort();
+    let seeds = seed_paths();
     let mut lines = String::new();
     for &i in order {
         let text = std::fs::read_to_string(&seeds[i]).unwrap();

@@ -65,6 +65,17 @@ pub(crate) fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The sample articles' text files in `seeds/`, in name order.
+pub(crate) fn seed_paths() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(repo().join("seeds"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    paths
+}
+
 /// Row counts of every table, to show a run changed nothing.
 pub(crate) fn table_counts(env: &Env) -> Vec<(String, i64)> {
     [
