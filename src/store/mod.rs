@@ -194,7 +194,8 @@ pub(crate) fn set_cache_kib(conn: &Connection, kib: u32) -> rusqlite::Result<()>
 /// The newest migration that added tables the extractors fill (V8, the summaries). An archive
 /// upgraded from an older schema holds articles that no extractor of those tables has read, so
 /// `ingest` suggests `reprocess`; later migrations (V9 and V11 rebuilt a table with another
-/// constraint, V10 dropped an index) need no such re-read.
+/// constraint, V10 dropped an index, V12 moved the mentions into a table read through a view of
+/// the same rows) need no such re-read.
 pub const LAST_EXTRACTION_MIGRATION: i64 = 8;
 
 /// The newest migration this binary embeds.

@@ -371,11 +371,23 @@ fn mentions_slice_to_their_surface_and_name_gazetteer_entities() {
         .assert()
         .success();
     assert!(env.count("SELECT count(*) FROM mentions") > 300);
-    // The shell expression the schema documents holds for every mention.
+    // `surface` is the slice of its paragraph that the offsets name (the view `mentions`
+    // computes it so): the stored paragraph and offsets must name a whole word or words.
     assert_eq!(
         env.count(
             "SELECT count(*) FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id
-             WHERE substr(p.text, m.char_start + 1, m.char_end - m.char_start) != m.surface"
+             WHERE m.char_start >= m.char_end OR m.char_end > length(p.text)
+                OR trim(m.surface) != m.surface
+                OR substr(p.text, m.char_end + 1, 1) GLOB '[a-z]'
+                OR substr(p.text, m.char_start, 1) GLOB '[A-Za-z]'"
+        ),
+        0
+    );
+    // Ids are unique and rise in article order, as the writer numbers them (schema V12).
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM (SELECT id, lag(id) OVER (ORDER BY article_id, id) AS previous
+                                   FROM mention_spans) WHERE id <= previous"
         ),
         0
     );
@@ -572,7 +584,7 @@ fn sql_profile_lists_the_writers_statements_when_asked_for() {
     assert!(stderr.starts_with("SQL profile: "), "{stderr}");
     let mention_runs: u64 = stderr
         .lines()
-        .find(|l| l.contains("  INSERT INTO mentions (entity_id, article_id,"))
+        .find(|l| l.contains("  INSERT INTO mention_spans (article_id, id, entity_id,"))
         .and_then(|l| l.split_whitespace().nth(2))
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no mentions line: {stderr}"));

@@ -196,3 +196,142 @@ fn an_archive_from_after_the_extraction_tables_is_upgraded_by_any_ingest() {
         .stderr(predicates::str::contains("reprocess").not());
     old.dossier().args(["query", "stats"]).assert().success();
 }
+
+/// A V11 archive made from `fresh`'s rows: every table copied, `mentions` still a table with
+/// its stored surfaces.
+fn v11_copy_of(fresh: &Env) -> Env {
+    let old = Env::new();
+    let mut conn = Connection::open(&old.db).unwrap();
+    embedded::migrations::runner()
+        .set_target(refinery::Target::Version(11))
+        .run(&mut conn)
+        .unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    conn.execute("ATTACH ?1 AS fresh", [fresh.db.to_str().unwrap()])
+        .unwrap();
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND sql NOT LIKE '%VIRTUAL%'
+               AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'paragraphs_fts%'
+               AND name NOT LIKE 'refinery_%' AND name != 'mentions'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    for table in tables {
+        conn.execute(&format!("DELETE FROM main.{table}"), [])
+            .unwrap();
+        conn.execute(
+            &format!("INSERT INTO main.{table} SELECT * FROM fresh.{table}"),
+            [],
+        )
+        .unwrap();
+    }
+    conn.execute_batch(
+        "INSERT INTO main.mentions SELECT * FROM fresh.mentions ORDER BY id;
+         INSERT INTO paragraphs_fts (paragraphs_fts) VALUES ('rebuild'); DETACH fresh;",
+    )
+    .unwrap();
+    drop(conn);
+    old
+}
+
+fn mention_rows(env: &Env) -> Vec<String> {
+    rows(&env.conn(), "mentions", "*", "id")
+}
+
+#[test]
+fn v12_keeps_every_mention_of_a_v11_archive() {
+    let fresh = Env::new();
+    fresh
+        .dossier()
+        .args(["ingest", "seeds/", "tests/fixtures/eval/"])
+        .assert()
+        .success();
+    let want = mention_rows(&fresh);
+    assert!(want.len() > 300);
+    let old = v11_copy_of(&fresh);
+    assert_eq!(mention_rows(&old), want, "the V11 copy");
+
+    // Any ingest upgrades it; `mentions` is then a view with the same rows, surfaces included.
+    old.dossier().args(["ingest", "seeds/"]).assert().success();
+    assert_eq!(mention_rows(&old), want);
+    let conn = old.conn();
+    let kind: String = conn
+        .query_row(
+            "SELECT type FROM sqlite_schema WHERE name = 'mentions'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kind, "view");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    drop(conn);
+    // A new article's mentions are numbered after the upgraded ones.
+    let new = old.file(
+        "new.txt",
+        "Seoul and Tokyo agreed on Monday to resume talks.\n\n\
+         Japan and South Korea will meet again in Washington next month, officials said.\n",
+    );
+    old.dossier().arg("ingest").arg(&new).assert().success();
+    let conn = old.conn();
+    let (rows, ids, first_new): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT count(*), count(DISTINCT id),
+                    (SELECT min(id) FROM mentions WHERE article_id = (SELECT max(id) FROM articles))
+             FROM mentions",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert!(rows > i64::try_from(want.len()).unwrap());
+    assert_eq!(ids, rows);
+    let last_old: i64 = conn
+        .query_row(
+            "SELECT max(id) FROM mentions WHERE article_id < (SELECT max(id) FROM articles)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(first_new, last_old + 1);
+}
+
+/// A stored surface that is not the slice its offsets name would be lost by the view: the
+/// upgrade refuses, names the archive, and leaves it at V11, its mentions untouched.
+#[test]
+fn v12_refuses_a_surface_its_offsets_do_not_name() {
+    let fresh = Env::new();
+    fresh
+        .dossier()
+        .args(["ingest", "seeds/"])
+        .assert()
+        .success();
+    let old = v11_copy_of(&fresh);
+    old.conn()
+        .execute(
+            "UPDATE mentions SET surface = 'Nowhere' WHERE id = (SELECT min(id) FROM mentions)",
+            [],
+        )
+        .unwrap();
+    let before = mention_rows(&old);
+    old.dossier()
+        .args(["ingest", "seeds/"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(old.db.to_str().unwrap()));
+    let version: i64 = old
+        .conn()
+        .query_row(
+            "SELECT max(version) FROM refinery_schema_history",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(version, 11);
+    assert_eq!(mention_rows(&old), before);
+}
