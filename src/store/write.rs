@@ -515,8 +515,8 @@ impl Drop for Batch<'_> {
 /// [`delete_all_in_chunks`]), children before their parents: each with the column that leads
 /// its key (`mention_spans` has no rowid; its key begins with `article_id`).
 const CHUNKED_CLEAR: [(&str, &str); 3] = [
-    ("event_mentions", "rowid"),
-    ("quotes", "rowid"),
+    ("event_mention_spans", "rowid"),
+    ("quote_spans", "rowid"),
     ("mention_spans", "article_id"),
 ];
 /// The rest of the derived rows, after [`CHUNKED_CLEAR`].
@@ -996,7 +996,6 @@ fn insert_mentions(
             id_of(q.speaker),
             int(q.char_start),
             int(q.char_end),
-            q.text,
         ])?;
     }
     insert_events(conn, article_id, paragraph_ids, article, &id_of)?;
@@ -1056,14 +1055,14 @@ const INSERT_EVENT: &str = "
                         goldstein, source_id, target_id, num_mentions, num_articles)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, 0)";
 const INSERT_EVENT_MENTION: &str = "
-    INSERT INTO event_mentions (event_id, article_id, paragraph_id, sentence, char_start, char_end,
-                                date_text, date_anchor, rule, confidence)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    INSERT INTO event_mention_spans (event_id, article_id, paragraph_id, char_start, char_end,
+                                     date_text, date_anchor, rule, confidence)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 /// Run before the mention is stored: an article not yet among the event's adds one.
 const COUNT_EVENT: &str = "
     UPDATE events SET num_mentions = num_mentions + 1,
         num_articles = num_articles
-            + NOT EXISTS (SELECT 1 FROM event_mentions WHERE event_id = ?1 AND article_id = ?2)
+            + NOT EXISTS (SELECT 1 FROM event_mention_spans WHERE event_id = ?1 AND article_id = ?2)
     WHERE id = ?1";
 const REFINE_EVENT_DATE: &str =
     "UPDATE events SET date_start = ?2, date_end = ?3, date_precision = ?4 WHERE id = ?1";
@@ -1164,7 +1163,6 @@ fn insert_events(
                 event_id,
                 article_id,
                 paragraph_ids[e.paragraph],
-                e.sentence_text,
                 int(e.sentence.start),
                 int(e.sentence.end),
                 e.date_text,
@@ -1220,8 +1218,8 @@ fn sync_cameo(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 const INSERT_QUOTE: &str = "
-    INSERT INTO quotes (article_id, paragraph_id, speaker_id, char_start, char_end, text)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    INSERT INTO quote_spans (article_id, paragraph_id, speaker_id, char_start, char_end)
+    VALUES (?1, ?2, ?3, ?4, ?5)";
 const INSERT_DISCOVERED: &str = "
     INSERT INTO entities (name, type, country, origin) VALUES (?1, ?2, NULL, 'discovered')
     ON CONFLICT (type, name) DO NOTHING";
@@ -1407,10 +1405,10 @@ mod tests {
         };
         let expect = [
             ("article_paragraphs.paragraph_id", true),
-            ("event_mentions.paragraph_id", false),
+            ("event_mention_spans.paragraph_id", false),
             ("mention_spans.paragraph_id", false),
             ("paragraph_reuse.paragraph_id", true), // its rowid
-            ("quotes.paragraph_id", false),
+            ("quote_spans.paragraph_id", false),
         ]
         .map(|(c, i)| (c.to_string(), i))
         .to_vec();

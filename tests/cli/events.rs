@@ -50,10 +50,11 @@ fn events_agree_with_their_mentions_and_the_cameo_table() {
         "SELECT count(*) FROM events WHERE date(date_start) IS NOT date_start
             OR date(date_end) IS NOT date_end OR date_end < date_start",
         "SELECT count(*) FROM event_mentions WHERE date_anchor NOT IN ('absolute', 'published')",
-        // The sentence offsets slice the paragraph to the sentence, which holds the date text.
+        // The stored paragraph and offsets name the sentence (the view `event_mentions` slices
+        // it from them): a whole, trimmed sentence inside the paragraph, holding the date text.
         "SELECT count(*) FROM event_mentions em JOIN paragraphs p ON p.id = em.paragraph_id
-         WHERE substr(p.text, em.char_start + 1, em.char_end - em.char_start) != em.sentence
-            OR instr(em.sentence, em.date_text) = 0",
+         WHERE em.char_start >= em.char_end OR em.char_end > length(p.text)
+            OR trim(em.sentence) != em.sentence OR instr(em.sentence, em.date_text) = 0",
         // An event's source and target differ.
         "SELECT count(*) FROM events WHERE source_id = target_id",
     ];

@@ -242,8 +242,22 @@ fn mention_rows(env: &Env) -> Vec<String> {
     rows(&env.conn(), "mentions", "*", "id")
 }
 
+/// Every row of the three tables that V12 and V13 turned into views of the same names, and of
+/// the views that read them.
+fn span_rows(env: &Env) -> Vec<(String, Vec<String>)> {
+    [
+        "mentions",
+        "quotes",
+        "event_mentions",
+        "v_quotes",
+        "v_events",
+    ]
+    .map(|t| (t.to_string(), rows(&env.conn(), t, "*", "1, 2")))
+    .to_vec()
+}
+
 #[test]
-fn v12_keeps_every_mention_of_a_v11_archive() {
+fn v12_and_v13_keep_every_mention_quote_and_event_mention_of_a_v11_archive() {
     let fresh = Env::new();
     fresh
         .dossier()
@@ -252,21 +266,24 @@ fn v12_keeps_every_mention_of_a_v11_archive() {
         .success();
     let want = mention_rows(&fresh);
     assert!(want.len() > 300);
+    let spans = span_rows(&fresh);
+    assert!(spans.iter().all(|(_, rows)| rows.len() > 10), "{spans:?}");
     let old = v11_copy_of(&fresh);
-    assert_eq!(mention_rows(&old), want, "the V11 copy");
+    assert_eq!(span_rows(&old), spans, "the V11 copy");
 
-    // Any ingest upgrades it; `mentions` is then a view with the same rows, surfaces included.
+    // Any ingest upgrades it; the three are then views with the same rows, texts included.
     old.dossier().args(["ingest", "seeds/"]).assert().success();
-    assert_eq!(mention_rows(&old), want);
+    assert_eq!(span_rows(&old), spans);
     let conn = old.conn();
-    let kind: String = conn
+    let kinds: String = conn
         .query_row(
-            "SELECT type FROM sqlite_schema WHERE name = 'mentions'",
+            "SELECT group_concat(type) FROM sqlite_schema
+             WHERE name IN ('mentions', 'quotes', 'event_mentions')",
             [],
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(kind, "view");
+    assert_eq!(kinds, "view,view,view");
     let check: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
@@ -301,37 +318,45 @@ fn v12_keeps_every_mention_of_a_v11_archive() {
     assert_eq!(first_new, last_old + 1);
 }
 
-/// A stored surface that is not the slice its offsets name would be lost by the view: the
-/// upgrade refuses, names the archive, and leaves it at V11, its mentions untouched.
+/// A stored text that is not the slice its offsets name would be lost by the views: the
+/// upgrade refuses, names the archive, and leaves it at V11, its rows untouched.
 #[test]
-fn v12_refuses_a_surface_its_offsets_do_not_name() {
+fn v12_and_v13_refuse_a_text_its_offsets_do_not_name() {
     let fresh = Env::new();
     fresh
         .dossier()
         .args(["ingest", "seeds/"])
         .assert()
         .success();
-    let old = v11_copy_of(&fresh);
-    old.conn()
-        .execute(
-            "UPDATE mentions SET surface = 'Nowhere' WHERE id = (SELECT min(id) FROM mentions)",
-            [],
-        )
-        .unwrap();
-    let before = mention_rows(&old);
-    old.dossier()
-        .args(["ingest", "seeds/"])
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains(old.db.to_str().unwrap()));
-    let version: i64 = old
-        .conn()
-        .query_row(
-            "SELECT max(version) FROM refinery_schema_history",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(version, 11);
-    assert_eq!(mention_rows(&old), before);
+    for (table, column) in [
+        ("mentions", "surface"),
+        ("quotes", "text"),
+        ("event_mentions", "sentence"),
+    ] {
+        let old = v11_copy_of(&fresh);
+        old.conn()
+            .execute(
+                &format!(
+                    "UPDATE {table} SET {column} = 'Nowhere' WHERE id = (SELECT min(id) FROM {table})"
+                ),
+                [],
+            )
+            .unwrap();
+        let before = span_rows(&old);
+        old.dossier()
+            .args(["ingest", "seeds/"])
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains(old.db.to_str().unwrap()));
+        let version: i64 = old
+            .conn()
+            .query_row(
+                "SELECT max(version) FROM refinery_schema_history",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(version, 11, "{table}");
+        assert_eq!(span_rows(&old), before, "{table}");
+    }
 }
