@@ -106,7 +106,7 @@ impl LineCounts for CorpusCounts {
 }
 
 /// The producer: count lines over the archive, then prepare every document in order.
-fn produce(db: &Path, tx: &SyncSender<(i64, Meta, Box<Prepared>)>) -> Result<()> {
+fn produce(db: &Path, tx: &SyncSender<(i64, String, Meta, Box<Prepared>)>) -> Result<()> {
     let archive = Store::open_read_only(db)?;
     archive.stream()?;
     let mut counts = CorpusCounts::default();
@@ -118,7 +118,7 @@ fn produce(db: &Path, tx: &SyncSender<(i64, Meta, Box<Prepared>)>) -> Result<()>
     read::each_document(&archive, &mut |ArchivedDocument { id, raw, meta }| {
         if !stopped {
             let prepared = Box::new(pipeline::prepare(&raw, &meta, &counts));
-            stopped = tx.send((id, meta, prepared)).is_err();
+            stopped = tx.send((id, raw, meta, prepared)).is_err();
         }
         Ok(())
     })
@@ -126,12 +126,12 @@ fn produce(db: &Path, tx: &SyncSender<(i64, Meta, Box<Prepared>)>) -> Result<()>
 
 fn write_all(
     batch: &mut Batch<'_>,
-    rx: &Receiver<(i64, Meta, Box<Prepared>)>,
+    rx: &Receiver<(i64, String, Meta, Box<Prepared>)>,
     progress: &ProgressBar,
 ) -> Result<()> {
-    for (document_id, meta, prepared) in rx {
+    for (document_id, raw, meta, prepared) in rx {
         batch.counts.inputs += 1;
-        batch.rebuild(document_id, &meta, &prepared)?;
+        batch.rebuild(document_id, &raw, &meta, &prepared)?;
         progress.inc(1);
     }
     Ok(())

@@ -25,7 +25,7 @@ use crate::entities::EntityRef;
 use crate::error::Result;
 use crate::hashing::ContentHash;
 use crate::minhash;
-use crate::pipeline::Prepared;
+use crate::pipeline::{Prepared, PreparedParagraph};
 use crate::source::{Meta, RawInput};
 use crate::store::Store;
 use crate::store::near_duplicates::PendingNearDuplicates;
@@ -239,7 +239,7 @@ impl<'s> Batch<'s> {
     pub fn find_document(&mut self, sha256: &ContentHash) -> Result<Option<i64>> {
         self.begin()?;
         self.conn()
-            .prepare_cached("SELECT id FROM documents WHERE sha256 = ?1")
+            .prepare_cached("SELECT id FROM document_store WHERE sha256 = ?1")
             .and_then(|mut s| s.query_row([sha256.hex()], |r| r.get(0)).optional())
             .map_err(|e| self.store.error(e))
     }
@@ -425,10 +425,12 @@ impl<'s> Batch<'s> {
     }
 
     /// Rebuild the article of an archived document from its prepared text (after
-    /// [`Batch::clear_derived`]).
+    /// [`Batch::clear_derived`]). `raw` is the document's raw text: it is stored again, or not,
+    /// as the rebuilt paragraphs decide.
     pub fn rebuild(
         &mut self,
         document_id: i64,
+        raw: &str,
         meta: &Meta,
         prepared: &Prepared,
     ) -> Result<Outcome> {
@@ -442,10 +444,22 @@ impl<'s> Batch<'s> {
             summaries: &mut self.summaries,
         };
         let outcome = article_for(conn, prepared).and_then(|target| {
-            let outcome = store_article(conn, target, document_id, meta, prepared, &mut ctx)?;
+            let stored = store_article(conn, target, document_id, meta, prepared, &mut ctx)?;
             conn.prepare_cached(LINK_DOCUMENT)?
                 .execute(named_params! {":article_id": target.id(), ":id": document_id})?;
-            Ok(outcome)
+            // Only an article's first document is its paragraphs' lines.
+            let tail = match target {
+                ArticleFor::New(_) if stored.paragraphs_as_given => {
+                    rebuilt_tail(raw, &prepared.paragraphs)
+                }
+                _ => None,
+            };
+            conn.prepare_cached(STORE_RAW)?.execute(rusqlite::params![
+                document_id,
+                tail.is_none().then_some(raw),
+                tail
+            ])?;
+            Ok(stored.outcome)
         });
         let outcome = match outcome {
             Ok(outcome) => outcome,
@@ -525,7 +539,7 @@ const CLEAR_DERIVED: &str = "
     DELETE FROM entity_stats;
     DELETE FROM entity_pairs;
     DELETE FROM paragraph_reuse;
-    UPDATE documents SET article_id = NULL WHERE article_id IS NOT NULL;
+    UPDATE document_store SET article_id = NULL WHERE article_id IS NOT NULL;
     DELETE FROM near_duplicates;
     DELETE FROM article_lsh;
     DELETE FROM article_paragraphs;
@@ -668,10 +682,15 @@ fn index_new_paragraphs(conn: &Connection, after: i64) -> rusqlite::Result<()> {
 }
 
 /// A new document names its article at once: the foreign key is checked at commit (V11), by
-/// when the article it names has been written too.
+/// when the article it names has been written too. `raw` is NULL, and `raw_tail` set, when the
+/// article's paragraphs give the text back (V14; see [`rebuilt_tail`]).
 const INSERT_DOCUMENT: &str = "
-    INSERT INTO documents (sha256, raw, bytes, article_id)
-    VALUES (:sha256, :raw, :bytes, :article_id)";
+    INSERT INTO document_store (sha256, raw, raw_tail, bytes, article_id)
+    VALUES (:sha256, :raw, :raw_tail, :bytes, :article_id)";
+/// Store a document's raw text in the form [`rebuilt_tail`] chose, if it has another.
+const STORE_RAW: &str = "
+    UPDATE document_store SET raw = ?2, raw_tail = ?3
+    WHERE id = ?1 AND (raw IS NOT ?2 OR raw_tail IS NOT ?3)";
 /// An article's id is chosen before it is written (see [`article_for`]).
 const INSERT_ARTICLE: &str = "
     INSERT INTO articles (id, sha256, document_id, title, url, outlet, published, published_source,
@@ -691,11 +710,13 @@ const FILL_ARTICLE: &str = "
         published_source = CASE WHEN published IS NULL THEN :published_source ELSE published_source END,
         published = coalesce(published, :published)
     WHERE id = :id";
-const LINK_DOCUMENT: &str = "UPDATE documents SET article_id = :article_id WHERE id = :id";
+const LINK_DOCUMENT: &str = "UPDATE document_store SET article_id = :article_id WHERE id = :id";
 const INSERT_PARAGRAPH: &str = "
     INSERT INTO paragraphs (sha256, text, words) VALUES (?1, ?2, ?3)
     ON CONFLICT (sha256) DO NOTHING";
-const SELECT_PARAGRAPH: &str = "SELECT id FROM paragraphs WHERE sha256 = ?1";
+/// A stored paragraph's id, and its text, which may be another spelling of the same key (other
+/// quotation marks or dashes) if an earlier article stored it first.
+const SELECT_PARAGRAPH: &str = "SELECT id, text FROM paragraphs WHERE sha256 = ?1";
 /// Positional parameters here and in [`INSERT_PARAGRAPH`], which run once per paragraph: a
 /// named one is looked up by name, among the statement's names, at every bind.
 const INSERT_ARTICLE_PARAGRAPH: &str = "
@@ -719,13 +740,28 @@ fn write_article(
         (Some(id), _) => (id, Outcome::SeenDocument),
         (None, Some(article)) => {
             let target = article_for(conn, article)?;
-            conn.prepare_cached(INSERT_DOCUMENT)?.execute(named_params! {
-                ":sha256": document_sha.hex(), ":raw": input.raw, ":bytes": int(input.raw.len()),
-                ":article_id": target.id(),
-            })?;
+            // A new article's first document is its paragraphs' lines: stored without its raw
+            // text if they give it back, which holds unless an earlier article stored one of
+            // them with other quotation marks (then the text goes in after all).
+            let tail = match target {
+                ArticleFor::New(_) => rebuilt_tail(&input.raw, &article.paragraphs),
+                ArticleFor::Archived(_) => None,
+            };
+            conn.prepare_cached(INSERT_DOCUMENT)?
+                .execute(named_params! {
+                    ":sha256": document_sha.hex(), ":raw": tail.is_none().then_some(&input.raw),
+                    ":raw_tail": tail, ":bytes": int(input.raw.len()), ":article_id": target.id(),
+                })?;
             let document_id = conn.last_insert_rowid();
-            let outcome = store_article(conn, target, document_id, &input.meta, article, ctx)?;
-            (document_id, outcome)
+            let stored = store_article(conn, target, document_id, &input.meta, article, ctx)?;
+            if tail.is_some() && !stored.paragraphs_as_given {
+                conn.prepare_cached(STORE_RAW)?.execute(rusqlite::params![
+                    document_id,
+                    input.raw,
+                    None::<&str>
+                ])?;
+            }
+            (document_id, stored.outcome)
         }
         (None, None) => return Err(rusqlite::Error::InvalidQuery),
     };
@@ -771,6 +807,14 @@ fn article_for(conn: &Connection, article: &Prepared) -> rusqlite::Result<Articl
     }
 }
 
+/// What [`store_article`] did.
+struct Stored {
+    outcome: Outcome,
+    /// Every paragraph of a new article is stored with the text this document gives it (an
+    /// earlier article may have stored one with other quotation marks or dashes first).
+    paragraphs_as_given: bool,
+}
+
 /// Record `article` as document `document_id`'s content: an archived article gets the metadata
 /// its first copy lacked (never overwritten); a new one is written under its chosen id, with its
 /// paragraphs, mentions, quotes and events.
@@ -781,14 +825,17 @@ fn store_article(
     meta: &Meta,
     article: &Prepared,
     ctx: &mut ArticleContext<'_>,
-) -> rusqlite::Result<Outcome> {
+) -> rusqlite::Result<Stored> {
     let id = match target {
         ArticleFor::Archived(id) => {
             conn.prepare_cached(FILL_ARTICLE)?.execute(named_params! {
                 ":id": id, ":title": article.title, ":url": meta.url, ":outlet": meta.outlet,
                 ":published": article.published, ":published_source": article.published_source,
             })?;
-            return Ok(Outcome::NewDocument);
+            return Ok(Stored {
+                outcome: Outcome::NewDocument,
+                paragraphs_as_given: false,
+            });
         }
         ArticleFor::New(id) => id,
     };
@@ -802,11 +849,14 @@ fn store_article(
             ":content_paragraphs": with_role(Role::Content),
             ":boilerplate_paragraphs": with_role(Role::Boilerplate),
         })?;
-    let (paragraphs_new, paragraph_ids) =
+    let (paragraphs_new, paragraph_ids, paragraphs_as_given) =
         insert_paragraphs(conn, id, article, ctx.known_paragraphs, ctx.reuse)?;
     insert_mentions(conn, id, &paragraph_ids, article, ctx)?;
     ctx.near_duplicates.add(id, article);
-    Ok(Outcome::NewArticle { paragraphs_new })
+    Ok(Stored {
+        outcome: Outcome::NewArticle { paragraphs_new },
+        paragraphs_as_given,
+    })
 }
 
 /// Paragraph ids by hash, for the paragraphs a run met most recently: two generations of at
@@ -816,29 +866,45 @@ fn store_article(
 /// of all article paragraphs, and another 5,000 a quarter more. Ids never change while a run
 /// writes (paragraphs are only ever added), except that a rolled-back batch takes its new
 /// paragraphs with it: then this is cleared.
+/// Each is kept with a hash of its stored text ([`text_hash`]), so that a document can tell
+/// whether the archive has a paragraph in its own spelling.
 #[derive(Debug, Default)]
 struct KnownParagraphs {
-    current: HashMap<ContentHash, i64>,
-    previous: HashMap<ContentHash, i64>,
+    current: HashMap<ContentHash, KnownParagraph>,
+    previous: HashMap<ContentHash, KnownParagraph>,
+}
+
+/// A stored paragraph's id and the [`text_hash`] of its stored text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct KnownParagraph {
+    id: i64,
+    text_hash: u64,
+}
+
+/// A hash of a paragraph's text, to compare a stored text with a document's own spelling. With
+/// 64 bits, two different spellings of one key agree by chance about once in 10^19 comparisons.
+fn text_hash(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x646f_7373).hash_one(text)
 }
 
 impl KnownParagraphs {
     const GENERATION: usize = 16_384;
 
-    fn get(&mut self, sha256: &ContentHash) -> Option<i64> {
-        if let Some(&id) = self.current.get(sha256) {
-            return Some(id);
+    fn get(&mut self, sha256: &ContentHash) -> Option<KnownParagraph> {
+        if let Some(&known) = self.current.get(sha256) {
+            return Some(known);
         }
-        let id = self.previous.remove(sha256)?;
-        self.insert(*sha256, id);
-        Some(id)
+        let known = self.previous.remove(sha256)?;
+        self.insert(*sha256, known);
+        Some(known)
     }
 
-    fn insert(&mut self, sha256: ContentHash, id: i64) {
+    fn insert(&mut self, sha256: ContentHash, known: KnownParagraph) {
         if self.current.len() >= Self::GENERATION {
             self.previous = std::mem::take(&mut self.current);
         }
-        self.current.insert(sha256, id);
+        self.current.insert(sha256, known);
     }
 
     fn clear(&mut self) {
@@ -847,14 +913,18 @@ impl KnownParagraphs {
     }
 }
 
+/// Store an article's paragraphs (those the archive lacks) and their links: the number of new
+/// paragraphs, every paragraph's id, and whether every one is stored with the article's own
+/// text (see [`Stored`]).
 fn insert_paragraphs(
     conn: &Connection,
     article_id: i64,
     article: &Prepared,
     known: &mut KnownParagraphs,
     reuse: &mut PendingReuse,
-) -> rusqlite::Result<(u64, Vec<i64>)> {
+) -> rusqlite::Result<(u64, Vec<i64>, bool)> {
     let mut new = 0;
+    let mut as_given = true;
     let mut ids = Vec::with_capacity(article.paragraphs.len());
     let mut insert = conn.prepare_cached(INSERT_PARAGRAPH)?;
     let mut select = conn.prepare_cached(SELECT_PARAGRAPH)?;
@@ -865,28 +935,40 @@ fn insert_paragraphs(
     for (position, p) in article.paragraphs.iter().enumerate() {
         // Most paragraphs of a large archive are stored already (re-posts, syndication,
         // boilerplate), so look first: one index probe instead of a failed insert and a probe.
-        let (paragraph_id, inserted) = match known.get(&p.sha256) {
-            Some(id) => (id, false),
+        let stored_paragraph = |r: &rusqlite::Row<'_>| {
+            Ok(KnownParagraph {
+                id: r.get(0)?,
+                text_hash: text_hash(r.get_ref(1)?.as_str()?),
+            })
+        };
+        let (paragraph, inserted) = match known.get(&p.sha256) {
+            Some(paragraph) => (paragraph, false),
             None => {
                 let sha = p.sha256.hex();
-                let stored = select.query_row([&sha], |r| r.get(0)).optional()?;
+                let stored = select.query_row([&sha], stored_paragraph).optional()?;
                 let found = match stored {
-                    Some(id) => (id, false),
+                    Some(paragraph) => (paragraph, false),
                     None => match inserted_id(
                         conn,
                         &mut insert,
                         rusqlite::params![sha, p.text, int(p.words)],
                     )? {
-                        Some(id) => (id, true),
-                        None => (select.query_row([&sha], |r| r.get(0))?, false),
+                        Some(id) => {
+                            let text_hash = text_hash(&p.text);
+                            (KnownParagraph { id, text_hash }, true)
+                        }
+                        None => (select.query_row([&sha], stored_paragraph)?, false),
                     },
                 };
                 known.insert(p.sha256, found.0);
                 found
             }
         };
+        let paragraph_id = paragraph.id;
         if inserted {
             new += 1;
+        } else if as_given {
+            as_given = paragraph.text_hash == text_hash(&p.text);
         }
         link.execute(rusqlite::params![
             article_id,
@@ -907,7 +989,31 @@ fn insert_paragraphs(
     for paragraph_id in seen_before {
         reuse.add(paragraph_id);
     }
-    Ok((new, ids))
+    Ok((new, ids, as_given))
+}
+
+/// The newlines after the last paragraph, if `raw` is exactly what the view `documents`
+/// rebuilds from these paragraphs (schema V14), each paragraph's text after as many newlines as
+/// its first line lies below the previous paragraph's last (the first paragraph: below line 1),
+/// and then only newlines. `None` when any line differs: a paragraph over several lines, spaces
+/// or tabs at a line's end, CR LF line ends, text that normalization changed. An empty article
+/// gives `None` too.
+pub(crate) fn rebuilt_tail<'r>(raw: &'r str, paragraphs: &[PreparedParagraph]) -> Option<&'r str> {
+    if paragraphs.is_empty() {
+        return None;
+    }
+    let mut rest = raw;
+    let mut previous_end = 1;
+    for p in paragraphs {
+        let newlines = p.line_start.checked_sub(previous_end)?;
+        let after_gap = rest.get(newlines..)?;
+        if !rest.as_bytes()[..newlines].iter().all(|&b| b == b'\n') {
+            return None;
+        }
+        rest = after_gap.strip_prefix(p.text.as_str())?;
+        previous_end = p.line_end;
+    }
+    rest.bytes().all(|b| b == b'\n').then_some(rest)
 }
 
 const ADD_REUSE: &str =
@@ -1327,18 +1433,23 @@ mod tests {
     #[test]
     fn known_paragraphs_keep_the_ones_met_again_and_stay_bounded() {
         let sha = |n: usize| ContentHash::of(n.to_string().as_bytes());
+        let paragraph = |n: usize| KnownParagraph {
+            id: i64::try_from(n).unwrap(),
+            text_hash: text_hash(&n.to_string()),
+        };
         let mut known = KnownParagraphs::default();
         let hot = sha(usize::MAX);
-        known.insert(hot, 7);
+        known.insert(hot, paragraph(7));
         for n in 0..5 * KnownParagraphs::GENERATION {
-            known.insert(sha(n), i64::try_from(n).unwrap());
+            known.insert(sha(n), paragraph(n));
             if n % 1000 == 0 {
-                assert_eq!(known.get(&hot), Some(7), "met every 1,000 paragraphs, kept");
+                let kept = known.get(&hot);
+                assert_eq!(kept, Some(paragraph(7)), "met every 1,000 paragraphs, kept");
             }
         }
         assert_eq!(known.get(&sha(0)), None, "met once, long ago: dropped");
         let last = 5 * KnownParagraphs::GENERATION - 1;
-        assert_eq!(known.get(&sha(last)), Some(i64::try_from(last).unwrap()));
+        assert_eq!(known.get(&sha(last)), Some(paragraph(last)));
         assert!(known.current.len() + known.previous.len() <= 2 * KnownParagraphs::GENERATION);
         known.clear();
         assert_eq!(known.get(&hot), None);

@@ -620,3 +620,134 @@ fn sql_profile_lists_the_writers_statements_when_asked_for() {
         .success()
         .stderr(predicate::str::is_empty());
 }
+
+/// Every document's `raw` (the view, since schema V14) hashes to its `sha256` and has `bytes`
+/// bytes; the inputs' own bytes when `inputs` is given.
+fn assert_raw_kept(env: &Env, inputs: &[&[u8]]) {
+    let conn = env.conn();
+    let mut stmt = conn
+        .prepare("SELECT sha256, CAST(raw AS BLOB), bytes FROM documents ORDER BY id")
+        .unwrap();
+    let rows: Vec<(String, Vec<u8>, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for (sha, raw, bytes) in &rows {
+        assert_eq!(
+            &ContentHash::of(raw).hex(),
+            sha,
+            "{}",
+            String::from_utf8_lossy(raw)
+        );
+        assert_eq!(usize::try_from(*bytes).unwrap(), raw.len());
+    }
+    if !inputs.is_empty() {
+        let stored: Vec<&[u8]> = rows.iter().map(|r| r.1.as_slice()).collect();
+        assert_eq!(stored, inputs);
+    }
+}
+
+/// Schema V14 stores an article's first document without its raw text when the paragraphs
+/// give it back; whatever the input's shape, `documents.raw` is the input byte for byte, after
+/// ingest and after `reprocess`, in dossier and in the `sqlite3` shell.
+#[test]
+fn raw_text_comes_back_whatever_its_shape() {
+    let para = |n: usize| {
+        format!(
+            "The {n}th paragraph says that Japan and South Korea met in Seoul on a Tuesday to \
+             talk about trade, history and the alliance with the United States."
+        )
+    };
+    let body = |from: usize| (from..from + 3).map(para).collect::<Vec<_>>();
+    let inputs: Vec<(String, Vec<u8>)> = vec![
+        (
+            "plain".into(),
+            format!("Title one\n\n{}\n", body(0).join("\n\n")).into(),
+        ),
+        ("no-final-newline".into(), body(10).join("\n\n").into()),
+        (
+            "blank-lines-around".into(),
+            format!("\n\n\nTitle\n\n\n{}\n\n\n", body(20).join("\n\n\n\n")).into(),
+        ),
+        ("crlf".into(), body(30).join("\r\n\r\n").into()),
+        (
+            "trailing-spaces".into(),
+            format!("{} \n\n{}\t\n", para(40), body(41).join("\n\n")).into(),
+        ),
+        (
+            "wrapped-lines".into(),
+            format!(
+                "{}\n\n{}\ncontinued on a second line.\n",
+                para(50),
+                para(51)
+            )
+            .into(),
+        ),
+        (
+            "spaces-between".into(),
+            format!("{}\n   \n{}\n", para(60), para(61)).into(),
+        ),
+        (
+            "nfkc".into(),
+            format!("{}\n\nThe ﬁrst ﬁnal talks ended at ５ o'clock.\n", para(70)).into(),
+        ),
+        (
+            "curly".into(),
+            format!("{}\n\nJapan’s “plan” — an old one.\n", para(80)).into(),
+        ),
+        // The same paragraph key with straight marks: stored once, with the curly spelling, so
+        // this document must keep its own raw text.
+        (
+            "straight".into(),
+            format!("{}\n\nJapan's \"plan\" - an old one.\n", para(90)).into(),
+        ),
+        (
+            "leading-spaces".into(),
+            format!("  {}\n\n{}\n", para(100), para(101)).into(),
+        ),
+    ];
+    let env = Env::new();
+    let paths: Vec<_> = inputs
+        .iter()
+        .map(|(name, bytes)| env.file(&format!("{name}.txt"), bytes))
+        .collect();
+    env.dossier().arg("ingest").args(&paths).assert().success();
+    let want: Vec<&[u8]> = inputs.iter().map(|(_, b)| b.as_slice()).collect();
+    assert_raw_kept(&env, &want);
+    // Some are stored rebuilt, some with their raw text.
+    let rebuilt = env.count("SELECT count(*) FROM document_store WHERE raw IS NULL");
+    assert!((4..=6).contains(&rebuilt), "{rebuilt} rebuilt");
+    assert_eq!(
+        env.count("SELECT raw IS NULL FROM document_store WHERE id = 1"),
+        1,
+        "a plain document is rebuilt"
+    );
+    env.dossier().arg("reprocess").assert().success();
+    assert_raw_kept(&env, &want);
+    assert_eq!(
+        env.count("SELECT count(*) FROM document_store WHERE raw IS NULL"),
+        rebuilt
+    );
+    // The view is plain SQL: the sqlite3 shell gives the same bytes.
+    if StdCommand::new("sqlite3").arg("-version").output().is_ok() {
+        for (id, bytes) in (1..).zip(&want) {
+            let out = StdCommand::new("sqlite3")
+                .arg(&env.db)
+                .arg(format!("SELECT hex(raw) FROM documents WHERE id = {id}"))
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let shell = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(
+                shell.trim(),
+                hex::encode_upper(bytes),
+                "document {id} in sqlite3"
+            );
+        }
+    }
+}
