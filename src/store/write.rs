@@ -447,13 +447,8 @@ impl<'s> Batch<'s> {
             let stored = store_article(conn, target, document_id, meta, prepared, &mut ctx)?;
             conn.prepare_cached(LINK_DOCUMENT)?
                 .execute(named_params! {":article_id": target.id(), ":id": document_id})?;
-            // Only an article's first document is its paragraphs' lines.
-            let tail = match target {
-                ArticleFor::New(_) if stored.paragraphs_as_given => {
-                    rebuilt_tail(raw, &prepared.paragraphs)
-                }
-                _ => None,
-            };
+            let tail =
+                first_copy_tail(target, raw, prepared).filter(|_| stored.paragraphs_as_given);
             conn.prepare_cached(STORE_RAW)?.execute(rusqlite::params![
                 document_id,
                 tail.is_none().then_some(raw),
@@ -740,13 +735,10 @@ fn write_article(
         (Some(id), _) => (id, Outcome::SeenDocument),
         (None, Some(article)) => {
             let target = article_for(conn, article)?;
-            // A new article's first document is its paragraphs' lines: stored without its raw
-            // text if they give it back, which holds unless an earlier article stored one of
-            // them with other quotation marks (then the text goes in after all).
-            let tail = match target {
-                ArticleFor::New(_) => rebuilt_tail(&input.raw, &article.paragraphs),
-                ArticleFor::Archived(_) => None,
-            };
+            // Stored without its raw text if the paragraphs give it back, which holds unless an
+            // earlier article stored one of them with other quotation marks (then the text goes
+            // in after all).
+            let tail = first_copy_tail(target, &input.raw, article);
             conn.prepare_cached(INSERT_DOCUMENT)?
                 .execute(named_params! {
                     ":sha256": document_sha.hex(), ":raw": tail.is_none().then_some(&input.raw),
@@ -804,6 +796,15 @@ fn article_for(conn: &Connection, article: &Prepared) -> rusqlite::Result<Articl
             .prepare_cached(NEXT_ARTICLE_ID)?
             .query_row([], |r| r.get(0))
             .map(ArticleFor::New),
+    }
+}
+
+/// [`rebuilt_tail`] for a new article's first document, the one whose lines its paragraphs
+/// record; `None` for a later copy of an archived article.
+fn first_copy_tail<'r>(target: ArticleFor, raw: &'r str, article: &Prepared) -> Option<&'r str> {
+    match target {
+        ArticleFor::New(_) => rebuilt_tail(raw, &article.paragraphs),
+        ArticleFor::Archived(_) => None,
     }
 }
 
@@ -865,9 +866,8 @@ fn store_article(
 /// On the 100k benchmark corpus, 80 paragraphs (a few lines of each site's furniture) make 42%
 /// of all article paragraphs, and another 5,000 a quarter more. Ids never change while a run
 /// writes (paragraphs are only ever added), except that a rolled-back batch takes its new
-/// paragraphs with it: then this is cleared.
-/// Each is kept with a hash of its stored text ([`text_hash`]), so that a document can tell
-/// whether the archive has a paragraph in its own spelling.
+/// paragraphs with it: then this is cleared. Each is kept with a hash of its stored text
+/// ([`text_hash`]), so that a document can tell whether the archive has it in its own spelling.
 #[derive(Debug, Default)]
 struct KnownParagraphs {
     current: HashMap<ContentHash, KnownParagraph>,

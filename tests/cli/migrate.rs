@@ -78,15 +78,21 @@ fn query_asks_for_upgrade(env: &Env, version: i64, how: &str) {
         .stderr(predicates::str::contains(how));
 }
 
-#[test]
-fn a_v1_archive_is_upgraded_without_losing_a_row() {
-    // What the inputs give in a fresh archive, rebuilt once as the upgraded one will be.
+/// A fresh archive of the sample articles and the evaluation fixtures.
+fn fresh_archive() -> Env {
     let fresh = Env::new();
     fresh
         .dossier()
         .args(["ingest", "seeds/", "tests/fixtures/eval/"])
         .assert()
         .success();
+    fresh
+}
+
+#[test]
+fn a_v1_archive_is_upgraded_without_losing_a_row() {
+    // What the inputs give in a fresh archive, rebuilt once as the upgraded one will be.
+    let fresh = fresh_archive();
     fresh.dossier().arg("reprocess").assert().success();
     let want: Vec<String> = dump(&fresh)
         .into_iter()
@@ -258,12 +264,7 @@ fn span_rows(env: &Env) -> Vec<(String, Vec<String>)> {
 
 #[test]
 fn v12_and_v13_keep_every_mention_quote_and_event_mention_of_a_v11_archive() {
-    let fresh = Env::new();
-    fresh
-        .dossier()
-        .args(["ingest", "seeds/", "tests/fixtures/eval/"])
-        .assert()
-        .success();
+    let fresh = fresh_archive();
     let want = mention_rows(&fresh);
     assert!(want.len() > 300);
     let spans = span_rows(&fresh);
