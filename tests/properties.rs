@@ -11,7 +11,9 @@
 //! - every mention's and quote's character offsets slice its paragraph to its surface text;
 //! - every event's sentence range slices its paragraph to the sentence, its date range is
 //!   ordered, its code exists and its confidence is in 0–1;
-//! - preparing is deterministic, and CRLF line endings give the same result as LF.
+//! - preparing is deterministic, and CRLF line endings give the same result as LF;
+//! - archived, the input comes back byte for byte from `documents.raw`, whether the archive
+//!   stores it or rebuilds it from the article's paragraphs (schema V14).
 //!
 //! The case count is bounded (see `CASES`) so CI stays fast; raise it with `PROPTEST_CASES`
 //! for a longer run.
@@ -19,12 +21,15 @@
 // A broken fixture folder should fail the test loudly.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use dossier::cameo::TAXONOMY;
+use dossier::hashing::ContentHash;
 use dossier::pipeline::{NoLineCounts, Prepared, prepare};
 use dossier::segment::split_lines;
-use dossier::source::Meta;
+use dossier::source::{Meta, RawInput};
+use dossier::store::Store;
+use dossier::store::write::{self, Batch};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
 
@@ -309,8 +314,92 @@ fn config() -> Config {
     }
 }
 
+/// An article as a tidy page gives it: real lines, one a paragraph, blank lines between, and
+/// sometimes a final newline: the shape the archive stores rebuilt from its paragraphs.
+fn clean_article() -> impl Strategy<Value = String> {
+    let gap = prop_oneof![4 => Just("\n\n"), 1 => Just("\n"), 1 => Just("\n\n\n")];
+    let end = prop_oneof![Just(""), Just("\n"), Just("\n\n")];
+    (prop::collection::vec((any::<usize>(), gap), 1..30), end).prop_map(|(parts, end)| {
+        let lines: Vec<&str> = LINES
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let mut out = String::new();
+        for (i, (index, gap)) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push_str(gap);
+            }
+            out.push_str(lines[index % lines.len()]);
+        }
+        out.push_str(end);
+        out
+    })
+}
+
+/// One archive for every case of [`archive_and_read_back`]: each case adds an input to it, so
+/// later cases meet paragraphs that earlier ones stored (in their spelling).
+struct Archive {
+    store: Store,
+    _dir: tempfile::TempDir,
+}
+
+static ARCHIVE: LazyLock<Mutex<Archive>> = LazyLock::new(|| {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("roundtrip.sqlite")).unwrap();
+    Mutex::new(Archive { store, _dir: dir })
+});
+
+/// Archive `raw` as `dossier ingest` would (through the writer) and read it back from the view.
+fn archive_and_read_back(raw: &str, meta: &Meta) -> Result<(), TestCaseError> {
+    let archive = ARCHIVE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let store = &archive.store;
+    let sha = ContentHash::of(raw.as_bytes());
+    let mut batch = Batch::new(store, write::begin_import(store, "ingest").unwrap());
+    let known = batch.find_document(&sha).unwrap();
+    let prepared = prepare(raw, meta, &NoLineCounts);
+    let input = RawInput {
+        path: "roundtrip.txt".into(),
+        line: None,
+        raw: raw.to_string(),
+        meta: meta.clone(),
+    };
+    batch
+        .article(&input, &sha, known, known.is_none().then_some(&prepared))
+        .unwrap();
+    batch.finish().unwrap();
+    let (back, rebuilt): (Vec<u8>, bool) = store
+        .conn()
+        .query_row(
+            "SELECT CAST(d.raw AS BLOB), s.raw IS NULL FROM documents d
+             JOIN document_store s ON s.id = d.id WHERE d.sha256 = ?1",
+            [sha.hex()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    prop_assert_eq!(
+        String::from_utf8_lossy(&back),
+        String::from_utf8_lossy(raw.as_bytes()),
+        "rebuilt: {}",
+        rebuilt
+    );
+    prop_assert_eq!(back.as_slice(), raw.as_bytes());
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn archived_raw_comes_back_byte_for_byte(
+        raw in prop_oneof![article(), clean_article(), arbitrary()],
+        meta in meta(),
+    ) {
+        prop_assume!(!raw.trim().is_empty());
+        archive_and_read_back(&raw, &meta)?;
+    }
 
     #[test]
     fn noisy_articles_keep_every_invariant(raw in article(), meta in meta()) {
