@@ -42,17 +42,19 @@ ALTER TABLE document_store_v14 RENAME TO document_store;
 
 CREATE INDEX document_store_article_id ON document_store (article_id);
 
--- The text is rebuilt with plain SQL that any sqlite3 shell since 3.25 reads (window functions;
--- no aggregate ORDER BY): the ordered subquery is not merged into the aggregate, so
--- group_concat meets the paragraphs in position order.
+-- The text is rebuilt with plain SQL that old sqlite3 shells read too (no window function, no
+-- aggregate ORDER BY): positions run 0, 1, 2... in an article, so the previous paragraph is one
+-- key lookup away, and the ordered subquery is not merged into the aggregate, so group_concat
+-- meets the paragraphs in position order.
 CREATE VIEW documents AS
 SELECT d.id,
        d.sha256,
        coalesce(d.raw, (
            SELECT group_concat(piece, '') FROM (
-               SELECT replace(printf('%*s', ap.line_start
-                          - coalesce(lag(ap.line_end) OVER (ORDER BY ap.position), 1), ''),
-                              ' ', char(10))
+               SELECT replace(printf('%*s', ap.line_start - coalesce(
+                          (SELECT previous.line_end FROM article_paragraphs previous
+                           WHERE previous.article_id = ap.article_id
+                             AND previous.position = ap.position - 1), 1), ''), ' ', char(10))
                       || p.text AS piece
                FROM article_paragraphs ap
                JOIN paragraphs p ON p.id = ap.paragraph_id
