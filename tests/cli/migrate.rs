@@ -66,6 +66,20 @@ fn v1_rows(conn: &Connection) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// A connection to `env`'s archive, made with the migrations up to `version` alone.
+fn archive_at(env: &Env, version: i32) -> Connection {
+    let mut conn = Connection::open(&env.db).unwrap();
+    let report = embedded::migrations::runner()
+        .set_target(refinery::Target::Version(version))
+        .run(&mut conn)
+        .unwrap();
+    assert_eq!(
+        report.applied_migrations().len(),
+        usize::try_from(version).unwrap()
+    );
+    conn
+}
+
 /// A query on `env`'s archive of schema `version` fails and names the upgrade, `how`.
 fn query_asks_for_upgrade(env: &Env, version: i64, how: &str) {
     env.dossier()
@@ -103,12 +117,7 @@ fn a_v1_archive_is_upgraded_without_losing_a_row() {
     // migration alone and filled through V1's columns.
     let old = Env::new();
     {
-        let mut conn = Connection::open(&old.db).unwrap();
-        let report = embedded::migrations::runner()
-            .set_target(refinery::Target::Version(1))
-            .run(&mut conn)
-            .unwrap();
-        assert_eq!(report.applied_migrations().len(), 1);
+        let conn = archive_at(&old, 1);
         // documents and articles refer to each other: check the keys once all are in.
         conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
         conn.execute("ATTACH ?1 AS fresh", [fresh.db.to_str().unwrap()])
@@ -181,13 +190,7 @@ fn a_v1_archive_is_upgraded_without_losing_a_row() {
 fn an_archive_from_after_the_extraction_tables_is_upgraded_by_any_ingest() {
     // Schema V10: every extracted table exists; later migrations change no extracted data.
     let old = Env::new();
-    {
-        let mut conn = Connection::open(&old.db).unwrap();
-        embedded::migrations::runner()
-            .set_target(refinery::Target::Version(10))
-            .run(&mut conn)
-            .unwrap();
-    }
+    drop(archive_at(&old, 10));
     // A query says how to upgrade it: an ingest will do, no re-read is needed.
     query_asks_for_upgrade(&old, 10, "any `dossier ingest`");
     // And an ingest does, without asking for a reprocess.
@@ -203,11 +206,7 @@ fn an_archive_from_after_the_extraction_tables_is_upgraded_by_any_ingest() {
 /// its stored surfaces.
 fn v11_copy_of(fresh: &Env) -> Env {
     let old = Env::new();
-    let mut conn = Connection::open(&old.db).unwrap();
-    embedded::migrations::runner()
-        .set_target(refinery::Target::Version(11))
-        .run(&mut conn)
-        .unwrap();
+    let conn = archive_at(&old, 11);
     conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
     conn.execute("ATTACH ?1 AS fresh", [fresh.db.to_str().unwrap()])
         .unwrap();
