@@ -15,7 +15,9 @@ pub const DEFAULT_DB: &str = "data/dossier.sqlite";
 #[derive(Debug, Parser)]
 #[command(name = "dossier", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
-    /// The archive to use; created with its parent folder if missing.
+    /// The archive to use. The default is relative to the current folder (the project's `data/`
+    /// folder when run from the project); `ingest` creates the archive, and says so, if it is
+    /// missing; the other commands need it to exist.
     #[arg(long, global = true, env = "DOSSIER_DB", value_name = "PATH", default_value = DEFAULT_DB)]
     pub db: PathBuf,
 
@@ -24,7 +26,7 @@ pub struct Cli {
     #[arg(long, global = true, env = "DOSSIER_GAZETTEER", value_name = "FILE")]
     pub gazetteer: Option<PathBuf>,
 
-    /// Print no progress bar and no summary (errors are still printed).
+    /// Print no progress bar, no summary and no notes (errors and warnings are still printed).
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
@@ -114,11 +116,12 @@ pub struct EvalArgs {
 /// Arguments of `dossier ingest`.
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Files, folders (walked recursively: .txt, .md, .jsonl, .json) or `-` for stdin.
+    /// Files, folders (walked recursively: .txt, .md, .jsonl, .ndjson, .json) or `-` for stdin
+    /// (JSON Lines when its first line is a JSON object, else one text article).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// How to read the inputs; `auto` goes by file extension and reads stdin as text.
+    /// How to read the inputs; `auto` goes by file extension and looks at stdin's first line.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub format: InputFormat,
 
@@ -155,9 +158,10 @@ fn similarity(value: &str) -> Result<f64, String> {
 /// Input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
-    /// By extension: .jsonl/.ndjson as JSON Lines, .json as JSON, anything else as text.
+    /// By extension: .jsonl/.ndjson as JSON Lines, .json as JSON, anything else as text (HTML
+    /// pages are refused until dossier reads them); stdin by its first line.
     Auto,
-    /// One article per file, plain UTF-8 text.
+    /// One article per file, plain UTF-8 text (a saved page's markup too, if you insist).
     Text,
     /// One JSON object per line: {"text": …, "title", "url", "outlet", "published", "id"}.
     Jsonl,

@@ -18,11 +18,30 @@ pub enum Error {
         path: PathBuf,
     },
     /// A folder that holds no file dossier reads.
-    #[error("{}: no articles found (looked for .txt, .md, .jsonl and .json files)", .path.display())]
+    #[error(
+        "{}: no articles found (looked for .txt, .md, .jsonl, .ndjson and .json files{})",
+        .path.display(),
+        .skipped.as_deref().map(|s| format!("; skipped {s}")).unwrap_or_default()
+    )]
     NoArticles {
         /// The folder.
         path: PathBuf,
+        /// What the walk passed over, e.g. `3 .html files (HTML pages are not read yet)`.
+        skipped: Option<String>,
     },
+    /// A saved web page, which dossier does not read yet.
+    #[error(
+        "{}: an HTML page; dossier does not read HTML yet: save the article's text as .txt or \
+         JSON Lines (or pass `--format text` to archive the markup as text)",
+        .path.display()
+    )]
+    Html {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The run was stopped by Ctrl-C (or SIGTERM) before its end.
+    #[error("interrupted")]
+    Interrupted,
     /// A path that is neither a regular file nor a folder (a FIFO, socket or device).
     #[error("{}: not a regular file (to read a pipe, pass `-` and use stdin)", .path.display())]
     NotRegular {
@@ -118,6 +137,19 @@ pub enum Error {
     NotSqlite {
         /// The database path.
         path: PathBuf,
+    },
+    /// An archive that cannot be written (a read-only file system, mount or file).
+    #[error(
+        "{}: cannot write the archive: {}; `query` and `sql` can still read it, or copy it \
+         somewhere writable to add to it",
+        .path.display(),
+        .reason
+    )]
+    ReadOnlyArchive {
+        /// The database path.
+        path: PathBuf,
+        /// What the system said.
+        reason: String,
     },
     /// The database is SQLite but belongs to another program.
     #[error("{}: an SQLite database that is not dossier's (application_id {:#010x}); refusing to touch it", .path.display(), .application_id)]

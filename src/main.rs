@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     match dossier::run(&cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err}");
+            dossier::cmd::say(&format!("error: {err}"));
             ExitCode::FAILURE
         }
     }

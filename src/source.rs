@@ -5,8 +5,16 @@
 //! reported as its own [`Error`] naming the file (and line) and the others carry on.
 //!
 //! Folders are walked recursively in sorted order, skipping hidden entries; `NAME.meta.json`
-//! beside `NAME.txt` is that article's sidecar, not an article. JSON Lines are streamed line by
-//! line, so memory does not grow with the file.
+//! beside `NAME.txt` is that article's sidecar, not an article. Files of other kinds are passed
+//! over and counted, so the user is told what was not read. JSON Lines are streamed line by
+//! line, so memory does not grow with the file; stdin is JSON Lines when its first non-blank
+//! line is a JSON object, else one text article.
+//!
+//! Saved web pages are not read yet: one named on the command line (or a text file that is
+//! plainly a page) is refused with an error saying so, unless `--format text` asks for it.
+//!
+//! Metadata that is there but unusable (a sidecar date like `27/08/2024`) does not cost the
+//! article: the field is left empty and the input carries a warning naming the file and field.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
@@ -23,6 +31,8 @@ pub const MAX_ARTICLE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// File extensions read when walking a folder.
 const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "jsonl", "ndjson", "json"];
+/// Extensions of saved web pages.
+const HTML_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml"];
 const SIDECAR_SUFFIX: &str = ".meta.json";
 
 /// Metadata that came with an input (sidecar or JSON fields). All optional.
@@ -51,6 +61,9 @@ pub struct RawInput {
     pub raw: String,
     /// Metadata from the sidecar or the JSON record.
     pub meta: Meta,
+    /// What the user should hear about this input although it is read, e.g. a date left out
+    /// (each names the file, and the line where there is one).
+    pub warnings: Vec<String>,
 }
 
 /// Something to read articles from.
@@ -62,12 +75,25 @@ pub enum Source {
         path: PathBuf,
         /// Text, JSON Lines or JSON (never `Auto`).
         format: InputFormat,
+        /// Whether the format came from the extension (`--format auto`): a text file that is
+        /// plainly an HTML page is then refused rather than archived as markup.
+        guessed: bool,
     },
     /// Standard input.
     Stdin {
-        /// Text or JSON Lines.
+        /// Text, JSON Lines, or `Auto` (JSON Lines when the first non-blank line is a JSON
+        /// object, else text).
         format: InputFormat,
     },
+}
+
+/// What the command-line paths name.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// The sources to read, in order; a path that cannot be used is an error in its place.
+    pub sources: Vec<Result<Source>>,
+    /// What folder walks passed over, one line per folder, e.g. `pages: skipped 3 files …`.
+    pub notes: Vec<String>,
 }
 
 impl Source {
@@ -84,15 +110,11 @@ impl Source {
 /// Turn command-line paths into sources: folders are walked, `-` is stdin. A path that cannot
 /// be used yields an error in its place; the rest are still returned.
 #[must_use]
-pub fn expand(paths: &[PathBuf], format: InputFormat) -> Vec<Result<Source>> {
-    let mut out = Vec::new();
+pub fn expand(paths: &[PathBuf], format: InputFormat) -> Expanded {
+    let mut expanded = Expanded::default();
+    let out = &mut expanded.sources;
     for path in paths {
         if path.as_os_str() == "-" {
-            let format = if format == InputFormat::Auto {
-                InputFormat::Text
-            } else {
-                format
-            };
             out.push(Ok(Source::Stdin { format }));
             continue;
         }
@@ -103,22 +125,93 @@ pub fn expand(paths: &[PathBuf], format: InputFormat) -> Vec<Result<Source>> {
             Err(e) => out.push(Err(Error::io(path, e))),
             Ok(m) if m.is_dir() => {
                 let before = out.len();
-                walk(path, format, &mut out);
+                let skipped = walk(path, format, out);
+                let skipped = skipped.describe();
                 if out.len() == before {
-                    out.push(Err(Error::NoArticles { path: path.clone() }));
+                    out.push(Err(Error::NoArticles {
+                        path: path.clone(),
+                        skipped,
+                    }));
+                } else if let Some(skipped) = skipped {
+                    expanded
+                        .notes
+                        .push(format!("{}: skipped {skipped}", path.display()));
                 }
             }
-            Ok(m) if m.is_file() => out.push(Ok(Source::File {
-                path: path.clone(),
-                format: resolve_format(path, format),
-            })),
+            Ok(m) if m.is_file() => {
+                if format == InputFormat::Auto && has_extension(path, HTML_EXTENSIONS) {
+                    out.push(Err(Error::Html { path: path.clone() }));
+                } else {
+                    out.push(Ok(Source::File {
+                        path: path.clone(),
+                        format: resolve_format(path, format),
+                        guessed: format == InputFormat::Auto,
+                    }));
+                }
+            }
             Ok(_) => out.push(Err(Error::NotRegular { path: path.clone() })),
         }
     }
-    out
+    expanded
 }
 
-fn walk(dir: &Path, format: InputFormat, out: &mut Vec<Result<Source>>) {
+/// Files a folder walk passed over, counted by extension (lowercase; empty for none).
+#[derive(Debug, Default)]
+struct Skipped(std::collections::BTreeMap<String, u64>);
+
+impl Skipped {
+    fn add(&mut self, path: &Path) {
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        *self.0.entry(extension).or_default() += 1;
+    }
+
+    /// `3 files dossier does not read (2 .html, 1 .pdf); HTML pages are not read yet`, or
+    /// `None` when nothing was passed over.
+    fn describe(&self) -> Option<String> {
+        let total: u64 = self.0.values().sum();
+        if total == 0 {
+            return None;
+        }
+        let kinds: Vec<String> = self
+            .0
+            .iter()
+            .map(|(extension, n)| match extension.as_str() {
+                "" => format!("{n} without an extension"),
+                e => format!("{n} .{e}"),
+            })
+            .collect();
+        let files = if total == 1 { "file" } else { "files" };
+        let mut said = format!(
+            "{total} {files} dossier does not read ({})",
+            kinds.join(", ")
+        );
+        if self.0.keys().any(|e| HTML_EXTENSIONS.contains(&e.as_str())) {
+            said.push_str("; HTML pages are not read yet");
+        }
+        Some(said)
+    }
+}
+
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Whether `text` is plainly a web page: it opens (after a BOM and white space) with an HTML
+/// doctype or `<html`.
+fn looks_like_html(text: &str) -> bool {
+    let start = text.trim_start_matches(|c: char| c == '\u{feff}' || c.is_whitespace());
+    let head = start.get(..14).unwrap_or(start).to_ascii_lowercase();
+    head.starts_with("<!doctype html") || head.starts_with("<html")
+}
+
+/// Walk a folder into `out`; returns what it passed over.
+fn walk(dir: &Path, format: InputFormat, out: &mut Vec<Result<Source>>) -> Skipped {
+    let mut skipped = Skipped::default();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -137,16 +230,18 @@ fn walk(dir: &Path, format: InputFormat, out: &mut Vec<Result<Source>>) {
         if !entry.file_type().is_file() || name.ends_with(SIDECAR_SUFFIX) {
             continue;
         }
-        let wanted = Path::new(&*name)
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-        if wanted {
+        if has_extension(Path::new(&*name), ARTICLE_EXTENSIONS) {
             let path = entry.into_path();
-            let format = resolve_format(&path, format);
-            out.push(Ok(Source::File { path, format }));
+            out.push(Ok(Source::File {
+                format: resolve_format(&path, format),
+                guessed: format == InputFormat::Auto,
+                path,
+            }));
+        } else {
+            skipped.add(entry.path());
         }
     }
+    skipped
 }
 
 fn resolve_format(path: &Path, format: InputFormat) -> InputFormat {
@@ -172,6 +267,7 @@ pub fn read(source: &Source, sink: &mut dyn FnMut(Result<RawInput>) -> Result<()
         Source::File {
             path,
             format: InputFormat::Jsonl,
+            ..
         } => match fs::File::open(path) {
             Ok(file) => read_jsonl(path, BufReader::new(file), sink),
             Err(e) => sink(Err(Error::io(path, e))),
@@ -179,15 +275,21 @@ pub fn read(source: &Source, sink: &mut dyn FnMut(Result<RawInput>) -> Result<()
         Source::File {
             path,
             format: InputFormat::Json,
+            ..
         } => match read_file(path) {
             Ok(text) => read_json(path, &text, sink),
             Err(e) => sink(Err(e)),
         },
-        Source::File { path, .. } => sink(read_text_file(path)),
+        Source::File { path, guessed, .. } => sink(read_text_file(path, *guessed)),
         Source::Stdin { format } => {
             let path = PathBuf::from("-");
-            let stdin = std::io::stdin().lock();
-            if *format == InputFormat::Jsonl {
+            let mut stdin = std::io::stdin().lock();
+            let (format, head) = match format {
+                InputFormat::Auto => sniff(&mut stdin).map_err(|e| Error::io(&path, e))?,
+                given => (*given, Vec::new()),
+            };
+            let stdin = std::io::Cursor::new(head).chain(stdin);
+            if format == InputFormat::Jsonl {
                 return read_jsonl(&path, stdin, sink);
             }
             let mut bytes = Vec::new();
@@ -195,7 +297,7 @@ pub fn read(source: &Source, sink: &mut dyn FnMut(Result<RawInput>) -> Result<()
             let result = limited.map_err(|e| Error::io(&path, e)).and_then(|_| {
                 check_size(&path, bytes.len() as u64)?;
                 let raw = decode(&path, bytes)?;
-                if *format == InputFormat::Json {
+                if format == InputFormat::Json {
                     return Err(Error::Record {
                         path: path.clone(),
                         line: 1,
@@ -207,6 +309,7 @@ pub fn read(source: &Source, sink: &mut dyn FnMut(Result<RawInput>) -> Result<()
                     line: None,
                     raw,
                     meta: Meta::default(),
+                    warnings: Vec::new(),
                 })
             });
             sink(result)
@@ -214,14 +317,51 @@ pub fn read(source: &Source, sink: &mut dyn FnMut(Result<RawInput>) -> Result<()
     }
 }
 
-fn read_text_file(path: &Path) -> Result<RawInput> {
+/// Read stdin up to and including its first non-blank line, and say how to read it: JSON Lines
+/// when that line is a JSON object, else text. Returns the bytes read, to be read again.
+fn sniff(stdin: &mut impl BufRead) -> std::io::Result<(InputFormat, Vec<u8>)> {
+    let mut head = Vec::new();
+    loop {
+        let start = head.len();
+        let n = stdin
+            .by_ref()
+            .take(MAX_ARTICLE_BYTES + 1)
+            .read_until(b'\n', &mut head)?;
+        let line = &head[start..];
+        if n == 0 {
+            return Ok((InputFormat::Text, head));
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+        let object = line.trim_ascii_start().starts_with(b"{")
+            && serde_json::from_slice::<Value>(line).is_ok_and(|v| v.is_object());
+        let format = if object {
+            InputFormat::Jsonl
+        } else {
+            InputFormat::Text
+        };
+        return Ok((format, head));
+    }
+}
+
+/// A text file and its sidecar. With `guessed`, a file that is plainly an HTML page is refused.
+fn read_text_file(path: &Path, guessed: bool) -> Result<RawInput> {
     let raw = read_file(path)?;
-    let meta = read_sidecar(path)?;
+    if guessed && looks_like_html(&raw) {
+        return Err(Error::Html {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut warnings = Vec::new();
+    let meta = read_sidecar(path, &mut warnings)?;
     Ok(RawInput {
         path: path.to_path_buf(),
         line: None,
         raw,
         meta,
+        warnings,
     })
 }
 
@@ -268,8 +408,9 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
     Ok(text)
 }
 
-/// `NAME.meta.json` beside `NAME.txt`, if there is one.
-fn read_sidecar(path: &Path) -> Result<Meta> {
+/// `NAME.meta.json` beside `NAME.txt`, if there is one. Fields that are there but unusable
+/// are left out with a warning.
+fn read_sidecar(path: &Path, warnings: &mut Vec<String>) -> Result<Meta> {
     let Some(stem) = path.file_stem() else {
         return Ok(Meta::default());
     };
@@ -295,7 +436,14 @@ fn read_sidecar(path: &Path) -> Result<Meta> {
     let Value::Object(fields) = value else {
         return Err(bad("expected a JSON object".into()));
     };
-    meta_from_fields(&fields).map_err(bad)
+    let mut unusable = Vec::new();
+    let meta = meta_from_fields(&fields, &mut unusable).map_err(bad)?;
+    warnings.extend(
+        unusable
+            .into_iter()
+            .map(|w| format!("{}: {w}", sidecar.display())),
+    );
+    Ok(meta)
 }
 
 fn read_jsonl(
@@ -406,16 +554,26 @@ fn record(path: &Path, line: u64, value: Value) -> Result<RawInput> {
             "`text` holds a NUL character; dossier reads text".into(),
         ));
     }
-    let meta = meta_from_fields(&fields).map_err(record_error)?;
+    let mut unusable = Vec::new();
+    let meta = meta_from_fields(&fields, &mut unusable).map_err(record_error)?;
     Ok(RawInput {
         path: path.to_path_buf(),
         line: Some(line),
         raw,
         meta,
+        warnings: unusable
+            .into_iter()
+            .map(|w| format!("{}:{line}: {w}", path.display()))
+            .collect(),
     })
 }
 
-fn meta_from_fields(fields: &Map<String, Value>) -> std::result::Result<Meta, String> {
+/// The metadata fields of a sidecar or record. A field of the wrong JSON type is an error; a
+/// `published` string that is not a date is left out, with a note in `unusable`.
+fn meta_from_fields(
+    fields: &Map<String, Value>,
+    unusable: &mut Vec<String>,
+) -> std::result::Result<Meta, String> {
     let string = |name: &str| -> std::result::Result<Option<String>, String> {
         match fields.get(name) {
             None | Some(Value::Null) => Ok(None),
@@ -438,9 +596,15 @@ fn meta_from_fields(fields: &Map<String, Value>) -> std::result::Result<Meta, St
             ));
         }
     };
-    let published = string("published")?
-        .map(|p| parse_published(&p).map_err(|e| format!("`published`: {e}")))
-        .transpose()?;
+    let published = string("published")?.and_then(|p| match parse_published(&p) {
+        Ok(date) => Some(date),
+        Err(e) => {
+            unusable.push(format!(
+                "`published`: {e}; the article is archived without a publication date"
+            ));
+            None
+        }
+    });
     Ok(Meta {
         title: string("title")?,
         url: string("url")?,

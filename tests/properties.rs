@@ -365,6 +365,7 @@ fn archive_and_read_back(raw: &str, meta: &Meta) -> Result<(), TestCaseError> {
         line: None,
         raw: raw.to_string(),
         meta: meta.clone(),
+        warnings: Vec::new(),
     };
     batch
         .article(&input, &sha, known, known.is_none().then_some(&prepared))

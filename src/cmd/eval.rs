@@ -96,18 +96,22 @@ struct Report {
 /// Run `dossier eval`.
 pub fn run(args: &EvalArgs) -> Result<ExitCode> {
     let mut docs: Vec<(RawInput, Gold)> = Vec::new();
-    for source in source::expand(&args.paths, InputFormat::Auto) {
+    let expanded = source::expand(&args.paths, InputFormat::Auto);
+    for note in &expanded.notes {
+        crate::cmd::say(&format!("note: {note}"));
+    }
+    for source in expanded.sources {
         let source = source?;
         let Source::File { path, .. } = &source else {
             continue;
         };
         let gold_path = gold_path(&args.gold, path);
         if !gold_path.is_file() {
-            eprintln!(
+            crate::cmd::say(&format!(
                 "warning: {}: no gold file {}; skipped",
                 path.display(),
                 gold_path.display()
-            );
+            ));
             continue;
         }
         let text = std::fs::read_to_string(&gold_path).map_err(|e| Error::io(&gold_path, e))?;

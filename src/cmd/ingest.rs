@@ -31,7 +31,7 @@ use std::time::Duration;
 use indicatif::ProgressBar;
 
 use crate::cli::IngestArgs;
-use crate::cmd::{plural, prepare_db_path};
+use crate::cmd::{Interrupt, plural, prepare_db_path};
 use crate::error::{Error, Result};
 use crate::hashing::ContentHash;
 use crate::pipeline::{self, Prepared};
@@ -104,8 +104,7 @@ enum Item {
 
 /// Run `dossier ingest`.
 pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
-    prepare_db_path(db)?;
-    let mut store = Store::open(db)?;
+    let mut store = open(db, quiet)?;
     let sql_profile = if profile::requested() {
         Some(store.profile_statements()?)
     } else {
@@ -113,21 +112,15 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     };
     let thread_times = sql_profile.as_ref().map(|_| ThreadTimes::default());
     let thread_times = thread_times.as_ref();
-    if let Some(from) = store.upgraded_from()
-        && from < crate::store::LAST_EXTRACTION_MIGRATION
-        && !quiet
-        && crate::store::read::document_count(&store)? > 0
-    {
-        // Migrations add tables; they do not re-read old articles. Say how to fill them.
-        eprintln!(
-            "note: {}: upgraded the archive from schema V{from} to V{}; run `dossier reprocess` \
-             so articles archived before are read by this version's extractors",
-            db.display(),
-            crate::store::supported_version()
-        );
-    }
+    let interrupt = Interrupt::install(
+        "interrupting: committing the inputs already read (press Ctrl-C again to stop at once)",
+        "stopped at once: the batch being written is rolled back; earlier batches are kept",
+    );
     let import_id = write::begin_import(&store, "ingest")?;
-    let sources = source::expand(&args.paths, args.format);
+    let source::Expanded { sources, notes } = source::expand(&args.paths, args.format);
+    for note in notes.iter().filter(|_| !quiet) {
+        crate::cmd::say(&format!("note: {note}"));
+    }
     let progress = progress_bar(&sources, quiet);
 
     let mut batch = Batch::new(&store, import_id);
@@ -143,8 +136,9 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     let jobs = Arc::new(Mutex::new(job_rx));
     let claims = Claims::default();
     let written = std::thread::scope(|scope| {
+        let interrupt = &interrupt;
         let reader = scope.spawn(move || {
-            let read = read_all(sources, &job_tx);
+            let read = read_all(sources, &job_tx, interrupt);
             ThreadTimes::record(thread_times, "reader");
             read
         });
@@ -175,7 +169,12 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
         result
     });
     written?;
-    let counts = batch.finish()?;
+    let interrupted = interrupt.requested();
+    let counts = if interrupted {
+        batch.interrupt()?
+    } else {
+        batch.finish()?
+    };
     progress.finish_and_clear();
     if let Some(profile) = sql_profile {
         eprint!("{}", profile.report());
@@ -184,13 +183,50 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
         eprint!("{}", times.report());
     }
     if !quiet {
-        eprintln!("{}", summary(&counts));
+        crate::cmd::say(&summary(&counts, db));
+    }
+    if interrupted {
+        crate::cmd::say(&format!(
+            "interrupted: {} ({}) committed; run the same command again to finish (what is \
+             archived is skipped)",
+            plural(counts.commits, "batch"),
+            plural(counts.inputs, "input"),
+        ));
+        return Ok(ExitCode::from(Interrupt::EXIT_CODE));
     }
     Ok(if counts.failed > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Open (or create) the archive, saying what the user should know: that it is new, or that an
+/// upgrade calls for a `reprocess`.
+fn open(db: &Path, quiet: bool) -> Result<Store> {
+    prepare_db_path(db)?;
+    let store = Store::open(db)?;
+    if quiet {
+        return Ok(store);
+    }
+    if store.created() {
+        // In full, so an archive made from the wrong folder does not go unnoticed.
+        let at = std::path::absolute(db).unwrap_or_else(|_| db.to_path_buf());
+        crate::cmd::say(&format!("created a new archive at {}", at.display()));
+    }
+    if let Some(from) = store.upgraded_from()
+        && from < crate::store::LAST_EXTRACTION_MIGRATION
+        && crate::store::read::document_count(&store)? > 0
+    {
+        // Migrations add tables; they do not re-read old articles. Say how to fill them.
+        crate::cmd::say(&format!(
+            "note: {}: upgraded the archive from schema V{from} to V{}; run `dossier reprocess` \
+             so articles archived before are read by this version's extractors",
+            db.display(),
+            crate::store::supported_version()
+        ));
+    }
+    Ok(store)
 }
 
 /// Each stage thread's time on a core and waiting for one, recorded as it ends.
@@ -244,9 +280,16 @@ fn this_thread_times() -> Option<(Duration, Duration)> {
 
 /// The reader stage: every input in order, numbered. Returns when done or when the workers
 /// have stopped listening.
-fn read_all(sources: Vec<Result<Source>>, tx: &SyncSender<(u64, Job)>) -> Result<()> {
+fn read_all(
+    sources: Vec<Result<Source>>,
+    tx: &SyncSender<(u64, Job)>,
+    interrupt: &Interrupt,
+) -> Result<()> {
     let mut seq = 0u64;
     let mut send = |job: Job| {
+        if interrupt.requested() {
+            return false;
+        }
         seq += 1;
         tx.send((seq, job)).is_ok()
     };
@@ -260,17 +303,23 @@ fn read_all(sources: Vec<Result<Source>>, tx: &SyncSender<(u64, Job)>) -> Result
                 continue;
             }
         };
-        let mut stopped = false;
-        source::read(&source, &mut |item| {
+        // Reading stops at once when the workers hang up or the run is interrupted.
+        let read = source::read(&source, &mut |item| {
             let job = match item {
                 Ok(input) => Job::Input(input),
                 Err(e) => Job::Failed(e),
             };
-            stopped = stopped || !send(job);
-            Ok(())
-        })?;
-        if stopped || !send(Job::SourceDone(source.size())) {
-            return Ok(());
+            if send(job) {
+                Ok(())
+            } else {
+                Err(Error::Interrupted)
+            }
+        });
+        match read {
+            Err(Error::Interrupted) => return Ok(()),
+            Err(e) => return Err(e),
+            Ok(()) if !send(Job::SourceDone(source.size())) => return Ok(()),
+            Ok(()) => {}
         }
     }
     Ok(())
@@ -336,6 +385,9 @@ fn write_all(
                 } => {
                     batch.counts.inputs += 1;
                     progress.inc(input.raw.len() as u64);
+                    for warning in &input.warnings {
+                        progress.suspend(|| crate::cmd::say(&format!("warning: {warning}")));
+                    }
                     store(batch, &input, &sha, prepared)?;
                 }
                 Item::Failed(e) => {
@@ -395,11 +447,12 @@ pub(crate) fn ingest_one(batch: &mut Batch<'_>, input: &RawInput) -> Result<()> 
     Ok(())
 }
 
-/// `ingested 5 inputs: 5 new articles, 0 duplicates, 0 failed`.
-fn summary(c: &Counts) -> String {
+/// `ingested 5 inputs into data/dossier.sqlite: 5 new articles, 0 duplicates, 0 failed`.
+fn summary(c: &Counts, db: &Path) -> String {
     format!(
-        "ingested {}: {}, {}, {} failed",
+        "ingested {} into {}: {}, {}, {} failed",
         plural(c.inputs, "input"),
+        db.display(),
         plural(c.articles_new, "new article"),
         plural(c.duplicates, "duplicate"),
         c.failed
@@ -407,7 +460,7 @@ fn summary(c: &Counts) -> String {
 }
 
 fn report(progress: &ProgressBar, error: &Error) {
-    progress.suspend(|| eprintln!("error: {error}"));
+    progress.suspend(|| crate::cmd::say(&format!("error: {error}")));
 }
 
 fn progress_bar(sources: &[Result<source::Source>], quiet: bool) -> ProgressBar {
@@ -420,6 +473,7 @@ fn progress_bar(sources: &[Result<source::Source>], quiet: bool) -> ProgressBar 
         total,
         quiet,
         "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})",
+        "{spinner} {wide_bar} {percent:>3}% eta {eta}",
     )
 }
 
@@ -467,6 +521,7 @@ mod tests {
             line: None,
             raw: text.to_string(),
             meta: Meta::default(),
+            warnings: Vec::new(),
         }
     }
 
@@ -658,8 +713,8 @@ mod tests {
             ..Counts::default()
         };
         assert_eq!(
-            summary(&c),
-            "ingested 5 inputs: 5 new articles, 0 duplicates, 0 failed"
+            summary(&c, Path::new("data/dossier.sqlite")),
+            "ingested 5 inputs into data/dossier.sqlite: 5 new articles, 0 duplicates, 0 failed"
         );
         let c = Counts {
             inputs: 1,
@@ -668,8 +723,8 @@ mod tests {
             ..Counts::default()
         };
         assert_eq!(
-            summary(&c),
-            "ingested 1 input: 0 new articles, 1 duplicate, 1 failed"
+            summary(&c, Path::new("a.sqlite")),
+            "ingested 1 input into a.sqlite: 0 new articles, 1 duplicate, 1 failed"
         );
     }
 }

@@ -38,19 +38,91 @@ pub(crate) fn plural(n: u64, word: &str) -> String {
     }
 }
 
-/// A progress bar of `total` on stderr in the given indicatif template, or a hidden one when
-/// `quiet` or when stderr is not a terminal (logs and pipes get the summary line only).
-pub(crate) fn progress_bar(total: u64, quiet: bool, template: &str) -> indicatif::ProgressBar {
+/// Write one message to stderr: on a terminal, wrapped to its width (later lines indented two
+/// spaces) so no line runs past the edge; elsewhere whole on one line, for logs and scripts.
+pub fn say(message: &str) {
+    let lines = match stderr_width() {
+        Some(width) => textwrap::wrap(
+            message,
+            textwrap::Options::new(width.max(20))
+                .subsequent_indent("  ")
+                .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit),
+        )
+        .join("\n"),
+        None => message.to_string(),
+    };
+    eprintln!("{lines}");
+}
+
+/// The width of the terminal stderr is, if it is one.
+fn stderr_width() -> Option<usize> {
     use std::io::IsTerminal;
-    if quiet || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
+    if !std::io::stderr().is_terminal() {
+        return None;
     }
+    terminal_size::terminal_size_of(std::io::stderr()).map(|(w, _)| usize::from(w.0))
+}
+
+/// Terminals narrower than this get the compact progress bar.
+const FULL_BAR_WIDTH: usize = 80;
+
+/// A progress bar of `total` on stderr in an indicatif template (`full` on terminals of 80
+/// columns or more, else `compact`), or a hidden one when `quiet` or when stderr is not a
+/// terminal (logs and pipes get the summary line only).
+pub(crate) fn progress_bar(
+    total: u64,
+    quiet: bool,
+    full: &str,
+    compact: &str,
+) -> indicatif::ProgressBar {
+    let Some(width) = stderr_width().filter(|_| !quiet) else {
+        return indicatif::ProgressBar::hidden();
+    };
     let bar = indicatif::ProgressBar::with_draw_target(
         Some(total),
         indicatif::ProgressDrawTarget::stderr(),
     );
+    let template = if width >= FULL_BAR_WIDTH {
+        full
+    } else {
+        compact
+    };
     if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
     bar
+}
+
+/// Ctrl-C (or SIGTERM) during a run that writes. The first asks the run to stop reading and
+/// end cleanly, keeping or rolling back what it must; a second ends the process at once, which
+/// SQLite makes safe: the transaction being written is rolled back when the archive is next
+/// opened, and committed ones are kept.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Interrupt(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Interrupt {
+    /// Exit code of a run stopped by Ctrl-C, as shells report it (128 + SIGINT).
+    pub(crate) const EXIT_CODE: u8 = 130;
+
+    /// Catch Ctrl-C and SIGTERM for the rest of the process. `first` is said when the first
+    /// arrives and `second` before the process ends on the next.
+    pub(crate) fn install(first: &'static str, second: &'static str) -> Self {
+        let interrupt = Self::default();
+        let flag = std::sync::Arc::clone(&interrupt.0);
+        // Fails only if a handler is set already (a second command in one process, as in
+        // tests): the run then simply cannot be interrupted cleanly.
+        let _ = ctrlc::set_handler(move || {
+            if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                say(second);
+                std::process::exit(i32::from(Self::EXIT_CODE));
+            }
+            say(first);
+        });
+        interrupt
+    }
+
+    /// Whether the run was asked to stop.
+    pub(crate) fn requested(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }

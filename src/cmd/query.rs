@@ -33,7 +33,8 @@ pub fn run(args: &QueryArgs, db: &Path) -> Result<ExitCode> {
         );
     }
     let params = query.bind(&args.params)?;
-    let store = Store::open_read_only(db)?;
+    let store = open(db)?;
+    let params = query.check(&store, params)?;
     run_sql(
         &store,
         query.sql,
@@ -45,8 +46,17 @@ pub fn run(args: &QueryArgs, db: &Path) -> Result<ExitCode> {
 
 /// Run `dossier sql`.
 pub fn run_ad_hoc(args: &SqlArgs, db: &Path) -> Result<ExitCode> {
-    let store = Store::open_read_only(db)?;
+    let store = open(db)?;
     run_sql(&store, &args.statement, &[], args.format, "sql")
+}
+
+/// Open the archive to read, saying what the user should know about how it was opened.
+fn open(db: &Path) -> Result<Store> {
+    let store = Store::open_read_only(db)?;
+    if let Some(note) = store.note() {
+        crate::cmd::say(&format!("note: {note}"));
+    }
+    Ok(store)
 }
 
 fn known() -> String {

@@ -17,7 +17,7 @@ use foldhash::HashMap;
 use indicatif::ProgressBar;
 
 use crate::cli::ReprocessArgs;
-use crate::cmd::plural;
+use crate::cmd::{Interrupt, plural};
 use crate::error::{Error, Result};
 use crate::pipeline::{self, LineCounts, Prepared};
 use crate::source::Meta;
@@ -44,12 +44,16 @@ pub fn run(args: &ReprocessArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     if let Some(from) = store.upgraded_from()
         && !quiet
     {
-        eprintln!(
+        crate::cmd::say(&format!(
             "{}: upgraded the archive from schema V{from} to V{}",
             db.display(),
             crate::store::supported_version()
-        );
+        ));
     }
+    let interrupt = Interrupt::install(
+        "interrupting: rolling the rebuild back (press Ctrl-C again to stop at once)",
+        "stopped at once: the rebuild is rolled back when the archive is next opened",
+    );
     let total = read::document_count(&store)?;
     let progress = progress_bar(total, quiet);
     let import_id = write::begin_import(&store, "reprocess")?;
@@ -59,14 +63,25 @@ pub fn run(args: &ReprocessArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
 
     let (tx, rx) = sync_channel(CHANNEL_DEPTH);
     let written = std::thread::scope(|scope| {
-        let producer = scope.spawn(move || produce(db, &tx));
-        let written = write_all(&mut batch, &rx, &progress);
+        let interrupt = &interrupt;
+        let producer = scope.spawn(move || produce(db, &tx, interrupt));
+        let written = write_all(&mut batch, &rx, &progress, interrupt);
         drop(rx);
         let producer_result = producer
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         written.and(producer_result)
     });
+    if let Err(Error::Interrupted) = written {
+        drop(batch); // rolls the whole rebuild back
+        progress.finish_and_clear();
+        write::end_import(&store, import_id, write::Ending::Interrupted)?;
+        crate::cmd::say(&format!(
+            "interrupted: the rebuild was rolled back; {} is as it was",
+            db.display()
+        ));
+        return Ok(ExitCode::from(Interrupt::EXIT_CODE));
+    }
     written?; // dropping `batch` rolls the whole rebuild back
     let counts = batch.finish()?;
     progress.finish_and_clear();
@@ -74,7 +89,7 @@ pub fn run(args: &ReprocessArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
         eprint!("{}", profile.report());
     }
     if !quiet {
-        eprintln!("{}", summary(&counts));
+        crate::cmd::say(&summary(&counts));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -106,11 +121,18 @@ impl LineCounts for CorpusCounts {
 }
 
 /// The producer: count lines over the archive, then prepare every document in order.
-fn produce(db: &Path, tx: &SyncSender<(i64, String, Meta, Box<Prepared>)>) -> Result<()> {
+fn produce(
+    db: &Path,
+    tx: &SyncSender<(i64, String, Meta, Box<Prepared>)>,
+    interrupt: &Interrupt,
+) -> Result<()> {
     let archive = Store::open_read_only(db)?;
     archive.stream()?;
     let mut counts = CorpusCounts::default();
     read::each_document(&archive, &mut |document| {
+        if interrupt.requested() {
+            return Err(Error::Interrupted);
+        }
         counts.add(&document);
         Ok(())
     })?;
@@ -128,8 +150,12 @@ fn write_all(
     batch: &mut Batch<'_>,
     rx: &Receiver<(i64, String, Meta, Box<Prepared>)>,
     progress: &ProgressBar,
+    interrupt: &Interrupt,
 ) -> Result<()> {
     for (document_id, raw, meta, prepared) in rx {
+        if interrupt.requested() {
+            return Err(Error::Interrupted);
+        }
         batch.counts.inputs += 1;
         batch.rebuild(document_id, &raw, &meta, &prepared)?;
         progress.inc(1);
@@ -152,5 +178,6 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
         total,
         quiet,
         "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} documents ({per_sec}, eta {eta})",
+        "{spinner} {wide_bar} {percent:>3}% eta {eta}",
     )
 }

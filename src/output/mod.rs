@@ -3,7 +3,7 @@
 //! stdout carries data only. Column names and order come from the SQL; values are written as
 //! SQLite gives them. Formats:
 //! - `table`: aligned columns for people; on a terminal, fitted to its width (long cells
-//!   wrapped, or one record at a time when the columns cannot fit; see [`table`]); piped,
+//!   wrapped, or one record at a time when the columns cannot fit; see `output/table.rs`); piped,
 //!   every cell on one line. Buffered, since widths need every row.
 //! - `csv`: RFC 4180 with a header. `tsv`: a header; tabs, newlines, carriage returns and
 //!   backslashes in values escaped as `\t`, `\n`, `\r`, `\\`.

@@ -1,5 +1,5 @@
 -- article: One article: title, date, URL, its content text in order, and its entities.
--- :id     integer, required   the article's id
+-- :id     article, required   the article's id (as `search` and `quotes` list them)
 SELECT a.id, a.title, a.published, a.published_source, a.outlet, a.url, a.words,
        (SELECT group_concat(text, char(10) || char(10)) FROM (
             SELECT text FROM v_article_text WHERE article_id = a.id ORDER BY position)) AS text,

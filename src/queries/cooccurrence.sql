@@ -1,5 +1,5 @@
 -- cooccurrence: Entity pairs named in the same paragraph, or the partners of one entity.
--- :entity  text, optional    an entity's name or alias (any case): list its partners instead of all pairs
+-- :entity  entity, optional    an entity's name or alias (any case): list its partners instead of all pairs
 -- :limit   integer = 30      rows to return
 WITH chosen AS (SELECT entity_id FROM v_entity_names WHERE name = :entity COLLATE NOCASE),
      pairs AS (

@@ -1,6 +1,6 @@
 -- dyad: How a relationship moves: per year and direction, event counts by quad class and the mean Goldstein value.
--- :a     text, required   one actor by name or alias, any case; a country also counts its people and bodies
--- :b     text, required   the other actor, the same way
+-- :a     entity, required   one actor by name or alias, any case; a country also counts its people and bodies
+-- :b     entity, required   the other actor, the same way
 -- :from  date, optional   from this year (YYYY)
 -- :to    date, optional   to this year (YYYY)
 --

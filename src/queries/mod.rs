@@ -8,9 +8,16 @@
 //! -- :limit  integer = 20       rows to return
 //! ```
 //!
-//! A parameter is `text`, `integer`, `real` or `date` (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), and
-//! `required`, `optional` (NULL when not given) or has a default. Values are only ever bound
-//! (`:name`), never formatted into SQL. Every ORDER BY ends in a unique tie-breaker.
+//! A parameter is `text`, `integer`, `real`, `date` (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`),
+//! `entity` (a name or alias, any case), `article` (an article id) or one of a list of words
+//! (`person|country|…`), and `required`, `optional` (NULL when not given) or has a default.
+//! Values are only ever bound (`:name`), never formatted into SQL. Every ORDER BY ends in a
+//! unique tie-breaker.
+//!
+//! A query never answers an empty table to a mistyped value: a word outside its list is refused
+//! with the closest one, and [`Query::check`] looks entities and articles up in the archive
+//! first. An unknown one is refused with the closest names (or the ids there are); a person's
+//! family or given name alone (`Kishida`, `Yoon`) stands for the one person it names.
 
 use std::sync::LazyLock;
 
@@ -18,6 +25,7 @@ use regex::Regex;
 use rusqlite::types::Value;
 
 use crate::error::{Error, Result};
+use crate::store::{Store, read};
 
 /// A named query.
 #[derive(Debug)]
@@ -54,7 +62,7 @@ pub const ALL: &[Query] = &[
 ];
 
 /// The kind of value a parameter takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
     /// Any text.
     Text,
@@ -64,6 +72,12 @@ pub enum Kind {
     Real,
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     Date,
+    /// An entity's name or alias, any case, that the archive knows.
+    Entity,
+    /// The id of an article in the archive.
+    Article,
+    /// One of these words.
+    Choice(Vec<String>),
 }
 
 /// Whether a parameter must be given.
@@ -94,11 +108,14 @@ impl Param {
     /// `:limit integer = 20` style summary for `--list`.
     #[must_use]
     pub fn summary(&self) -> String {
-        let kind = match self.kind {
+        let kind = match &self.kind {
             Kind::Text => "text",
             Kind::Integer => "integer",
             Kind::Real => "real",
             Kind::Date => "date",
+            Kind::Entity => "entity",
+            Kind::Article => "article id",
+            Kind::Choice(words) => &words.join("|"),
         };
         match &self.requirement {
             Requirement::Required => format!("{} ({kind}, required)", self.name),
@@ -109,7 +126,7 @@ impl Param {
 }
 
 static PARAM_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^--\s*:([a-z_]+)\s+(text|integer|real|date)\s*(?:,\s*(required|optional)|=\s*(\S+))\s+(.*)$")
+    Regex::new(r"^--\s*:([a-z_]+)\s+(text|integer|real|date|entity|article|[a-z_]+(?:\|[a-z_]+)+)\s*(?:,\s*(required|optional)|=\s*(\S+))\s+(.*)$")
         .unwrap_or_else(|e| panic!("{e}"))
 });
 
@@ -134,7 +151,10 @@ impl Query {
                     "integer" => Kind::Integer,
                     "real" => Kind::Real,
                     "date" => Kind::Date,
-                    _ => Kind::Text,
+                    "entity" => Kind::Entity,
+                    "article" => Kind::Article,
+                    "text" => Kind::Text,
+                    words => Kind::Choice(words.split('|').map(str::to_string).collect()),
                 },
                 requirement: match (c.get(3).map(|m| m.as_str()), c.get(4)) {
                     (Some("required"), _) => Requirement::Required,
@@ -189,6 +209,79 @@ impl Query {
             .collect()
     }
 
+    /// Look the entity and article parameters of `bound` up in the archive: an unknown one is
+    /// an error naming the closest matches, and a person's family or given name alone becomes
+    /// that person's name when it names only one.
+    pub fn check(
+        &self,
+        store: &Store,
+        bound: Vec<(String, Value)>,
+    ) -> Result<Vec<(String, Value)>> {
+        let params = self.params();
+        bound
+            .into_iter()
+            .map(|(name, value)| {
+                let param = params.iter().find(|p| name == format!(":{}", p.name));
+                let checked = match (param.map(|p| &p.kind), value) {
+                    (Some(Kind::Entity), Value::Text(text)) => {
+                        Value::Text(self.entity(store, &name[1..], text)?)
+                    }
+                    (Some(Kind::Article), Value::Integer(id)) => {
+                        self.article(store, &name[1..], id)?;
+                        Value::Integer(id)
+                    }
+                    (_, value) => value,
+                };
+                Ok((name, checked))
+            })
+            .collect()
+    }
+
+    /// `text` if it names an entity, else the one person it is the family or given name of.
+    fn entity(&self, store: &Store, param: &str, text: String) -> Result<String> {
+        if read::entity_named(store, &text)? {
+            return Ok(text);
+        }
+        let mut people = read::people_by_surname(store, &text)?;
+        match people.len() {
+            1 => return Ok(people.remove(0)),
+            0 => {}
+            n => {
+                people.truncate(5);
+                let more = if n > 5 { ", …" } else { "" };
+                return Err(self.param_error(
+                    param,
+                    &format!(
+                        "`{text}` names {n} people in the archive ({}{more}); give the full name",
+                        people.join(", ")
+                    ),
+                ));
+            }
+        }
+        let closest = closest(&text, read::entity_names(store)?);
+        let hint = if closest.is_empty() {
+            "no name comes close; `dossier query top-entities` lists the entities".to_string()
+        } else {
+            format!("closest: {}", closest.join(", "))
+        };
+        Err(self.param_error(
+            param,
+            &format!("no entity named `{text}` in the archive ({hint})"),
+        ))
+    }
+
+    /// Refuse an article id the archive does not hold, saying which it holds.
+    fn article(&self, store: &Store, param: &str, id: i64) -> Result<()> {
+        if read::article_exists(store, id)? {
+            return Ok(());
+        }
+        let held = match read::article_ids(store)? {
+            None => "the archive holds no articles yet".to_string(),
+            Some((low, high)) => format!("its ids run from {low} to {high}"),
+        };
+        Err(self.param_error(param, &format!("no article with id {id} ({held})")))
+    }
+
     fn param_error(&self, name: &str, message: &str) -> Error {
         Error::Param {
             query: self.name.to_string(),
@@ -199,7 +292,7 @@ impl Query {
 }
 
 fn parse(param: &Param, raw: &str) -> std::result::Result<Value, String> {
-    match param.kind {
+    match &param.kind {
         Kind::Text => Ok(Value::Text(raw.to_string())),
         Kind::Integer => raw
             .trim()
@@ -212,7 +305,57 @@ fn parse(param: &Param, raw: &str) -> std::result::Result<Value, String> {
             .map(Value::Real)
             .map_err(|_| format!("expected a number, got {raw:?}")),
         Kind::Date => crate::source::parse_published(raw).map(Value::Text),
+        Kind::Entity => Ok(Value::Text(raw.trim().to_string())),
+        Kind::Article => raw
+            .trim()
+            .parse()
+            .map(Value::Integer)
+            .map_err(|_| format!("expected an article id (a whole number), got {raw:?}")),
+        Kind::Choice(words) => {
+            let word = raw.trim().to_lowercase();
+            if words.contains(&word) {
+                return Ok(Value::Text(word));
+            }
+            let guess = closest(&word, words.iter().cloned());
+            let guess = guess
+                .first()
+                .map(|g| format!(" (did you mean `{g}`?)"))
+                .unwrap_or_default();
+            Err(format!(
+                "expected one of {}, got {raw:?}{guess}",
+                words.join(", ")
+            ))
+        }
     }
+}
+
+/// The names most like `text` (at most three, best first, shorter first among equals): by
+/// Jaro-Winkler similarity of the whole name, or a little less for its best-matching word (so
+/// `Kroea` finds `South Korea` before longer names with the word), any case, at least 0.85.
+fn closest(text: &str, names: impl IntoIterator<Item = String>) -> Vec<String> {
+    const LEAST: f64 = 0.85;
+    const WORD: f64 = 0.02;
+    let wanted = text.to_lowercase();
+    let mut scored: Vec<(f64, String)> = names
+        .into_iter()
+        .filter_map(|name| {
+            let lower = name.to_lowercase();
+            let whole = strsim::jaro_winkler(&wanted, &lower);
+            let word = lower
+                .split_whitespace()
+                .map(|w| strsim::jaro_winkler(&wanted, w))
+                .fold(0.0, f64::max);
+            let score = whole.max(word - WORD);
+            (score >= LEAST).then_some((score, name))
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.1.len().cmp(&b.1.len()))
+            .then_with(|| a.1.cmp(&b.1))
+    });
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(3).map(|(_, name)| name).collect()
 }
 
 /// The query called `name`.

@@ -1,6 +1,6 @@
 -- quotes: Quotations with their speakers, by speaker or by an entity named in the same paragraph.
--- :speaker  text, optional   the speaker's name or an alias (any case): Trump, Donald Trump
--- :entity   text, optional   an entity named in the quote's paragraph, by name or alias (any case)
+-- :speaker  entity, optional   the speaker's name, an alias or a family name (any case): Trump, Donald Trump
+-- :entity   entity, optional   an entity named in the quote's paragraph, by name or alias (any case)
 -- :limit    integer = 50     rows to return
 WITH speakers AS (SELECT entity_id FROM v_entity_names WHERE name = :speaker COLLATE NOCASE),
      named AS (SELECT entity_id FROM v_entity_names WHERE name = :entity COLLATE NOCASE)

@@ -1,6 +1,6 @@
 -- search: Full-text search of article text, ranked by bm25, with excerpts.
 -- :q      text, required   FTS5 query: words, "a phrase", prefix*, AND / OR / NOT, NEAR(a b)
--- :entity text, optional   only paragraphs naming this entity, by name or alias (any case)
+-- :entity entity, optional   only paragraphs naming this entity, by name or alias (any case)
 -- :from   date, optional   only articles published on or after (YYYY, YYYY-MM or YYYY-MM-DD)
 -- :to     date, optional   only articles published on or before
 -- :limit  integer = 20     rows to return

@@ -1,5 +1,5 @@
 -- timeline: Events in date order: who did what to whom and when, with a sentence that told it.
--- :entity text, optional   an actor (source or target) by name or alias, any case; a country also matches its people and bodies
+-- :entity entity, optional   an actor (source or target) by name or alias, any case; a country also matches its people and bodies
 -- :from   date, optional   events ending on or after (YYYY, YYYY-MM or YYYY-MM-DD)
 -- :to     date, optional   events starting on or before
 -- :root   text, optional   CAMEO root code: 03 intent to cooperate, 04 consult, 16 reduce relations …

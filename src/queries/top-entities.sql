@@ -1,5 +1,5 @@
 -- top-entities: Entities ranked by the number of articles that mention them, then by mentions.
--- :type   text, optional     person | country | organization | location | agreement | named_event
+-- :type   person|country|organization|location|agreement|named_event, optional   the entity type
 -- :limit  integer = 20       rows to return
 SELECT e.name,
        e.type,

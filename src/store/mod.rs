@@ -81,6 +81,10 @@ pub struct Store {
     path: PathBuf,
     /// The schema version the archive had before this open migrated it, if it did.
     upgraded_from: Option<i64>,
+    /// Whether this open made a new archive (the file was new, or empty).
+    created: bool,
+    /// See [`Store::note`].
+    note: Option<String>,
     /// The handle that took the migration lock; declared after `conn` so it closes after it.
     _lock: Option<std::fs::File>,
 }
@@ -100,7 +104,22 @@ impl Store {
         {
             Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                std::fs::File::open(path).map_err(|e| Error::io(path, e))?
+                // Opened for writing, so a read-only medium or file is said plainly here, not
+                // as SQLite's "attempt to write a readonly database" halfway through a run.
+                match std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(path)
+                {
+                    Ok(file) => file,
+                    Err(e) if read_only(&e) => {
+                        return Err(Error::ReadOnlyArchive {
+                            path: path.to_path_buf(),
+                            reason: e.to_string(),
+                        });
+                    }
+                    Err(e) => return Err(Error::io(path, e)),
+                }
             }
             Err(e) => return Err(Error::io(path, e)),
         };
@@ -122,11 +141,19 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             upgraded_from: found.filter(|&v| v < supported_version()),
+            created: found.is_none(),
+            note: None,
             _lock: Some(lock),
         })
     }
 
     /// Open an existing archive read-only (for queries). Never creates or migrates.
+    ///
+    /// An archive on read-only media (a CD, a read-only mount or folder) is opened immutable:
+    /// a reader of a WAL archive needs its `-shm` file, which it cannot create there. Such an
+    /// archive was closed cleanly (its log checkpointed into the file) before it was copied;
+    /// if a non-empty `-wal` file lies beside it, its last commits cannot be read, and
+    /// [`Store::note`] says so.
     pub fn open_read_only(path: &Path) -> Result<Self> {
         if !path.exists() {
             return Err(Error::NotFound {
@@ -134,8 +161,26 @@ impl Store {
             });
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, e))?;
-        let found = check_compatible(&conn, path)?;
+        let opened = Connection::open_with_flags(path, flags)
+            .and_then(|conn| check_compatible_raw(&conn).map(|found| (conn, found)));
+        let mut note = None;
+        let (conn, found) = match opened {
+            Err(e) if cannot_share(&e) => {
+                let conn = Connection::open_with_flags(
+                    immutable_uri(path),
+                    flags | OpenFlags::SQLITE_OPEN_URI,
+                )
+                .map_err(|e| db_error(path, e))?;
+                let found = check_compatible(&conn, path)?;
+                note = unread_log(path);
+                (conn, found)
+            }
+            Err(e) => return Err(db_error(path, e)),
+            Ok((conn, _)) => {
+                let found = check_compatible(&conn, path)?;
+                (conn, found)
+            }
+        };
         let supported = supported_version();
         if found.is_none_or(|v| v < supported) {
             return Err(Error::SchemaTooOld {
@@ -149,8 +194,17 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             upgraded_from: None,
+            created: false,
+            note,
             _lock: None,
         })
+    }
+
+    /// Something the user should know about how the archive was opened, if anything (a log
+    /// on read-only media that could not be read).
+    #[must_use]
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
     }
 
     /// The connection, for the writer and the query runner.
@@ -170,6 +224,12 @@ impl Store {
     #[must_use]
     pub fn upgraded_from(&self) -> Option<i64> {
         self.upgraded_from
+    }
+
+    /// Whether this open made a new archive.
+    #[must_use]
+    pub fn created(&self) -> bool {
+        self.created
     }
 
     /// Shrink this connection's page cache to 4 MiB, for a reader that goes through the archive
@@ -209,6 +269,57 @@ pub fn supported_version() -> i64 {
         .unwrap_or(0)
 }
 
+/// Whether an I/O error says the file or its file system cannot be written.
+fn read_only(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+    )
+}
+
+/// Whether SQLite could not open a reader beside other readers: on read-only media it cannot
+/// create the `-shm` file a WAL archive's readers share.
+fn cannot_share(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+    )
+}
+
+/// `file:PATH?immutable=1`, the path percent-encoded as URIs need.
+fn immutable_uri(path: &Path) -> String {
+    use std::fmt::Write as _;
+    use std::os::unix::ffi::OsStrExt as _;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for &b in absolute.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/._~-".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            let _ = write!(uri, "%{b:02X}");
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// A note when a non-empty write-ahead log lies beside an archive opened immutable.
+fn unread_log(path: &Path) -> Option<String> {
+    let mut log = path.as_os_str().to_owned();
+    log.push("-wal");
+    let log = PathBuf::from(log);
+    let size = std::fs::metadata(&log).ok()?.len();
+    (size > 0).then(|| {
+        format!(
+            "{}: the archive is on read-only media and its write-ahead log {} ({size} bytes) \
+             cannot be read there, so its last commits are not shown; copy the archive after \
+             every program that writes it has closed it",
+            path.display(),
+            log.display()
+        )
+    })
+}
+
 fn db_error(path: &Path, source: rusqlite::Error) -> Error {
     if source.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
         return Error::NotSqlite {
@@ -219,6 +330,11 @@ fn db_error(path: &Path, source: rusqlite::Error) -> Error {
         path: path.to_path_buf(),
         source,
     }
+}
+
+/// The first read of an archive, with SQLite's own error: whether it can be read at all.
+fn check_compatible_raw(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA application_id", [], |r| r.get(0))
 }
 
 /// Refuse foreign and newer databases, and return the archive's schema version (`None` for a

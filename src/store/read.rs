@@ -367,6 +367,73 @@ pub fn document_count(store: &Store) -> Result<u64> {
         .map_err(|e| store.error(e))
 }
 
+/// Whether some entity has `name` as its name or an alias (any case).
+pub fn entity_named(store: &Store, name: &str) -> Result<bool> {
+    const NAMED: &str =
+        "SELECT EXISTS (SELECT 1 FROM v_entity_names WHERE name = ?1 COLLATE NOCASE)";
+    store
+        .conn()
+        .prepare_cached(NAMED)
+        .and_then(|mut s| s.query_row([name], |r| r.get(0)))
+        .map_err(|e| store.error(e))
+}
+
+/// The people whose name begins or ends with the word `word` (any case): `Kishida` finds
+/// `Fumio Kishida`, `Yoon` finds `Yoon Suk Yeol`. Sorted by name.
+pub fn people_by_surname(store: &Store, word: &str) -> Result<Vec<String>> {
+    const PEOPLE: &str = "
+        SELECT DISTINCT e.name FROM v_entity_names n JOIN entities e ON e.id = n.entity_id
+        WHERE e.type = 'person'
+          AND (n.name LIKE ?1 || ' %' ESCAPE '\\' OR n.name LIKE '% ' || ?1 ESCAPE '\\')
+        ORDER BY e.name";
+    let escaped = word
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    store
+        .conn()
+        .prepare_cached(PEOPLE)
+        .and_then(|mut s| {
+            s.query_map([escaped], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()
+        })
+        .map_err(|e| store.error(e))
+}
+
+/// Every name and alias of every entity, once each.
+pub fn entity_names(store: &Store) -> Result<Vec<String>> {
+    const NAMES: &str = "SELECT DISTINCT name FROM v_entity_names";
+    store
+        .conn()
+        .prepare_cached(NAMES)
+        .and_then(|mut s| {
+            s.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()
+        })
+        .map_err(|e| store.error(e))
+}
+
+/// The lowest and highest article id, or `None` for an archive without articles.
+pub fn article_ids(store: &Store) -> Result<Option<(i64, i64)>> {
+    const IDS: &str = "SELECT min(id), max(id) FROM articles";
+    let (low, high): (Option<i64>, Option<i64>) = store
+        .conn()
+        .prepare_cached(IDS)
+        .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))))
+        .map_err(|e| store.error(e))?;
+    Ok(low.zip(high))
+}
+
+/// Whether an article has this id.
+pub fn article_exists(store: &Store, id: i64) -> Result<bool> {
+    const EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?1)";
+    store
+        .conn()
+        .prepare_cached(EXISTS)
+        .and_then(|mut s| s.query_row([id], |r| r.get(0)))
+        .map_err(|e| store.error(e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

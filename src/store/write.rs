@@ -50,6 +50,17 @@ pub struct Counts {
     pub failed: u64,
     /// Near-duplicate pairs found.
     pub near_duplicates: u64,
+    /// Transactions committed (not stored in `imports`).
+    pub commits: u64,
+}
+
+/// How a run ended, as `imports.status` records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// It ran to its end.
+    Finished,
+    /// It was stopped (Ctrl-C) and committed what it had read.
+    Interrupted,
 }
 
 /// What storing one input did.
@@ -87,20 +98,37 @@ pub fn begin_import(store: &Store, command: &str) -> Result<i64> {
         .map_err(|e| store.error(e))
 }
 
+/// Record how a run ended outside any batch: a run whose work was rolled back (an interrupted
+/// `reprocess`) ends with no counts.
+pub fn end_import(store: &Store, id: i64, ending: Ending) -> Result<()> {
+    update_import(store.conn(), id, &Counts::default(), Some(ending)).map_err(|e| store.error(e))
+}
+
 const UPDATE_IMPORT: &str = "
     UPDATE imports SET inputs = :inputs, documents_new = :documents_new,
         articles_new = :articles_new, paragraphs_new = :paragraphs_new,
         duplicates = :duplicates, failed = :failed, near_duplicates = :near_duplicates,
-        finished_at = CASE WHEN :finished THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END
+        status = coalesce(:status, status),
+        finished_at = CASE WHEN :status IS NOT NULL THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END
     WHERE id = :id";
 
-fn update_import(conn: &Connection, id: i64, c: &Counts, finished: bool) -> rusqlite::Result<()> {
+/// Write a run's counts, and how it ended once it has.
+fn update_import(
+    conn: &Connection,
+    id: i64,
+    c: &Counts,
+    ending: Option<Ending>,
+) -> rusqlite::Result<()> {
+    let status = ending.map(|e| match e {
+        Ending::Finished => "finished",
+        Ending::Interrupted => "interrupted",
+    });
     #[allow(clippy::cast_possible_wrap)] // counts of inputs, far below i64::MAX
     let p = |n: u64| n as i64;
     conn.prepare_cached(UPDATE_IMPORT)?.execute(named_params! {
         ":id": id, ":inputs": p(c.inputs), ":documents_new": p(c.documents_new),
         ":articles_new": p(c.articles_new), ":paragraphs_new": p(c.paragraphs_new),
-        ":duplicates": p(c.duplicates), ":failed": p(c.failed), ":finished": finished,
+        ":duplicates": p(c.duplicates), ":failed": p(c.failed), ":status": status,
         ":near_duplicates": p(c.near_duplicates),
     })?;
     Ok(())
@@ -298,11 +326,12 @@ impl<'s> Batch<'s> {
         self.ensure_transaction()?;
         self.flush_all()?;
         index_new_paragraphs(self.conn(), self.indexed_up_to)
-            .and_then(|()| update_import(self.conn(), self.import_id, &self.counts, false))
+            .and_then(|()| update_import(self.conn(), self.import_id, &self.counts, None))
             .and_then(|()| self.conn().execute_batch("COMMIT"))
             .map_err(|e| self.store.error(e))?;
         self.open = false;
         self.pending = 0;
+        self.counts.commits += 1;
         Ok(())
     }
 
@@ -470,7 +499,17 @@ impl<'s> Batch<'s> {
     }
 
     /// Commit and mark the run finished.
-    pub fn finish(mut self) -> Result<Counts> {
+    pub fn finish(self) -> Result<Counts> {
+        self.end(Ending::Finished)
+    }
+
+    /// Commit what was stored and mark the run interrupted.
+    pub fn interrupt(self) -> Result<Counts> {
+        self.end(Ending::Interrupted)
+    }
+
+    /// Commit the last batch and record how the run ended.
+    fn end(mut self, ending: Ending) -> Result<Counts> {
         self.begin()?;
         self.ensure_transaction()?;
         self.flush_all()?;
@@ -482,10 +521,11 @@ impl<'s> Batch<'s> {
                     Ok(())
                 }
             })
-            .and_then(|()| update_import(self.conn(), self.import_id, &self.counts, true))
+            .and_then(|()| update_import(self.conn(), self.import_id, &self.counts, Some(ending)))
             .and_then(|()| self.conn().execute_batch("COMMIT"))
             .map_err(|e| self.store.error(e))?;
         self.open = false;
+        self.counts.commits += 1;
         // Fresh statistics let the query planner see, for one, that walking articles in date
         // order beats sorting every quote. analysis_limit samples each index, so this costs
         // milliseconds at any size. Best effort: the run is committed, and without statistics

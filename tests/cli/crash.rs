@@ -27,7 +27,7 @@ pub(crate) fn corpus(n: usize) -> String {
 }
 
 /// Counts that a finished ingest of the corpus must reach, whatever happened before.
-fn totals(env: &Env) -> Vec<i64> {
+pub(crate) fn totals(env: &Env) -> Vec<i64> {
     [
         "documents",
         "articles",

@@ -12,7 +12,7 @@ fn fails_with(env: &Env, args: &[&str], stderr: &str) {
         .assert()
         .code(1)
         .stdout("")
-        .stderr(stderr.to_string());
+        .stderr(env.said(stderr));
 }
 
 #[test]
@@ -25,8 +25,9 @@ fn missing_path() {
             "no/such/file.txt",
             "tests/fixtures/inputs/wire.txt",
         ],
-        "error: no/such/file.txt: no such file or directory\n\
-         ingested 2 inputs: 1 new article, 0 duplicates, 1 failed\n",
+        "created a new archive at {db}\n\
+         error: no/such/file.txt: no such file or directory\n\
+         ingested 2 inputs into {db}: 1 new article, 0 duplicates, 1 failed\n",
     );
     assert_eq!(env.count("SELECT count(*) FROM articles"), 1);
 }
@@ -37,8 +38,9 @@ fn folder_without_articles() {
     fails_with(
         &env,
         &["ingest", "tests/fixtures/no-articles"],
-        "error: tests/fixtures/no-articles: no articles found (looked for .txt, .md, .jsonl and .json files)\n\
-         ingested 1 input: 0 new articles, 0 duplicates, 1 failed\n",
+        "created a new archive at {db}\n\
+         error: tests/fixtures/no-articles: no articles found (looked for .txt, .md, .jsonl, .ndjson and .json files; skipped 1 file dossier does not read (1 .csv))\n\
+         ingested 1 input into {db}: 0 new articles, 0 duplicates, 1 failed\n",
     );
 }
 
@@ -55,11 +57,12 @@ fn empty_blank_binary_and_invalid_utf8_files() {
             "tests/fixtures/bad/latin1.txt",
             "tests/fixtures/inputs/wire.txt",
         ],
-        "error: tests/fixtures/bad/empty.txt: empty file\n\
+        "created a new archive at {db}\n\
+         error: tests/fixtures/bad/empty.txt: empty file\n\
          error: tests/fixtures/bad/blank.txt: file holds only white space\n\
          error: tests/fixtures/bad/binary.txt: binary file (NUL byte at byte 4); dossier reads UTF-8 text\n\
          error: tests/fixtures/bad/latin1.txt: not valid UTF-8 at byte 3\n\
-         ingested 5 inputs: 1 new article, 0 duplicates, 4 failed\n",
+         ingested 5 inputs into {db}: 1 new article, 0 duplicates, 4 failed\n",
     );
     assert_eq!(env.count("SELECT count(*) FROM articles"), 1);
     assert_eq!(env.count("SELECT failed FROM imports"), 4);
@@ -71,9 +74,10 @@ fn malformed_json_lines_name_the_line() {
     fails_with(
         &env,
         &["ingest", "tests/fixtures/bad/records.jsonl"],
-        "error: tests/fixtures/bad/records.jsonl:2: malformed JSON at column 30: EOF while parsing a string\n\
+        "created a new archive at {db}\n\
+         error: tests/fixtures/bad/records.jsonl:2: malformed JSON at column 30: EOF while parsing a string\n\
          error: tests/fixtures/bad/records.jsonl:3: no `text` field\n\
-         ingested 4 inputs: 2 new articles, 0 duplicates, 2 failed\n",
+         ingested 4 inputs into {db}: 2 new articles, 0 duplicates, 2 failed\n",
     );
     assert_eq!(
         env.count("SELECT count(*) FROM sightings WHERE line IN (1, 4)"),
@@ -87,8 +91,9 @@ fn bad_sidecar_fails_its_article() {
     fails_with(
         &env,
         &["ingest", "tests/fixtures/bad/bad-sidecar.txt"],
-        "error: tests/fixtures/bad/bad-sidecar.meta.json: bad sidecar: `published` must be a string, not a number\n\
-         ingested 1 input: 0 new articles, 0 duplicates, 1 failed\n",
+        "created a new archive at {db}\n\
+         error: tests/fixtures/bad/bad-sidecar.meta.json: bad sidecar: `published` must be a string, not a number\n\
+         ingested 1 input into {db}: 0 new articles, 0 duplicates, 1 failed\n",
     );
     assert_eq!(env.count("SELECT count(*) FROM documents"), 0);
 }
@@ -191,8 +196,9 @@ fn a_fifo_is_refused_not_waited_on() {
         .arg(&fifo)
         .assert()
         .code(1)
-        .stderr(format!(
-            "error: {shown}: not a regular file (to read a pipe, pass `-` and use stdin)\n\
-         ingested 1 input: 0 new articles, 0 duplicates, 1 failed\n"
-        ));
+        .stderr(env.said(&format!(
+            "created a new archive at {{db}}\n\
+             error: {shown}: not a regular file (to read a pipe, pass `-` and use stdin)\n\
+             ingested 1 input into {{db}}: 0 new articles, 0 duplicates, 1 failed\n"
+        )));
 }

@@ -14,7 +14,9 @@ fn ingests_the_seeds() {
         .args(["ingest", "seeds/"])
         .assert()
         .success()
-        .stderr("ingested 5 inputs: 5 new articles, 0 duplicates, 0 failed\n")
+        .stderr(env.said(
+            "created a new archive at {db}\ningested 5 inputs into {db}: 5 new articles, 0 duplicates, 0 failed\n",
+        ))
         .stdout("");
     assert_eq!(env.count("SELECT count(*) FROM articles"), 5);
     assert_eq!(
@@ -53,7 +55,7 @@ fn reingest_adds_only_sightings_and_a_run() {
         .args(["ingest", "seeds/"])
         .assert()
         .success()
-        .stderr("ingested 5 inputs: 0 new articles, 5 duplicates, 0 failed\n");
+        .stderr(env.said("ingested 5 inputs into {db}: 0 new articles, 5 duplicates, 0 failed\n"));
     let after = table_counts(&env);
     for ((table, b), (_, a)) in before.iter().zip(&after) {
         let want = match table.as_str() {
@@ -101,7 +103,7 @@ fn crlf_repost_with_other_boilerplate_is_the_same_article() {
         .arg(&path)
         .assert()
         .success()
-        .stderr("ingested 1 input: 0 new articles, 1 duplicate, 0 failed\n");
+        .stderr(env.said("ingested 1 input into {db}: 0 new articles, 1 duplicate, 0 failed\n"));
     assert_eq!(env.count("SELECT count(*) FROM documents"), 2);
     assert_eq!(env.count("SELECT count(*) FROM articles"), 1);
     assert_eq!(
@@ -223,7 +225,9 @@ fn copies_within_one_run_are_stored_as_sightings_of_the_first() {
         .arg(&path)
         .assert()
         .success()
-        .stderr("ingested 14 inputs: 5 new articles, 9 duplicates, 0 failed\n");
+        .stderr(copies.said(
+            "created a new archive at {db}\ningested 14 inputs into {db}: 5 new articles, 9 duplicates, 0 failed\n",
+        ));
     let without_sightings = |env: &Env| -> Vec<String> {
         crate::reprocess::dump(env)
             .into_iter()
@@ -253,7 +257,9 @@ fn json_lines_and_stdin() {
         .write_stdin(jsonl)
         .assert()
         .success()
-        .stderr("ingested 2 inputs: 1 new article, 1 duplicate, 0 failed\n");
+        .stderr(env.said(
+            "created a new archive at {db}\ningested 2 inputs into {db}: 1 new article, 1 duplicate, 0 failed\n",
+        ));
     assert_eq!(
         env.count("SELECT count(*) FROM sightings WHERE path = '-' AND line IN (1, 3)"),
         2
@@ -270,7 +276,7 @@ fn json_lines_and_stdin() {
         )
         .assert()
         .success()
-        .stderr("ingested 1 input: 1 new article, 0 duplicates, 0 failed\n");
+        .stderr(env.said("ingested 1 input into {db}: 1 new article, 0 duplicates, 0 failed\n"));
 }
 
 #[test]
@@ -343,7 +349,10 @@ fn default_database_lives_in_data() {
         .args(["ingest", "a.txt"])
         .assert()
         .success()
-        .stderr(predicate::str::starts_with("ingested 1 input"));
+        .stderr(predicate::str::starts_with(format!(
+            "created a new archive at {}\ningested 1 input into data/dossier.sqlite: ",
+            work.join("data/dossier.sqlite").display()
+        )));
     assert!(work.join("data/dossier.sqlite").is_file());
 }
 

@@ -5,15 +5,18 @@
 
 mod concurrency;
 mod crash;
+mod datasette;
 mod environment;
 mod errors;
 mod eval;
 mod events;
+mod front_door;
 mod ingest;
 mod migrate;
 mod query;
 mod reprocess;
 mod summaries;
+mod terminal;
 
 use std::path::{Path, PathBuf};
 
@@ -51,6 +54,11 @@ impl Env {
     /// A single integer from SQL.
     pub(crate) fn count(&self, sql: &str) -> i64 {
         self.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    /// `text` with `{db}` replaced by this archive's path: what dossier says about it.
+    pub(crate) fn said(&self, text: &str) -> String {
+        text.replace("{db}", &self.db.display().to_string())
     }
 
     /// Write a file in the scratch folder and return its path.

@@ -224,8 +224,19 @@ fn v11_copy_of(fresh: &Env) -> Env {
     for table in tables {
         conn.execute(&format!("DELETE FROM main.{table}"), [])
             .unwrap();
+        // The old table's columns: later schemas may have added some (V15: imports.status).
+        let columns: Vec<String> = conn
+            .prepare(&format!(
+                "SELECT name FROM pragma_table_info('{table}', 'main')"
+            ))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let columns = columns.join(", ");
         conn.execute(
-            &format!("INSERT INTO main.{table} SELECT * FROM fresh.{table}"),
+            &format!("INSERT INTO main.{table} ({columns}) SELECT {columns} FROM fresh.{table}"),
             [],
         )
         .unwrap();
@@ -348,4 +359,53 @@ fn v12_and_v13_refuse_a_text_its_offsets_do_not_name() {
         assert_eq!(version, 11, "{table}");
         assert_eq!(span_rows(&old), before, "{table}");
     }
+}
+
+/// Issue 26: V15 says how each earlier run ended (finished or not), and V16 declares the
+/// full-text index the way Datasette recognises, keeping what it finds.
+#[test]
+fn issue_26_v15_and_v16_keep_the_run_log_and_the_search_of_a_v14_archive() {
+    let old = Env::new();
+    let conn = archive_at(&old, 14);
+    conn.execute_batch(
+        "INSERT INTO imports (command, started_at, finished_at, dossier_version)
+         VALUES ('ingest', '2025-01-01T00:00:00.000Z', '2025-01-01T00:01:00.000Z', '0.1.0'),
+                ('ingest', '2025-01-02T00:00:00.000Z', NULL, '0.1.0');
+         INSERT INTO paragraphs (sha256, text, words)
+         VALUES (printf('%064d', 1), 'Kishida and Yoon met in Seoul.', 6),
+                (printf('%064d', 2), 'Trade talks resumed.', 3);
+         INSERT INTO paragraphs_fts (paragraphs_fts) VALUES ('rebuild');",
+    )
+    .unwrap();
+    drop(conn);
+    old.dossier()
+        .args(["ingest", "tests/fixtures/inputs/wire.txt"])
+        .assert()
+        .success();
+    let statuses: Vec<String> = old
+        .conn()
+        .prepare("SELECT status FROM imports ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(statuses, ["finished", "running", "finished"]);
+    let declared: String = old
+        .conn()
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'paragraphs_fts'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(declared.contains(r#"content="paragraphs""#), "{declared}");
+    assert_eq!(
+        old.count("SELECT rowid FROM paragraphs_fts WHERE paragraphs_fts MATCH 'kishida'"),
+        1
+    );
+    assert!(
+        old.count("SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH 'foundation'")
+            > 0
+    );
 }

@@ -6,7 +6,7 @@ use std::process::Command as StdCommand;
 use crate::{Env, repo};
 
 /// Parameters that make each query show something on the seeds.
-fn params(name: &str) -> Vec<&'static str> {
+pub(crate) fn params(name: &str) -> Vec<&'static str> {
     match name {
         "article" => vec!["-p", "id=2"],
         "search" => vec!["-p", "q=Kishida"],
