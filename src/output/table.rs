@@ -11,8 +11,9 @@
 //!   does. Nothing is dropped in either layout; only a column name longer than a third of the
 //!   terminal is cut, marked `…`.
 //!
-//! Line breaks, tabs and other control characters inside values become spaces, so one value
-//! never moves the cursor.
+//! Tabs and other control characters inside values become spaces, so no value moves the cursor.
+//! Line breaks become spaces too when piped (one row, one line); on a terminal they are kept, so
+//! an article's paragraphs stay apart.
 
 use std::io::{self, Write};
 
@@ -56,8 +57,13 @@ impl RowSink for Table<'_> {
         for (numeric, value) in self.numeric.iter_mut().zip(values) {
             *numeric &= matches!(value, Value::Integer(_) | Value::Real(_) | Value::Null);
         }
+        let clean = if self.terminal_width.is_some() {
+            keep_lines
+        } else {
+            one_line
+        };
         self.rows
-            .push(values.iter().map(|v| one_line(&text(v))).collect());
+            .push(values.iter().map(|v| clean(&text(v))).collect());
         Ok(())
     }
 
@@ -107,12 +113,32 @@ fn one_line(s: &str) -> String {
         .collect()
 }
 
+/// `s` with its line breaks kept (CR LF and CR as LF) and other control characters as spaces.
+fn keep_lines(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .chars()
+        .map(|c| match c {
+            '\r' => '\n',
+            c if c.is_control() && c != '\n' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// The display width of a cell's widest line.
+fn width_of(cell: &str) -> usize {
+    cell.split('\n')
+        .map(UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
+}
+
 /// Each column's width with nothing cut: its widest cell or its name.
 fn natural_widths(columns: &[String], rows: &[Vec<String>]) -> Vec<usize> {
     let mut widths: Vec<usize> = columns.iter().map(|c| c.width()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.width());
+            *w = (*w).max(width_of(cell));
         }
     }
     widths
@@ -131,7 +157,7 @@ fn floors(
         .enumerate()
         .map(|(i, name)| {
             let content = if numeric[i] {
-                rows.iter().map(|r| r[i].width()).max().unwrap_or(0)
+                rows.iter().map(|r| width_of(&r[i])).max().unwrap_or(0)
             } else {
                 MIN_WIDTH
             };
@@ -288,18 +314,22 @@ fn wrap_name(name: &str, width: usize) -> Vec<String> {
     lines.into_iter().flat_map(|l| wrap(&l, width)).collect()
 }
 
-/// `cell` wrapped to lines of at most `width` display columns, between words where it can be
-/// and inside a word longer than a line.
+/// `cell` wrapped to lines of at most `width` display columns: at its own line breaks, then
+/// between words where it can be and inside a word longer than a line.
 fn wrap(cell: &str, width: usize) -> Vec<String> {
-    if cell.width() <= width {
-        return vec![cell.to_string()];
-    }
     let options = textwrap::Options::new(width)
         .break_words(true)
         .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
-    textwrap::wrap(cell, options)
-        .into_iter()
-        .flat_map(|line| split(&line, width))
+    cell.split('\n')
+        .flat_map(|line| {
+            if line.width() <= width {
+                return vec![line.to_string()];
+            }
+            textwrap::wrap(line, &options)
+                .into_iter()
+                .flat_map(|part| split(&part, width))
+                .collect()
+        })
         .collect()
 }
 
@@ -492,6 +522,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_terminal_keeps_the_line_breaks_of_a_value() {
+        let rows = vec![vec![
+            Value::Integer(3),
+            Value::Text("First paragraph.\r\n\r\nSecond\tone.".into()),
+        ]];
+        assert_eq!(
+            render_rows(&["id", "text"], &rows, Some(30)),
+            "id  text\n--  ----------------\n 3  First paragraph.\n\n    Second one.\n"
+        );
+        assert_eq!(
+            render_rows(&["id", "text"], &rows, None),
+            "id  text\n--  -------------------------------\n 3  First paragraph.    Second one.\n"
+        );
     }
 
     #[test]
