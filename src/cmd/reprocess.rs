@@ -123,7 +123,7 @@ impl LineCounts for CorpusCounts {
 /// The producer: count lines over the archive, then prepare every document in order.
 fn produce(
     db: &Path,
-    tx: &SyncSender<(i64, String, Meta, Box<Prepared>)>,
+    tx: &SyncSender<(i64, Meta, Box<Prepared>)>,
     interrupt: &Interrupt,
 ) -> Result<()> {
     let archive = Store::open_read_only(db)?;
@@ -140,7 +140,7 @@ fn produce(
     read::each_document(&archive, &mut |ArchivedDocument { id, raw, meta }| {
         if !stopped {
             let prepared = Box::new(pipeline::prepare(&raw, &meta, &counts));
-            stopped = tx.send((id, raw, meta, prepared)).is_err();
+            stopped = tx.send((id, meta, prepared)).is_err();
         }
         Ok(())
     })
@@ -148,16 +148,16 @@ fn produce(
 
 fn write_all(
     batch: &mut Batch<'_>,
-    rx: &Receiver<(i64, String, Meta, Box<Prepared>)>,
+    rx: &Receiver<(i64, Meta, Box<Prepared>)>,
     progress: &ProgressBar,
     interrupt: &Interrupt,
 ) -> Result<()> {
-    for (document_id, raw, meta, prepared) in rx {
+    for (document_id, meta, prepared) in rx {
         if interrupt.requested() {
             return Err(Error::Interrupted);
         }
         batch.counts.inputs += 1;
-        batch.rebuild(document_id, &raw, &meta, &prepared)?;
+        batch.rebuild(document_id, &meta, &prepared)?;
         progress.inc(1);
     }
     Ok(())

@@ -413,7 +413,7 @@ mod tests {
         for i in 0..1000 {
             let sha = format!("{i:064x}");
             conn.execute(
-                "INSERT INTO document_store (sha256, raw, bytes) VALUES (?1, 'x', 1)",
+                "INSERT INTO documents (sha256, raw, bytes) VALUES (?1, 'x', 1)",
                 [&sha],
             )
             .unwrap();

@@ -51,6 +51,7 @@ pub mod write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::error::{Error, Result};
@@ -255,7 +256,8 @@ pub(crate) fn set_cache_kib(conn: &Connection, kib: u32) -> rusqlite::Result<()>
 /// upgraded from an older schema holds articles that no extractor of those tables has read, so
 /// `ingest` suggests `reprocess`; later migrations (V9 and V11 rebuilt a table with another
 /// constraint, V10 dropped an index, V12 to V14 moved mentions, quotes, event mentions and
-/// documents into tables read through views of the same rows) need no such re-read.
+/// documents into tables read through views of the same rows, V15 and V16 added a run status
+/// and re-declared the full-text index, V17 stored every raw text again) need no such re-read.
 pub const LAST_EXTRACTION_MIGRATION: i64 = 8;
 
 /// The newest migration this binary embeds.
@@ -395,6 +397,20 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         conn.execute_batch(pragmas).map_err(|e| db_error(path, e))
     };
     set(conn, "PRAGMA foreign_keys = OFF; PRAGMA temp_store = FILE")?;
+    // V17 checks every raw text against its hash, which plain SQL cannot compute.
+    conn.create_scalar_function(
+        "dossier_sha256",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text = ctx.get_raw(0);
+            Ok(text
+                .as_str_or_null()
+                .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?
+                .map(|t| crate::hashing::ContentHash::of(t.as_bytes()).hex()))
+        },
+    )
+    .map_err(|e| db_error(path, e))?;
     let migrated = embedded::migrations::runner()
         .set_grouped(true)
         .run(conn)
@@ -465,7 +481,7 @@ mod tests {
         conn.execute_batch("BEGIN").unwrap();
         // Accepted by the statement: the article may follow in the same transaction.
         conn.execute(
-            "INSERT INTO document_store (sha256, raw, bytes, article_id) VALUES (?1, 'x', 1, 7)",
+            "INSERT INTO documents (sha256, raw, bytes, article_id) VALUES (?1, 'x', 1, 7)",
             [&sha],
         )
         .unwrap();

@@ -25,7 +25,7 @@ use crate::entities::EntityRef;
 use crate::error::Result;
 use crate::hashing::ContentHash;
 use crate::minhash;
-use crate::pipeline::{Prepared, PreparedParagraph};
+use crate::pipeline::Prepared;
 use crate::source::{Meta, RawInput};
 use crate::store::Store;
 use crate::store::near_duplicates::PendingNearDuplicates;
@@ -267,7 +267,7 @@ impl<'s> Batch<'s> {
     pub fn find_document(&mut self, sha256: &ContentHash) -> Result<Option<i64>> {
         self.begin()?;
         self.conn()
-            .prepare_cached("SELECT id FROM document_store WHERE sha256 = ?1")
+            .prepare_cached("SELECT id FROM documents WHERE sha256 = ?1")
             .and_then(|mut s| s.query_row([sha256.hex()], |r| r.get(0)).optional())
             .map_err(|e| self.store.error(e))
     }
@@ -454,12 +454,10 @@ impl<'s> Batch<'s> {
     }
 
     /// Rebuild the article of an archived document from its prepared text (after
-    /// [`Batch::clear_derived`]). `raw` is the document's raw text: it is stored again, or not,
-    /// as the rebuilt paragraphs decide.
+    /// [`Batch::clear_derived`]). The document's raw text is never touched.
     pub fn rebuild(
         &mut self,
         document_id: i64,
-        raw: &str,
         meta: &Meta,
         prepared: &Prepared,
     ) -> Result<Outcome> {
@@ -473,17 +471,10 @@ impl<'s> Batch<'s> {
             summaries: &mut self.summaries,
         };
         let outcome = article_for(conn, prepared).and_then(|target| {
-            let stored = store_article(conn, target, document_id, meta, prepared, &mut ctx)?;
+            let outcome = store_article(conn, target, document_id, meta, prepared, &mut ctx)?;
             conn.prepare_cached(LINK_DOCUMENT)?
                 .execute(named_params! {":article_id": target.id(), ":id": document_id})?;
-            let tail =
-                first_copy_tail(target, raw, prepared).filter(|_| stored.paragraphs_as_given);
-            conn.prepare_cached(STORE_RAW)?.execute(rusqlite::params![
-                document_id,
-                tail.is_none().then_some(raw),
-                tail
-            ])?;
-            Ok(stored.outcome)
+            Ok(outcome)
         });
         let outcome = match outcome {
             Ok(outcome) => outcome,
@@ -574,7 +565,7 @@ const CLEAR_DERIVED: &str = "
     DELETE FROM entity_stats;
     DELETE FROM entity_pairs;
     DELETE FROM paragraph_reuse;
-    UPDATE document_store SET article_id = NULL WHERE article_id IS NOT NULL;
+    UPDATE documents SET article_id = NULL WHERE article_id IS NOT NULL;
     DELETE FROM near_duplicates;
     DELETE FROM article_lsh;
     DELETE FROM article_paragraphs;
@@ -717,15 +708,10 @@ fn index_new_paragraphs(conn: &Connection, after: i64) -> rusqlite::Result<()> {
 }
 
 /// A new document names its article at once: the foreign key is checked at commit (V11), by
-/// when the article it names has been written too. `raw` is NULL, and `raw_tail` set, when the
-/// article's paragraphs give the text back (V14; see [`rebuilt_tail`]).
+/// when the article it names has been written too. Its raw text is stored as given (V17).
 const INSERT_DOCUMENT: &str = "
-    INSERT INTO document_store (sha256, raw, raw_tail, bytes, article_id)
-    VALUES (:sha256, :raw, :raw_tail, :bytes, :article_id)";
-/// Store a document's raw text in the form [`rebuilt_tail`] chose, if it has another.
-const STORE_RAW: &str = "
-    UPDATE document_store SET raw = ?2, raw_tail = ?3
-    WHERE id = ?1 AND (raw IS NOT ?2 OR raw_tail IS NOT ?3)";
+    INSERT INTO documents (sha256, raw, bytes, article_id)
+    VALUES (:sha256, :raw, :bytes, :article_id)";
 /// An article's id is chosen before it is written (see [`article_for`]).
 const INSERT_ARTICLE: &str = "
     INSERT INTO articles (id, sha256, document_id, title, url, outlet, published, published_source,
@@ -745,7 +731,7 @@ const FILL_ARTICLE: &str = "
         published_source = CASE WHEN published IS NULL THEN :published_source ELSE published_source END,
         published = coalesce(published, :published)
     WHERE id = :id";
-const LINK_DOCUMENT: &str = "UPDATE document_store SET article_id = :article_id WHERE id = :id";
+const LINK_DOCUMENT: &str = "UPDATE documents SET article_id = :article_id WHERE id = :id";
 const INSERT_PARAGRAPH: &str = "
     INSERT INTO paragraphs (sha256, text, words) VALUES (?1, ?2, ?3)
     ON CONFLICT (sha256) DO NOTHING";
@@ -775,25 +761,14 @@ fn write_article(
         (Some(id), _) => (id, Outcome::SeenDocument),
         (None, Some(article)) => {
             let target = article_for(conn, article)?;
-            // Stored without its raw text if the paragraphs give it back, which holds unless an
-            // earlier article stored one of them with other quotation marks (then the text goes
-            // in after all).
-            let tail = first_copy_tail(target, &input.raw, article);
             conn.prepare_cached(INSERT_DOCUMENT)?
                 .execute(named_params! {
-                    ":sha256": document_sha.hex(), ":raw": tail.is_none().then_some(&input.raw),
-                    ":raw_tail": tail, ":bytes": int(input.raw.len()), ":article_id": target.id(),
+                    ":sha256": document_sha.hex(), ":raw": input.raw,
+                    ":bytes": int(input.raw.len()), ":article_id": target.id(),
                 })?;
             let document_id = conn.last_insert_rowid();
-            let stored = store_article(conn, target, document_id, &input.meta, article, ctx)?;
-            if tail.is_some() && !stored.paragraphs_as_given {
-                conn.prepare_cached(STORE_RAW)?.execute(rusqlite::params![
-                    document_id,
-                    input.raw,
-                    None::<&str>
-                ])?;
-            }
-            (document_id, stored.outcome)
+            let outcome = store_article(conn, target, document_id, &input.meta, article, ctx)?;
+            (document_id, outcome)
         }
         (None, None) => return Err(rusqlite::Error::InvalidQuery),
     };
@@ -839,23 +814,6 @@ fn article_for(conn: &Connection, article: &Prepared) -> rusqlite::Result<Articl
     }
 }
 
-/// [`rebuilt_tail`] for a new article's first document, the one whose lines its paragraphs
-/// record; `None` for a later copy of an archived article.
-fn first_copy_tail<'r>(target: ArticleFor, raw: &'r str, article: &Prepared) -> Option<&'r str> {
-    match target {
-        ArticleFor::New(_) => rebuilt_tail(raw, &article.paragraphs),
-        ArticleFor::Archived(_) => None,
-    }
-}
-
-/// What [`store_article`] did.
-struct Stored {
-    outcome: Outcome,
-    /// Every paragraph of a new article is stored with the text this document gives it (an
-    /// earlier article may have stored one with other quotation marks or dashes first).
-    paragraphs_as_given: bool,
-}
-
 /// Record `article` as document `document_id`'s content: an archived article gets the metadata
 /// its first copy lacked (never overwritten); a new one is written under its chosen id, with its
 /// paragraphs, mentions, quotes and events.
@@ -866,17 +824,14 @@ fn store_article(
     meta: &Meta,
     article: &Prepared,
     ctx: &mut ArticleContext<'_>,
-) -> rusqlite::Result<Stored> {
+) -> rusqlite::Result<Outcome> {
     let id = match target {
         ArticleFor::Archived(id) => {
             conn.prepare_cached(FILL_ARTICLE)?.execute(named_params! {
                 ":id": id, ":title": article.title, ":url": meta.url, ":outlet": meta.outlet,
                 ":published": article.published, ":published_source": article.published_source,
             })?;
-            return Ok(Stored {
-                outcome: Outcome::NewDocument,
-                paragraphs_as_given: false,
-            });
+            return Ok(Outcome::NewDocument);
         }
         ArticleFor::New(id) => id,
     };
@@ -890,14 +845,11 @@ fn store_article(
             ":content_paragraphs": with_role(Role::Content),
             ":boilerplate_paragraphs": with_role(Role::Boilerplate),
         })?;
-    let (paragraphs_new, paragraph_ids, paragraphs_as_given) =
+    let (paragraphs_new, paragraph_ids) =
         insert_paragraphs(conn, id, article, ctx.known_paragraphs, ctx.reuse)?;
     insert_mentions(conn, id, &paragraph_ids, article, ctx)?;
     ctx.near_duplicates.add(id, article);
-    Ok(Stored {
-        outcome: Outcome::NewArticle { paragraphs_new },
-        paragraphs_as_given,
-    })
+    Ok(Outcome::NewArticle { paragraphs_new })
 }
 
 /// Paragraph ids by hash, for the paragraphs a run met most recently: two generations of at
@@ -906,32 +858,17 @@ fn store_article(
 /// On the 100k benchmark corpus, 80 paragraphs (a few lines of each site's furniture) make 42%
 /// of all article paragraphs, and another 5,000 a quarter more. Ids never change while a run
 /// writes (paragraphs are only ever added), except that a rolled-back batch takes its new
-/// paragraphs with it: then this is cleared. Each is kept with a hash of its stored text
-/// ([`text_hash`]), so that a document can tell whether the archive has it in its own spelling.
+/// paragraphs with it: then this is cleared.
 #[derive(Debug, Default)]
 struct KnownParagraphs {
-    current: HashMap<ContentHash, KnownParagraph>,
-    previous: HashMap<ContentHash, KnownParagraph>,
-}
-
-/// A stored paragraph's id and the [`text_hash`] of its stored text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct KnownParagraph {
-    id: i64,
-    text_hash: u64,
-}
-
-/// A hash of a paragraph's text, to compare a stored text with a document's own spelling. With
-/// 64 bits, two different spellings of one key agree by chance about once in 10^19 comparisons.
-fn text_hash(text: &str) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::quality::FixedState::with_seed(0x646f_7373).hash_one(text)
+    current: HashMap<ContentHash, i64>,
+    previous: HashMap<ContentHash, i64>,
 }
 
 impl KnownParagraphs {
     const GENERATION: usize = 16_384;
 
-    fn get(&mut self, sha256: &ContentHash) -> Option<KnownParagraph> {
+    fn get(&mut self, sha256: &ContentHash) -> Option<i64> {
         if let Some(&known) = self.current.get(sha256) {
             return Some(known);
         }
@@ -940,7 +877,7 @@ impl KnownParagraphs {
         Some(known)
     }
 
-    fn insert(&mut self, sha256: ContentHash, known: KnownParagraph) {
+    fn insert(&mut self, sha256: ContentHash, known: i64) {
         if self.current.len() >= Self::GENERATION {
             self.previous = std::mem::take(&mut self.current);
         }
@@ -954,17 +891,15 @@ impl KnownParagraphs {
 }
 
 /// Store an article's paragraphs (those the archive lacks) and their links: the number of new
-/// paragraphs, every paragraph's id, and whether every one is stored with the article's own
-/// text (see [`Stored`]).
+/// paragraphs, and every paragraph's id.
 fn insert_paragraphs(
     conn: &Connection,
     article_id: i64,
     article: &Prepared,
     known: &mut KnownParagraphs,
     reuse: &mut PendingReuse,
-) -> rusqlite::Result<(u64, Vec<i64>, bool)> {
+) -> rusqlite::Result<(u64, Vec<i64>)> {
     let mut new = 0;
-    let mut as_given = true;
     let mut ids = Vec::with_capacity(article.paragraphs.len());
     let mut insert = conn.prepare_cached(INSERT_PARAGRAPH)?;
     let mut select = conn.prepare_cached(SELECT_PARAGRAPH)?;
@@ -975,12 +910,7 @@ fn insert_paragraphs(
     for (position, p) in article.paragraphs.iter().enumerate() {
         // Most paragraphs of a large archive are stored already (re-posts, syndication,
         // boilerplate), so look first: one index probe instead of a failed insert and a probe.
-        let stored_paragraph = |r: &rusqlite::Row<'_>| {
-            Ok(KnownParagraph {
-                id: r.get(0)?,
-                text_hash: text_hash(r.get_ref(1)?.as_str()?),
-            })
-        };
+        let stored_paragraph = |r: &rusqlite::Row<'_>| r.get::<_, i64>(0);
         let (paragraph, inserted) = match known.get(&p.sha256) {
             Some(paragraph) => (paragraph, false),
             None => {
@@ -993,10 +923,7 @@ fn insert_paragraphs(
                         &mut insert,
                         rusqlite::params![sha, p.text, int(p.words)],
                     )? {
-                        Some(id) => {
-                            let text_hash = text_hash(&p.text);
-                            (KnownParagraph { id, text_hash }, true)
-                        }
+                        Some(id) => (id, true),
                         None => (select.query_row([&sha], stored_paragraph)?, false),
                     },
                 };
@@ -1004,11 +931,9 @@ fn insert_paragraphs(
                 found
             }
         };
-        let paragraph_id = paragraph.id;
+        let paragraph_id = paragraph;
         if inserted {
             new += 1;
-        } else if as_given {
-            as_given = paragraph.text_hash == text_hash(&p.text);
         }
         link.execute(rusqlite::params![
             article_id,
@@ -1029,31 +954,7 @@ fn insert_paragraphs(
     for paragraph_id in seen_before {
         reuse.add(paragraph_id);
     }
-    Ok((new, ids, as_given))
-}
-
-/// The newlines after the last paragraph, if `raw` is exactly what the view `documents`
-/// rebuilds from these paragraphs (schema V14), each paragraph's text after as many newlines as
-/// its first line lies below the previous paragraph's last (the first paragraph: below line 1),
-/// and then only newlines. `None` when any line differs: a paragraph over several lines, spaces
-/// or tabs at a line's end, CR LF line ends, text that normalization changed. An empty article
-/// gives `None` too.
-pub(crate) fn rebuilt_tail<'r>(raw: &'r str, paragraphs: &[PreparedParagraph]) -> Option<&'r str> {
-    if paragraphs.is_empty() {
-        return None;
-    }
-    let mut rest = raw;
-    let mut previous_end = 1;
-    for p in paragraphs {
-        let newlines = p.line_start.checked_sub(previous_end)?;
-        let after_gap = rest.get(newlines..)?;
-        if !rest.as_bytes()[..newlines].iter().all(|&b| b == b'\n') {
-            return None;
-        }
-        rest = after_gap.strip_prefix(p.text.as_str())?;
-        previous_end = p.line_end;
-    }
-    rest.bytes().all(|b| b == b'\n').then_some(rest)
+    Ok((new, ids))
 }
 
 const ADD_REUSE: &str =
@@ -1473,10 +1374,7 @@ mod tests {
     #[test]
     fn known_paragraphs_keep_the_ones_met_again_and_stay_bounded() {
         let sha = |n: usize| ContentHash::of(n.to_string().as_bytes());
-        let paragraph = |n: usize| KnownParagraph {
-            id: i64::try_from(n).unwrap(),
-            text_hash: text_hash(&n.to_string()),
-        };
+        let paragraph = |n: usize| i64::try_from(n).unwrap();
         let mut known = KnownParagraphs::default();
         let hot = sha(usize::MAX);
         known.insert(hot, paragraph(7));

@@ -409,3 +409,110 @@ fn issue_26_v15_and_v16_keep_the_run_log_and_the_search_of_a_v14_archive() {
             > 0
     );
 }
+
+/// A V14 archive with one article whose first document is stored rebuilt from its paragraphs
+/// (`raw` NULL), and a later copy stored with its text. `rebuilt_sha` is the hash recorded for
+/// the rebuilt one. Returns the two raw texts.
+fn v14_with_a_rebuilt_document(old: &Env, rebuilt_sha: Option<&str>) -> (String, String) {
+    let first = "Seoul and Tokyo met on Monday.\n\nTalks went on into the night.\n".to_string();
+    let copy = format!("Share this story\n\n{first}");
+    let hash = |text: &str| dossier::hashing::ContentHash::of(text.as_bytes()).hex();
+    let conn = archive_at(old, 14);
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    conn.execute(
+        "INSERT INTO document_store (id, sha256, raw, raw_tail, bytes, article_id)
+         VALUES (1, ?1, NULL, char(10), ?2, 1), (2, ?3, ?4, NULL, ?5, 1)",
+        rusqlite::params![
+            rebuilt_sha.map_or_else(|| hash(&first), str::to_string),
+            i64::try_from(first.len()).unwrap(),
+            hash(&copy),
+            copy,
+            i64::try_from(copy.len()).unwrap()
+        ],
+    )
+    .unwrap();
+    conn.execute_batch(&format!(
+        "INSERT INTO articles (id, sha256, document_id, words) VALUES (1, '{}', 1, 11);
+         INSERT INTO paragraphs (id, sha256, text, words) VALUES
+             (1, printf('%064d', 1), 'Seoul and Tokyo met on Monday.', 6),
+             (2, printf('%064d', 2), 'Talks went on into the night.', 6);
+         INSERT INTO article_paragraphs
+             (article_id, position, paragraph_id, role, rule, line_start, line_end)
+         VALUES (1, 0, 1, 'content', 'prose', 1, 1), (1, 1, 2, 'content', 'prose', 3, 3);",
+        "a".repeat(64)
+    ))
+    .unwrap();
+    assert_eq!(
+        conn.query_row("SELECT raw FROM documents WHERE id = 1", [], |r| r
+            .get::<_, String>(0))
+            .unwrap(),
+        first,
+        "the V14 view rebuilds it"
+    );
+    (first, copy)
+}
+
+/// Issue 27: V17 stores the texts V14 rebuilt, checked against their hashes: `documents` is a
+/// table again, every raw text is there as given, and deleting the derived rows no longer
+/// touches them.
+#[test]
+fn issue_27_v17_stores_every_raw_text_of_a_v14_archive() {
+    let old = Env::new();
+    let (first, copy) = v14_with_a_rebuilt_document(&old, None);
+    old.dossier()
+        .args(["ingest", "tests/fixtures/inputs/wire.txt"])
+        .assert()
+        .success();
+    let kind: String = old
+        .conn()
+        .query_row(
+            "SELECT type FROM sqlite_schema WHERE name = 'documents'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kind, "table");
+    old.conn()
+        .execute_batch(
+            "PRAGMA foreign_keys = OFF; DELETE FROM article_paragraphs; DELETE FROM paragraphs",
+        )
+        .unwrap();
+    let raw = |id: i64| -> String {
+        old.conn()
+            .query_row("SELECT raw FROM documents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    assert_eq!((raw(1), raw(2)), (first, copy));
+    // The V14 name still reads, for SQL written against it.
+    assert_eq!(
+        old.count("SELECT count(*) FROM document_store WHERE raw IS NOT NULL AND raw_tail IS NULL"),
+        3
+    );
+}
+
+/// Issue 27: a rebuilt text that does not hash to its recorded `sha256` makes V17 refuse; the
+/// archive is left at V14, untouched.
+#[test]
+fn issue_27_v17_refuses_a_rebuilt_text_that_does_not_match_its_hash() {
+    let old = Env::new();
+    v14_with_a_rebuilt_document(&old, Some(&"0".repeat(64)));
+    old.dossier()
+        .args(["ingest", "tests/fixtures/inputs/wire.txt"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(old.db.to_str().unwrap()))
+        .stderr(predicates::str::contains(
+            "a stored or rebuilt raw text does not hash to its sha256; upgrade refused",
+        ));
+    assert_eq!(
+        old.count("SELECT max(version) FROM refinery_schema_history"),
+        14
+    );
+    assert_eq!(
+        old.count("SELECT count(*) FROM document_store WHERE raw IS NULL"),
+        1
+    );
+    assert_eq!(old.count("SELECT count(*) FROM imports"), 0);
+}
