@@ -8,11 +8,13 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use dossier::boilerplate::{self, Role};
-use dossier::entities::{EntityRef, EntityType, GAZETTEER};
+use dossier::clean::boilerplate::{self, Role};
+use dossier::clean::minhash;
+use dossier::extract::entities::{EntityRef, EntityType, GAZETTEER};
+use dossier::extract::{discover, events, quotes};
 use dossier::pipeline::{self, NoLineCounts};
 use dossier::source::Meta;
-use dossier::{discover, events, minhash, normalize, quotes, segment};
+use dossier::text::{normalize, segment};
 
 const SEEDS: &[&str] = &[
     include_str!("../seeds/000_eb7c7dcc405d1360.txt"),

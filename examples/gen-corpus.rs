@@ -13,10 +13,10 @@
 
 use std::io::{BufWriter, Write};
 
-use dossier::boilerplate::Role;
-use dossier::dates::MONTHS;
+use dossier::clean::boilerplate::Role;
 use dossier::pipeline::{NoLineCounts, prepare};
 use dossier::source::Meta;
+use dossier::text::dates::MONTHS;
 
 const SEEDS: &[&str] = &[
     include_str!("../seeds/000_eb7c7dcc405d1360.txt"),

@@ -93,7 +93,7 @@ pub struct SqlArgs {
 pub struct ReprocessArgs {
     /// Record two articles as near-duplicates when the Jaccard similarity of their 5-word
     /// shingles is at least this (0 to 1).
-    #[arg(long, value_name = "SIMILARITY", default_value_t = crate::minhash::DEFAULT_THRESHOLD, value_parser = similarity)]
+    #[arg(long, value_name = "SIMILARITY", default_value_t = crate::clean::minhash::DEFAULT_THRESHOLD, value_parser = similarity)]
     pub near_duplicate_threshold: f64,
 }
 
@@ -127,7 +127,7 @@ pub struct IngestArgs {
 
     /// Record two articles as near-duplicates when the Jaccard similarity of their 5-word
     /// shingles is at least this (0 to 1).
-    #[arg(long, value_name = "SIMILARITY", default_value_t = crate::minhash::DEFAULT_THRESHOLD, value_parser = similarity)]
+    #[arg(long, value_name = "SIMILARITY", default_value_t = crate::clean::minhash::DEFAULT_THRESHOLD, value_parser = similarity)]
     pub near_duplicate_threshold: f64,
 
     /// Inputs written per transaction. Larger is faster; smaller shows new articles to readers

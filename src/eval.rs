@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::segment::split_lines;
+use crate::text::segment::split_lines;
 
 /// One gold file. Fields this version does not score are ignored.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -67,7 +67,7 @@ pub struct PredictedActor {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PredictedEvent {
     /// When.
-    pub date: crate::timex::DateSpan,
+    pub date: crate::extract::timex::DateSpan,
     /// Two-digit CAMEO root.
     pub root: String,
     /// Who acted.
@@ -85,10 +85,10 @@ pub fn score_events(
     gold: &[GoldEvent],
     predicted: &[PredictedEvent],
 ) -> (MatchCounts, MatchCounts) {
-    let taxonomy = &*crate::cameo::TAXONOMY;
+    let taxonomy = &*crate::extract::cameo::TAXONOMY;
     let when = |g: &GoldEvent, p: &PredictedEvent| {
         let root = taxonomy.root_named(&g.kind).map(|c| c.code.as_str());
-        let Some(span) = crate::timex::DateSpan::parse(&g.date) else {
+        let Some(span) = crate::extract::timex::DateSpan::parse(&g.date) else {
             return false;
         };
         root == Some(p.root.as_str())

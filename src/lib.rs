@@ -1,36 +1,28 @@
 //! dossier turns scraped news articles into an embedded SQLite archive that analysts query
 //! with SQL.
 //!
-//! The crate is laid out as thin edges around pure stages:
-//! - [`cli`] (clap types) and [`cmd`] (one module per subcommand, wiring only) at the edge;
-//! - [`source`] reads inputs into [`source::RawInput`]s, keeping raw bytes untouched;
-//! - pure stages with no I/O: [`segment`], [`normalize`], [`boilerplate`], composed by
-//!   [`pipeline::prepare`], with hashes from [`hashing`];
-//! - [`store`], the only module that talks to SQLite.
+//! The map, in the order an input travels:
+//! - [`cli`] and [`cmd`] (one module per subcommand, wiring only) at the edge;
+//! - [`source`] reads files, folders, JSON Lines and stdin into raw inputs, bytes untouched;
+//! - [`pipeline::prepare`] turns one raw input into an article, with no I/O, through [`text`]
+//!   (paragraphs, normalisation, hashes), [`clean`] (boilerplate, near-duplicate signatures) and
+//!   [`extract`] (entities, quotes, events);
+//! - [`store`] is the only module that talks to SQLite; [`queries`] holds the named queries and
+//!   [`output`] writes their rows as tables, CSV or JSON;
+//! - [`eval`] scores the pipeline against gold annotations.
 
-pub mod boilerplate;
-pub mod cameo;
+pub mod clean;
 pub mod cli;
 pub mod cmd;
-pub mod dates;
-pub mod discover;
-pub mod entities;
 pub mod error;
 pub mod eval;
-pub mod events;
-pub mod hashing;
-pub mod minhash;
-pub mod normalize;
+pub mod extract;
 pub mod output;
 pub mod pipeline;
 pub mod queries;
-pub mod quotes;
-pub mod regexes;
-pub mod segment;
-pub mod sentences;
 pub mod source;
 pub mod store;
-pub mod timex;
+pub mod text;
 
 use std::process::ExitCode;
 
@@ -40,7 +32,7 @@ pub use error::{Error, Result};
 /// inputs failed); an `Err` is a failure that stopped the run.
 pub fn run(cli: &cli::Cli) -> Result<ExitCode> {
     if let Some(path) = &cli.gazetteer {
-        entities::load_user_gazetteer(path)?;
+        extract::entities::load_user_gazetteer(path)?;
     }
     match &cli.command {
         cli::Command::Ingest(args) => cmd::ingest::run(args, &cli.db, cli.quiet),

@@ -1,21 +1,21 @@
 //! The pure part of ingest: one raw input in, one [`Prepared`] article out. No I/O, no database.
 //!
 //! Stages, in order: [`segment`] the raw text into paragraphs with line numbers,
-//! [`normalize`] each, [`classify`](crate::boilerplate::classify) their roles,
+//! [`normalize`] each, [`classify`](crate::clean::boilerplate::classify) their roles,
 //! pick the title, and hash: the document over its raw bytes, each paragraph over its normalized
 //! key, the article over its content paragraphs' keys.
 
-use crate::boilerplate::{self, Role};
-use crate::dates;
-use crate::discover::{self, Discovered};
-use crate::entities::{EntityRef, EntityType, GAZETTEER, Mention};
-use crate::events::{self, Event};
-use crate::hashing::ContentHash;
-use crate::minhash::{self, Shingles};
-use crate::normalize;
-use crate::quotes::{self, Quote};
-use crate::segment;
+use crate::clean::boilerplate::{self, Role};
+use crate::clean::minhash::{self, Shingles};
+use crate::extract::discover::{self, Discovered};
+use crate::extract::entities::{EntityRef, EntityType, GAZETTEER, Mention};
+use crate::extract::events::{self, Event};
+use crate::extract::quotes::{self, Quote};
 use crate::source::Meta;
+use crate::text::dates;
+use crate::text::hashing::ContentHash;
+use crate::text::normalize;
+use crate::text::segment;
 
 /// How often lines were seen in other documents: the corpus-level repetition signal, read from
 /// the archive during ingest and counted over the whole archive during reprocess.

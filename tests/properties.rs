@@ -23,13 +23,13 @@
 
 use std::sync::{LazyLock, Mutex};
 
-use dossier::cameo::TAXONOMY;
-use dossier::hashing::ContentHash;
+use dossier::extract::cameo::TAXONOMY;
 use dossier::pipeline::{NoLineCounts, Prepared, prepare};
-use dossier::segment::split_lines;
 use dossier::source::{Meta, RawInput};
 use dossier::store::Store;
 use dossier::store::write::{self, Batch};
+use dossier::text::hashing::ContentHash;
+use dossier::text::segment::split_lines;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
 
@@ -279,7 +279,7 @@ fn check(raw: &str, prepared: &Prepared) -> Result<(), TestCaseError> {
         prepared
             .paragraphs
             .iter()
-            .filter(|p| p.role == dossier::boilerplate::Role::Content)
+            .filter(|p| p.role == dossier::clean::boilerplate::Role::Content)
             .map(|p| p.words)
             .sum::<usize>()
     );

@@ -8,20 +8,20 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::boilerplate::Role;
+use crate::clean::boilerplate::Role;
 use crate::cli::{EvalArgs, InputFormat};
 use crate::cmd::ingest::ingest_one;
-use crate::entities::EntityRef;
 use crate::error::{Error, Result};
 use crate::eval::{
     Gold, LineCounts, MatchCounts, PredictedActor, PredictedEntity, PredictedEvent, score_entities,
     score_events, score_lines, score_quotes,
 };
-use crate::hashing::ContentHash;
+use crate::extract::entities::EntityRef;
 use crate::pipeline;
 use crate::source::{self, RawInput, Source};
 use crate::store::write::{self, Batch};
 use crate::store::{Store, read};
+use crate::text::hashing::ContentHash;
 
 /// Scores of one document.
 #[derive(Debug, Serialize)]
@@ -233,14 +233,18 @@ fn predicted_quotes(store: &Store, input: &RawInput) -> Result<Vec<(String, Stri
         return Ok(quotes);
     }
     let prepared = pipeline::prepare(&input.raw, &input.meta, &read::LineCountsTable(store));
-    let gazetteer = &*crate::entities::GAZETTEER;
+    let gazetteer = &*crate::extract::entities::GAZETTEER;
     Ok(prepared
         .quotes
         .iter()
         .map(|q| {
             let name = match q.speaker {
-                crate::entities::EntityRef::Gazetteer(e) => gazetteer.entities[e].name.clone(),
-                crate::entities::EntityRef::Discovered(d) => prepared.discovered[d].name.clone(),
+                crate::extract::entities::EntityRef::Gazetteer(e) => {
+                    gazetteer.entities[e].name.clone()
+                }
+                crate::extract::entities::EntityRef::Discovered(d) => {
+                    prepared.discovered[d].name.clone()
+                }
             };
             (name, q.text.clone())
         })
@@ -251,8 +255,8 @@ fn predicted_quotes(store: &Store, input: &RawInput) -> Result<Vec<(String, Stri
 /// PETRARCH's one-a-story filter keeps them.
 fn predicted_events(store: &Store, input: &RawInput) -> Vec<PredictedEvent> {
     let prepared = pipeline::prepare(&input.raw, &input.meta, &read::LineCountsTable(store));
-    let gazetteer = &*crate::entities::GAZETTEER;
-    let taxonomy = &*crate::cameo::TAXONOMY;
+    let gazetteer = &*crate::extract::entities::GAZETTEER;
+    let taxonomy = &*crate::extract::cameo::TAXONOMY;
     let actor = |e: EntityRef| match e {
         EntityRef::Gazetteer(i) => PredictedActor {
             name: gazetteer.entities[i].name.clone(),
@@ -288,17 +292,17 @@ fn predicted_entities(store: &Store, input: &RawInput) -> Result<Vec<PredictedEn
         None => {
             let prepared =
                 pipeline::prepare(&input.raw, &input.meta, &read::LineCountsTable(store));
-            let gazetteer = &*crate::entities::GAZETTEER;
+            let gazetteer = &*crate::extract::entities::GAZETTEER;
             prepared
                 .mentions
                 .iter()
                 .filter(|m| prepared.paragraphs[m.paragraph].role != Role::Boilerplate)
                 .map(|m| {
                     let name = match m.entity {
-                        crate::entities::EntityRef::Gazetteer(e) => {
+                        crate::extract::entities::EntityRef::Gazetteer(e) => {
                             gazetteer.entities[e].name.clone()
                         }
-                        crate::entities::EntityRef::Discovered(d) => {
+                        crate::extract::entities::EntityRef::Discovered(d) => {
                             prepared.discovered[d].name.clone()
                         }
                     };

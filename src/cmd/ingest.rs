@@ -33,12 +33,12 @@ use indicatif::ProgressBar;
 use crate::cli::IngestArgs;
 use crate::cmd::{Interrupt, plural, prepare_db_path};
 use crate::error::{Error, Result};
-use crate::hashing::ContentHash;
 use crate::pipeline::{self, Prepared};
 use crate::source::{self, RawInput, Source};
 use crate::store::read::PendingLineCounts;
 use crate::store::write::{self, Batch, Counts};
 use crate::store::{Store, profile, read};
+use crate::text::hashing::ContentHash;
 
 /// Items in flight between two stages; enough to keep the writer busy, small enough to stay
 /// flat. The reorder buffer holds at most what is in flight. Deeper queues were measured and not

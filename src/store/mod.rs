@@ -407,7 +407,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             Ok(text
                 .as_str_or_null()
                 .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?
-                .map(|t| crate::hashing::ContentHash::of(t.as_bytes()).hex()))
+                .map(|t| crate::text::hashing::ContentHash::of(t.as_bytes()).hex()))
         },
     )
     .map_err(|e| db_error(path, e))?;

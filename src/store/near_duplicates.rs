@@ -13,7 +13,7 @@
 use foldhash::{HashMap, HashMapExt};
 use rusqlite::Connection;
 
-use crate::minhash::{self, Shingles};
+use crate::clean::minhash::{self, Shingles};
 use crate::pipeline::Prepared;
 
 /// Articles gathered before their buckets are looked up and filed: bounds the memory held

@@ -6,11 +6,11 @@ use std::sync::{Mutex, PoisonError};
 use foldhash::HashMap;
 use rusqlite::OptionalExtension;
 
-use crate::boilerplate;
+use crate::clean::boilerplate;
 use crate::error::Result;
-use crate::hashing::ContentHash;
 use crate::pipeline::LineCounts;
 use crate::store::Store;
+use crate::text::hashing::ContentHash;
 
 /// The article whose paragraphs were recorded from the document with this raw hash; `None`
 /// when the document is not archived, or its article was recorded from another copy (then the
@@ -437,8 +437,8 @@ pub fn article_exists(store: &Store, id: i64) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hashing::ContentHash;
     use crate::pipeline::line_key;
+    use crate::text::hashing::ContentHash;
 
     #[test]
     fn a_worker_remembers_only_lines_at_the_highest_level() {

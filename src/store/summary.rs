@@ -10,7 +10,7 @@
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rusqlite::Connection;
 
-use crate::boilerplate::Role;
+use crate::clean::boilerplate::Role;
 use crate::pipeline::Prepared;
 
 /// Deltas past this many keys are written out early, so a one-transaction rebuild stays flat.

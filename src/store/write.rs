@@ -19,19 +19,19 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashSet, HashSetExt};
 use rusqlite::{Connection, OptionalExtension, named_params};
 
-use crate::boilerplate::Role;
-use crate::discover::Discovered;
-use crate::entities::EntityRef;
+use crate::clean::boilerplate::Role;
+use crate::clean::minhash;
 use crate::error::Result;
-use crate::hashing::ContentHash;
-use crate::minhash;
+use crate::extract::discover::Discovered;
+use crate::extract::entities::EntityRef;
+use crate::extract::timex::{DateSpan, Precision};
 use crate::pipeline::Prepared;
 use crate::source::{Meta, RawInput};
 use crate::store::Store;
 use crate::store::near_duplicates::PendingNearDuplicates;
 use crate::store::read::{PendingLineCounts, WriterLineCounts};
 use crate::store::summary::Summaries;
-use crate::timex::{DateSpan, Precision};
+use crate::text::hashing::ContentHash;
 
 /// Counters of one run, mirrored into its `imports` row.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -1124,7 +1124,7 @@ fn insert_events(
     article: &Prepared,
     id_of: &dyn Fn(EntityRef) -> i64,
 ) -> rusqlite::Result<()> {
-    let taxonomy = &*crate::cameo::TAXONOMY;
+    let taxonomy = &*crate::extract::cameo::TAXONOMY;
     let mut short = conn.prepare_cached(SELECT_SHORT_EVENTS)?;
     let mut long = conn.prepare_cached(SELECT_LONG_EVENTS)?;
     for e in &article.events {
@@ -1252,7 +1252,7 @@ const UPSERT_CAMEO: &str = "
 /// Bring the CAMEO taxonomy into the archive, so views can name codes without the binary.
 fn sync_cameo(conn: &Connection) -> rusqlite::Result<()> {
     let mut upsert = conn.prepare_cached(UPSERT_CAMEO)?;
-    for c in &crate::cameo::TAXONOMY.codes {
+    for c in &crate::extract::cameo::TAXONOMY.codes {
         upsert.execute(rusqlite::params![
             c.code,
             c.root(),
@@ -1322,7 +1322,7 @@ const INSERT_ALIAS: &str = "
 
 /// Bring the gazetteer's entities and aliases into the archive and return their ids by index.
 fn sync_gazetteer(conn: &Connection) -> rusqlite::Result<Vec<i64>> {
-    let gazetteer = &*crate::entities::GAZETTEER;
+    let gazetteer = &*crate::extract::entities::GAZETTEER;
     let mut upsert = conn.prepare_cached(UPSERT_ENTITY)?;
     let mut alias = conn.prepare_cached(INSERT_ALIAS)?;
     let mut ids = Vec::with_capacity(gazetteer.entities.len());

@@ -2,7 +2,7 @@
 
 use std::process::Command as StdCommand;
 
-use dossier::hashing::ContentHash;
+use dossier::text::hashing::ContentHash;
 use predicates::prelude::*;
 
 use crate::{Env, repo, seed_paths, table_counts};

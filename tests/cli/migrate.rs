@@ -416,7 +416,7 @@ fn issue_26_v15_and_v16_keep_the_run_log_and_the_search_of_a_v14_archive() {
 fn v14_with_a_rebuilt_document(old: &Env, rebuilt_sha: Option<&str>) -> (String, String) {
     let first = "Seoul and Tokyo met on Monday.\n\nTalks went on into the night.\n".to_string();
     let copy = format!("Share this story\n\n{first}");
-    let hash = |text: &str| dossier::hashing::ContentHash::of(text.as_bytes()).hex();
+    let hash = |text: &str| dossier::text::hashing::ContentHash::of(text.as_bytes()).hex();
     let conn = archive_at(old, 14);
     conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
     conn.execute(

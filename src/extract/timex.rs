@@ -16,8 +16,8 @@ use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
 use regex::{Captures, Regex};
 
-use crate::dates::{self, PartialDate};
-use crate::regexes;
+use crate::text::dates::{self, PartialDate};
+use crate::text::regexes;
 
 /// How precisely a date is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -26,8 +26,8 @@ use std::sync::LazyLock;
 use foldhash::{HashMap, HashMapExt, HashSet};
 use regex::{Regex, RegexBuilder};
 
-use crate::normalize;
-use crate::regexes::{self, ascii_word_boundaries};
+use crate::text::normalize;
+use crate::text::regexes::{self, ascii_word_boundaries};
 
 /// The role a paragraph plays in its document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,13 +107,13 @@ struct Patterns {
 }
 
 static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
-    parse_patterns(include_str!("../data/boilerplate.tsv"))
+    parse_patterns(include_str!("../../data/boilerplate.tsv"))
         // The file is compiled in and its parse is tested, so it cannot fail here.
         .unwrap_or_else(|e| panic!("data/boilerplate.tsv: {e}"))
 });
 
 static STOPWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    include_str!("../data/stopwords-en.txt")
+    include_str!("../../data/stopwords-en.txt")
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -149,7 +149,7 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `\b` in a pattern means an ASCII word boundary: the furniture phrases are English (see
-/// [`crate::regexes`]).
+/// [`crate::text::regexes`]).
 fn parse_patterns(tsv: &'static str) -> Result<Patterns, String> {
     let mut rows = Vec::new();
     for (n, line) in tsv.lines().enumerate() {

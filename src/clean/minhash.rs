@@ -13,7 +13,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::normalize;
+use crate::text::normalize;
 
 /// Words per shingle.
 pub const SHINGLE_WORDS: usize = 5;

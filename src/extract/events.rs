@@ -2,10 +2,10 @@
 //!
 //! A shallow, precision-first coder in the manner of TABARI and PETRARCH, without a parser:
 //!
-//! 1. **Sentences** of content paragraphs ([`crate::sentences`]), and the **dates** each one
-//!    names ([`crate::timex`]), resolved against the article's publication date. A sentence
+//! 1. **Sentences** of content paragraphs ([`crate::text::sentences`]), and the **dates** each one
+//!    names ([`crate::extract::timex`]), resolved against the article's publication date. A sentence
 //!    without a date gives no event.
-//! 2. **Actions**: phrase patterns from `data/cameo/patterns.tsv` ([`crate::cameo`]). A phrase
+//! 2. **Actions**: phrase patterns from `data/cameo/patterns.tsv` ([`crate::extract::cameo`]). A phrase
 //!    under negation ("did not meet"), a modal ("will visit", "could sign"), an infinitive
 //!    ("plans to impose") or a habitual adverb ("regularly meets") is not an event.
 //! 3. **Source**: the subject, i.e. the nearest actor before the phrase in its clause that is
@@ -26,12 +26,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::cameo::{Flags, TAXONOMY};
-use crate::discover::Discovered;
-use crate::entities::{EntityRef, EntityType, GAZETTEER, Mention};
-use crate::regexes;
-use crate::sentences;
-use crate::timex::{self, Anchor, DateMention, DateSpan};
+use crate::extract::cameo::{Flags, TAXONOMY};
+use crate::extract::discover::Discovered;
+use crate::extract::entities::{EntityRef, EntityType, GAZETTEER, Mention};
+use crate::extract::timex::{self, Anchor, DateMention, DateSpan};
+use crate::text::regexes;
+use crate::text::sentences;
 
 /// One reading of an event in an article.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +42,7 @@ pub struct Event {
     pub sentence: Range<usize>,
     /// The sentence's text.
     pub sentence_text: String,
-    /// Index into [`crate::cameo::Taxonomy::codes`].
+    /// Index into [`crate::extract::cameo::Taxonomy::codes`].
     pub code: usize,
     /// The acting entity.
     pub source: EntityRef,

@@ -133,7 +133,7 @@ impl std::fmt::Debug for Gazetteer {
 pub enum EntityRef {
     /// Index into [`Gazetteer::entities`].
     Gazetteer(usize),
-    /// Index into the article's discovered entities (see [`crate::discover`]).
+    /// Index into the article's discovered entities (see [`crate::extract::discover`]).
     Discovered(usize),
 }
 
@@ -158,30 +158,30 @@ pub struct Mention {
 const BUILT_IN: &[(EntityType, &str)] = &[
     (
         EntityType::Country,
-        include_str!("../data/gazetteer/countries.tsv"),
+        include_str!("../../data/gazetteer/countries.tsv"),
     ),
     (
         EntityType::Person,
-        include_str!("../data/gazetteer/people.tsv"),
+        include_str!("../../data/gazetteer/people.tsv"),
     ),
     (
         EntityType::Organization,
-        include_str!("../data/gazetteer/organizations.tsv"),
+        include_str!("../../data/gazetteer/organizations.tsv"),
     ),
     (
         EntityType::Location,
-        include_str!("../data/gazetteer/places.tsv"),
+        include_str!("../../data/gazetteer/places.tsv"),
     ),
     (
         EntityType::Agreement,
-        include_str!("../data/gazetteer/agreements.tsv"),
+        include_str!("../../data/gazetteer/agreements.tsv"),
     ),
     (
         EntityType::NamedEvent,
-        include_str!("../data/gazetteer/events.tsv"),
+        include_str!("../../data/gazetteer/events.tsv"),
     ),
 ];
-const DEMONYMS: &str = include_str!("../data/gazetteer/demonyms.tsv");
+const DEMONYMS: &str = include_str!("../../data/gazetteer/demonyms.tsv");
 
 /// Rows a user added with `--gazetteer FILE`, converted to the built-in files' layouts.
 static USER_ROWS: OnceLock<Vec<(EntityType, String)>> = OnceLock::new();

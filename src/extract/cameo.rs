@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
-use crate::regexes::ascii_word_boundaries;
+use crate::text::regexes::ascii_word_boundaries;
 
 /// One CAMEO code.
 #[derive(Debug, Clone, PartialEq)]
@@ -293,8 +293,8 @@ fn compile(phrase: &str) -> String {
 /// The built-in taxonomy.
 pub static TAXONOMY: LazyLock<Taxonomy> = LazyLock::new(|| {
     Taxonomy::parse(
-        include_str!("../data/cameo/codes.tsv"),
-        include_str!("../data/cameo/patterns.tsv"),
+        include_str!("../../data/cameo/codes.tsv"),
+        include_str!("../../data/cameo/patterns.tsv"),
     )
     .unwrap_or_else(|e| panic!("CAMEO data: {e}"))
 });

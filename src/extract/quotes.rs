@@ -20,9 +20,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::entities::{EntityRef, Mention};
-use crate::regexes;
-use crate::sentences;
+use crate::extract::entities::{EntityRef, Mention};
+use crate::text::regexes;
+use crate::text::sentences;
 
 /// A quotation and its speaker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub struct Quote {
 }
 
 /// Verbs that attribute speech or a stated view.
-/// (ASCII word boundaries: see [`crate::regexes`].)
+/// (ASCII word boundaries: see [`crate::text::regexes`].)
 static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
     regexes::built_in(
         r"(?i)\b(?:said|says|say|told|tells|telling|wrote|writes|added|adds|argued|argues|arguing|noted|notes|explained|explains|stated|states|warned|warns|warning|believes|thinks|suggested|suggests|claimed|claims|claiming|insisted|insists|calls|called|calling|described|describes|urged|urges|urging|declared|declares|declaring|vowed|vows|pledged|pledges|promised|promises|stressed|stresses|asked|asks|recognized|recognised|recognizes|acknowledged|admitted|announced|announces|according to|put it|in a statement|in an interview|in a paper)\b",
@@ -213,14 +213,14 @@ fn quote_spans(chars: &[char]) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entities::GAZETTEER;
+    use crate::extract::entities::GAZETTEER;
 
     /// Quotes found with gazetteer people, as (speaker name, first words).
     fn quotes(paragraphs: &[&str]) -> Vec<(String, String)> {
         let mentions = GAZETTEER.extract(paragraphs, Some(2023));
         let is_person = |e: EntityRef| match e {
             EntityRef::Gazetteer(i) => {
-                GAZETTEER.entities[i].kind == crate::entities::EntityType::Person
+                GAZETTEER.entities[i].kind == crate::extract::entities::EntityType::Person
             }
             EntityRef::Discovered(_) => false,
         };

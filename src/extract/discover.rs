@@ -23,8 +23,8 @@ use std::sync::LazyLock;
 use foldhash::HashSet;
 use regex::Regex;
 
-use crate::entities::EntityType;
-use crate::regexes;
+use crate::extract::entities::EntityType;
+use crate::text::regexes;
 
 /// An entity found in the text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -81,7 +81,7 @@ static PERSON_CONTEXTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 });
 
 /// Capitalised words that never begin or make up a person's name (month names are
-/// [`crate::dates::MONTHS`]).
+/// [`crate::text::dates::MONTHS`]).
 const NOT_NAME: &[&str] = &[
     "The",
     "A",
@@ -229,7 +229,7 @@ const NOT_NAME: &[&str] = &[
 ];
 
 fn not_name(word: &str) -> bool {
-    NOT_NAME.contains(&word) || crate::dates::MONTHS.contains(&word)
+    NOT_NAME.contains(&word) || crate::text::dates::MONTHS.contains(&word)
 }
 
 /// Words that make a run of capitalised words an organisation's name.
