@@ -10,7 +10,8 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dossier::clean::boilerplate::{self, Role};
 use dossier::clean::minhash;
-use dossier::extract::entities::{EntityRef, EntityType, GAZETTEER};
+use dossier::extract::Resources;
+use dossier::extract::entities::{EntityRef, EntityType};
 use dossier::extract::{discover, events, quotes};
 use dossier::pipeline::{self, NoLineCounts};
 use dossier::source::Meta;
@@ -37,8 +38,8 @@ impl Article {
     }
 }
 
-fn mentions(a: &Article) -> usize {
-    GAZETTEER.extract(&a.texts(), Some(2021)).len()
+fn mentions(a: &Article, r: &Resources) -> usize {
+    r.gazetteer.extract(&a.texts(), Some(2021)).len()
 }
 
 fn discovered(a: &Article) -> usize {
@@ -48,7 +49,7 @@ fn discovered(a: &Article) -> usize {
     discover::discover(&texts, &read, &claimed).1.len()
 }
 
-fn quoted(a: &Article) -> usize {
+fn quoted(a: &Article, r: &Resources) -> usize {
     let p = &a.prepared;
     let read: Vec<bool> = p
         .paragraphs
@@ -56,22 +57,23 @@ fn quoted(a: &Article) -> usize {
         .map(|q| q.role != Role::Boilerplate)
         .collect();
     let is_person = |e: EntityRef| match e {
-        EntityRef::Gazetteer(i) => GAZETTEER.entities[i].kind == EntityType::Person,
+        EntityRef::Gazetteer(i) => r.gazetteer.entities[i].kind == EntityType::Person,
         EntityRef::Discovered(i) => p.discovered[i].kind == EntityType::Person,
     };
     quotes::extract(&a.texts(), &read, &p.mentions, &is_person).len()
 }
 
-fn coded(a: &Article) -> usize {
+fn coded(a: &Article, r: &Resources) -> usize {
     let p = &a.prepared;
     let texts = a.texts();
-    let (mentions, demonyms) = GAZETTEER.extract_with_demonyms(&texts, Some(2021));
+    let (mentions, demonyms) = r.gazetteer.extract_with_demonyms(&texts, Some(2021));
     let content: Vec<bool> = p
         .paragraphs
         .iter()
         .map(|q| q.role == Role::Content)
         .collect();
     let actors = events::ArticleActors {
+        gazetteer: &r.gazetteer,
         discovered: &p.discovered,
     };
     events::extract(
@@ -81,6 +83,7 @@ fn coded(a: &Article) -> usize {
         &demonyms,
         Some("2021-06-01"),
         &actors,
+        &r.taxonomy,
     )
     .len()
 }
@@ -89,6 +92,8 @@ fn coded(a: &Article) -> usize {
 type Stage<'a> = Box<dyn Fn(&Article) -> usize + 'a>;
 
 fn stages(c: &mut Criterion) {
+    let resources = Resources::built_in();
+    let r = &resources;
     let meta = Meta {
         published: Some("2021".into()),
         ..Meta::default()
@@ -96,7 +101,7 @@ fn stages(c: &mut Criterion) {
     let articles: Vec<Article> = SEEDS
         .iter()
         .map(|raw| {
-            let prepared = pipeline::prepare(raw, &meta, &NoLineCounts);
+            let prepared = pipeline::prepare(raw, &meta, &NoLineCounts, r);
             let texts = prepared.paragraphs.iter().map(|q| q.text.clone()).collect();
             Article {
                 raw,
@@ -115,10 +120,10 @@ fn stages(c: &mut Criterion) {
             "boilerplate",
             Box::new(|a| boilerplate::classify(&a.texts, None, &[]).len()),
         ),
-        ("entities", Box::new(mentions)),
+        ("entities", Box::new(|a| mentions(a, r))),
         ("discover", Box::new(discovered)),
-        ("quotes", Box::new(quoted)),
-        ("events", Box::new(coded)),
+        ("quotes", Box::new(|a| quoted(a, r))),
+        ("events", Box::new(|a| coded(a, r))),
         (
             "minhash",
             Box::new(|a| minhash::buckets(&minhash::shingles(a.texts())).len()),
@@ -126,7 +131,7 @@ fn stages(c: &mut Criterion) {
         (
             "prepare",
             Box::new(|a| {
-                pipeline::prepare(a.raw, &meta, &NoLineCounts)
+                pipeline::prepare(a.raw, &meta, &NoLineCounts, r)
                     .paragraphs
                     .len()
             }),

@@ -166,9 +166,10 @@ fn parse_args() -> Result<Args, String> {
 
 /// Sentences of the seeds' content paragraphs.
 fn sentence_pool() -> Vec<String> {
+    let resources = dossier::extract::Resources::built_in();
     let mut pool = Vec::new();
     for seed in SEEDS {
-        for p in prepare(seed, &Meta::default(), &NoLineCounts).paragraphs {
+        for p in prepare(seed, &Meta::default(), &NoLineCounts, &resources).paragraphs {
             if p.role != Role::Content {
                 continue;
             }

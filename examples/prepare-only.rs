@@ -26,6 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("usage: prepare-only CORPUS.jsonl")?;
     let file = std::fs::File::open(&path).map_err(|e| format!("{path}: {e}"))?;
     let reader = std::io::BufReader::new(file);
+    let resources = dossier::extract::Resources::built_in();
     let (mut paragraphs, mut events) = (0, 0);
     for (n, line) in reader.lines().enumerate() {
         let record: serde_json::Value = serde_json::from_str(&line?)?;
@@ -36,7 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             published: record["published"].as_str().map(str::to_string),
             ..Meta::default()
         };
-        let prepared = pipeline::prepare(text, &meta, &NoLineCounts);
+        let prepared = pipeline::prepare(text, &meta, &NoLineCounts, &resources);
         paragraphs += prepared.paragraphs.len();
         events += prepared.events.len();
     }

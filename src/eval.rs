@@ -84,8 +84,8 @@ pub struct PredictedEvent {
 pub fn score_events(
     gold: &[GoldEvent],
     predicted: &[PredictedEvent],
+    taxonomy: &crate::extract::cameo::Taxonomy,
 ) -> (MatchCounts, MatchCounts) {
-    let taxonomy = &*crate::extract::cameo::TAXONOMY;
     let when = |g: &GoldEvent, p: &PredictedEvent| {
         let root = taxonomy.root_named(&g.kind).map(|c| c.code.as_str());
         let Some(span) = crate::extract::timex::DateSpan::parse(&g.date) else {

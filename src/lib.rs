@@ -7,6 +7,7 @@
 //! - [`pipeline::prepare`] turns one raw input into an article, with no I/O, through [`text`]
 //!   (paragraphs, normalisation, hashes), [`clean`] (boilerplate, near-duplicate signatures) and
 //!   [`extract`] (entities, quotes, events);
+//! - [`engine`] runs it in parallel for `ingest` and `reprocess`, reader → workers → writer;
 //! - [`store`] is the only module that talks to SQLite; [`queries`] holds the named queries and
 //!   [`output`] writes their rows as tables, CSV or JSON;
 //! - [`eval`] scores the pipeline against gold annotations.
@@ -14,6 +15,7 @@
 pub mod clean;
 pub mod cli;
 pub mod cmd;
+pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod extract;
@@ -31,14 +33,15 @@ pub use error::{Error, Result};
 /// Run a parsed command line. Returns the exit code for a run that completed (1 when some
 /// inputs failed); an `Err` is a failure that stopped the run.
 pub fn run(cli: &cli::Cli) -> Result<ExitCode> {
-    if let Some(path) = &cli.gazetteer {
-        extract::entities::load_user_gazetteer(path)?;
-    }
+    // The reference data, built only for the commands that extract.
+    let resources = || extract::Resources::load(cli.gazetteer.as_deref());
     match &cli.command {
-        cli::Command::Ingest(args) => cmd::ingest::run(args, &cli.db, cli.quiet),
+        cli::Command::Ingest(args) => cmd::ingest::run(args, &cli.db, cli.quiet, &resources()?),
         cli::Command::Query(args) => cmd::query::run(args, &cli.db),
         cli::Command::Sql(args) => cmd::query::run_ad_hoc(args, &cli.db),
-        cli::Command::Reprocess(args) => cmd::reprocess::run(args, &cli.db, cli.quiet),
-        cli::Command::Eval(args) => cmd::eval::run(args),
+        cli::Command::Reprocess(args) => {
+            cmd::reprocess::run(args, &cli.db, cli.quiet, &resources()?)
+        }
+        cli::Command::Eval(args) => cmd::eval::run(args, &resources()?),
     }
 }

@@ -7,8 +7,9 @@
 
 use crate::clean::boilerplate::{self, Role};
 use crate::clean::minhash::{self, Shingles};
+use crate::extract::Resources;
 use crate::extract::discover::{self, Discovered};
-use crate::extract::entities::{EntityRef, EntityType, GAZETTEER, Mention};
+use crate::extract::entities::{EntityRef, EntityType, Gazetteer, Mention};
 use crate::extract::events::{self, Event};
 use crate::extract::quotes::{self, Quote};
 use crate::source::Meta;
@@ -67,6 +68,7 @@ pub fn with_counts(
     raw: &str,
     meta: &Meta,
     counts: &dyn LineCounts,
+    resources: &Resources,
 ) -> Box<Prepared> {
     if counts_agree(&prepared, meta.outlet.as_deref(), counts) {
         return prepared;
@@ -88,7 +90,7 @@ pub fn with_counts(
         .zip(&prepared.paragraphs)
         .all(|(label, p)| label.role == p.role && label.rule == p.rule);
     if !unchanged {
-        return Box::new(prepare(raw, meta, counts));
+        return Box::new(prepare(raw, meta, counts, resources));
     }
     for (p, seen) in prepared.paragraphs.iter_mut().zip(repeats) {
         p.repeat_level = boilerplate::repeat_level(seen);
@@ -169,7 +171,7 @@ pub struct Prepared {
 /// Run the text pipeline over one raw input. `counts` tells how often its short lines were seen
 /// in other documents of the same outlet.
 #[must_use]
-pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
+pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts, resources: &Resources) -> Prepared {
     let segments = segment::segment(raw);
     let texts: Vec<String> = segments
         .iter()
@@ -247,7 +249,7 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts) -> Prepared {
             None => (None, None),
         },
     };
-    let read = read_content(&paragraphs, published.as_deref());
+    let read = read_content(&paragraphs, published.as_deref(), resources);
     let shingles = minhash::shingles_of_keys(content_keys);
     let buckets = minhash::buckets(&shingles);
     Prepared {
@@ -275,18 +277,23 @@ struct Read {
 }
 
 /// Run the entity, quote and event readers over an article's paragraphs.
-fn read_content(paragraphs: &[PreparedParagraph], published: Option<&str>) -> Read {
+fn read_content(
+    paragraphs: &[PreparedParagraph],
+    published: Option<&str>,
+    resources: &Resources,
+) -> Read {
+    let gazetteer = &resources.gazetteer;
     let year = published
         .and_then(|p| p.get(..4))
         .and_then(|y| y.parse().ok());
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
-    let (mentions, demonyms, discovered) = find_entities(&texts, paragraphs, year);
+    let (mentions, demonyms, discovered) = find_entities(&texts, paragraphs, year, gazetteer);
     let read: Vec<bool> = paragraphs
         .iter()
         .map(|p| p.role != Role::Boilerplate)
         .collect();
     let is_person = |e: EntityRef| match e {
-        EntityRef::Gazetteer(i) => GAZETTEER.entities[i].kind == EntityType::Person,
+        EntityRef::Gazetteer(i) => gazetteer.entities[i].kind == EntityType::Person,
         EntityRef::Discovered(i) => discovered[i].kind == EntityType::Person,
     };
     let quotes = quotes::extract(&texts, &read, &mentions, &is_person);
@@ -298,8 +305,10 @@ fn read_content(paragraphs: &[PreparedParagraph], published: Option<&str>) -> Re
         &demonyms,
         published,
         &events::ArticleActors {
+            gazetteer,
             discovered: &discovered,
         },
+        &resources.taxonomy,
     );
     Read {
         mentions,
@@ -315,13 +324,14 @@ fn find_entities(
     texts: &[&str],
     paragraphs: &[PreparedParagraph],
     year: Option<u16>,
+    gazetteer: &Gazetteer,
 ) -> (Vec<Mention>, Vec<Mention>, Vec<Discovered>) {
-    let (mut mentions, demonyms) = GAZETTEER.extract_with_demonyms(texts, year);
+    let (mut mentions, demonyms) = gazetteer.extract_with_demonyms(texts, year);
     let mut claimed: Vec<Vec<(usize, usize, bool)>> = vec![Vec::new(); texts.len()];
     for m in &mentions {
         if let EntityRef::Gazetteer(e) = m.entity {
             let weak = matches!(
-                GAZETTEER.entities[e].kind,
+                gazetteer.entities[e].kind,
                 EntityType::Country | EntityType::Location
             );
             claimed[m.paragraph].push((m.char_start, m.char_end, !weak));
@@ -353,6 +363,9 @@ fn find_entities(
 mod tests {
     use super::*;
 
+    /// The built-in data, built once for these tests.
+    static BUILT: std::sync::LazyLock<Resources> = std::sync::LazyLock::new(Resources::built_in);
+
     const BODY: &str = "The two governments agreed on Thursday to resume the talks that had been \
         suspended since the spring, officials in both capitals said, adding that they hoped the \
         meeting would be the first of several over the coming months.";
@@ -366,8 +379,8 @@ mod tests {
             "Advertisement\r\n\r\nTalks Resume Between The Two Neighbours\r\n\r\n  {}  \r\n\r\n\"It's a start,\" he said, speaking to reporters outside.\r\n\r\nShare this article\r\n",
             BODY.replace(", ", ",  ")
         );
-        let pa = prepare(&a, &Meta::default(), &NoLineCounts);
-        let pb = prepare(&b, &Meta::default(), &NoLineCounts);
+        let pa = prepare(&a, &Meta::default(), &NoLineCounts, &BUILT);
+        let pb = prepare(&b, &Meta::default(), &NoLineCounts, &BUILT);
         assert_eq!(pa.sha256, pb.sha256);
         assert_eq!(
             pa.title.as_deref(),
@@ -384,7 +397,7 @@ mod tests {
             published: Some("2020-02".into()),
             ..Meta::default()
         };
-        let p = prepare(BODY, &meta, &NoLineCounts);
+        let p = prepare(BODY, &meta, &NoLineCounts, &BUILT);
         assert_eq!(p.title.as_deref(), Some("Given Title"));
         assert_eq!(p.published.as_deref(), Some("2020-02"));
         assert_eq!(p.published_source, Some("metadata"));
@@ -410,9 +423,9 @@ mod tests {
             let cuts: Vec<usize> = seed.char_indices().map(|(i, _)| i).step_by(97).collect();
             for &cut in &cuts {
                 let text = &seed[..cut];
-                let _ = prepare(text, &meta, &NoLineCounts);
+                let _ = prepare(text, &meta, &NoLineCounts, &BUILT);
                 let mangled = format!("{text}“ \" - . Kim Han- “said"); // open quotes, dangling marks
-                let p = prepare(&mangled, &meta, &NoLineCounts);
+                let p = prepare(&mangled, &meta, &NoLineCounts, &BUILT);
                 for m in &p.mentions {
                     let para: Vec<char> = p.paragraphs[m.paragraph].text.chars().collect();
                     let surface: String = para[m.char_start..m.char_end].iter().collect();
@@ -428,8 +441,9 @@ mod tests {
             "Advertisement\n\nShare this article\n",
             &Meta::default(),
             &NoLineCounts,
+            &BUILT,
         );
-        let b = prepare("Advertisement\n", &Meta::default(), &NoLineCounts);
+        let b = prepare("Advertisement\n", &Meta::default(), &NoLineCounts, &BUILT);
         assert_ne!(a.sha256, b.sha256);
         assert_eq!(a.words, 0);
     }
@@ -467,9 +481,9 @@ mod tests {
             .into_iter()
             .flat_map(|only| levels.iter().enumerate().map(move |l| (only, l)))
         {
-            let early = prepare(&raw, &meta, &Seen(before, only));
+            let early = prepare(&raw, &meta, &Seen(before, only), &BUILT);
             for &after in &levels[i..] {
-                let exact = prepare(&raw, &meta, &Seen(after, only));
+                let exact = prepare(&raw, &meta, &Seen(after, only), &BUILT);
                 let roles_kept = early
                     .paragraphs
                     .iter()
@@ -482,7 +496,13 @@ mod tests {
                 } else {
                     2
                 }] += 1;
-                let again = with_counts(Box::new(early.clone()), &raw, &meta, &Seen(after, only));
+                let again = with_counts(
+                    Box::new(early.clone()),
+                    &raw,
+                    &meta,
+                    &Seen(after, only),
+                    &BUILT,
+                );
                 assert_eq!(*again, exact, "prepared with {before}, then {after} seen");
             }
         }

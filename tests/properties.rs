@@ -23,7 +23,7 @@
 
 use std::sync::{LazyLock, Mutex};
 
-use dossier::extract::cameo::TAXONOMY;
+use dossier::extract::Resources;
 use dossier::pipeline::{NoLineCounts, Prepared, prepare};
 use dossier::source::{Meta, RawInput};
 use dossier::store::Store;
@@ -32,6 +32,9 @@ use dossier::text::hashing::ContentHash;
 use dossier::text::segment::split_lines;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
+
+/// The built-in reference data, built once for every case.
+static RESOURCES: LazyLock<Resources> = LazyLock::new(Resources::built_in);
 
 /// Cases per property in CI.
 const CASES: u32 = 300;
@@ -270,7 +273,7 @@ fn check(raw: &str, prepared: &Prepared) -> Result<(), TestCaseError> {
             Some(e.sentence_text.clone())
         );
         prop_assert!(e.date.start <= e.date.end, "{:?}", e.date);
-        prop_assert!(e.code < TAXONOMY.codes.len());
+        prop_assert!(e.code < RESOURCES.taxonomy.codes.len());
         prop_assert!((0.0..=1.0).contains(&e.confidence));
         prop_assert!(e.sentence_text.contains(&e.date_text), "{:?}", e.date_text);
     }
@@ -287,15 +290,15 @@ fn check(raw: &str, prepared: &Prepared) -> Result<(), TestCaseError> {
 }
 
 fn run(raw: &str, meta: &Meta) -> Result<(), TestCaseError> {
-    let prepared = prepare(raw, meta, &NoLineCounts);
+    let prepared = prepare(raw, meta, &NoLineCounts, &RESOURCES);
     check(raw, &prepared)?;
     prop_assert_eq!(
-        &prepare(raw, meta, &NoLineCounts),
+        &prepare(raw, meta, &NoLineCounts, &RESOURCES),
         &prepared,
         "not deterministic"
     );
     if !raw.contains('\r') {
-        let crlf = prepare(&raw.replace('\n', "\r\n"), meta, &NoLineCounts);
+        let crlf = prepare(&raw.replace('\n', "\r\n"), meta, &NoLineCounts, &RESOURCES);
         prop_assert_eq!(&crlf, &prepared, "CRLF differs from LF");
     }
     Ok(())
@@ -357,9 +360,13 @@ fn archive_and_read_back(raw: &str, meta: &Meta) -> Result<(), TestCaseError> {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let store = &archive.store;
     let sha = ContentHash::of(raw.as_bytes());
-    let mut batch = Batch::new(store, write::begin_import(store, "ingest").unwrap());
+    let mut batch = Batch::new(
+        store,
+        write::begin_import(store, "ingest").unwrap(),
+        &RESOURCES,
+    );
     let known = batch.find_document(&sha).unwrap();
-    let prepared = prepare(raw, meta, &NoLineCounts);
+    let prepared = prepare(raw, meta, &NoLineCounts, &RESOURCES);
     let input = RawInput {
         path: "roundtrip.txt".into(),
         line: None,

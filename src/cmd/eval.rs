@@ -10,12 +10,13 @@ use serde::Serialize;
 
 use crate::clean::boilerplate::Role;
 use crate::cli::{EvalArgs, InputFormat};
-use crate::cmd::ingest::ingest_one;
+use crate::engine::ingest::ingest_one;
 use crate::error::{Error, Result};
 use crate::eval::{
     Gold, LineCounts, MatchCounts, PredictedActor, PredictedEntity, PredictedEvent, score_entities,
     score_events, score_lines, score_quotes,
 };
+use crate::extract::Resources;
 use crate::extract::entities::EntityRef;
 use crate::pipeline;
 use crate::source::{self, RawInput, Source};
@@ -93,8 +94,8 @@ struct Report {
     events_e2: Option<MatchScores>,
 }
 
-/// Run `dossier eval`.
-pub fn run(args: &EvalArgs) -> Result<ExitCode> {
+/// The documents under `args.paths` that have a gold file, each with its gold.
+fn documents(args: &EvalArgs) -> Result<Vec<(RawInput, Gold)>> {
     let mut docs: Vec<(RawInput, Gold)> = Vec::new();
     let expanded = source::expand(&args.paths, InputFormat::Auto);
     for note in &expanded.notes {
@@ -121,12 +122,17 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
             Ok(())
         })?;
     }
+    Ok(docs)
+}
 
+/// Run `dossier eval`.
+pub fn run(args: &EvalArgs, resources: &Resources) -> Result<ExitCode> {
+    let docs = documents(args)?;
     let scratch = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let store = Store::open(&scratch.path().join("eval.sqlite"))?;
-    let mut batch = Batch::new(&store, write::begin_import(&store, "ingest")?);
+    let mut batch = Batch::new(&store, write::begin_import(&store, "ingest")?, resources);
     for (input, _) in &docs {
-        ingest_one(&mut batch, input)?;
+        ingest_one(&mut batch, input, resources)?;
     }
     batch.finish()?;
 
@@ -137,17 +143,20 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
     let mut e2_total: Option<MatchCounts> = None;
     let mut documents = Vec::new();
     for (input, gold) in &docs {
-        let predicted = predicted_boilerplate(&store, input)?;
+        let predicted = predicted_boilerplate(&store, input, resources)?;
         let counts = score_lines(&input.raw, &predicted, gold);
         total.add(&counts);
         let (entities, quotes) = if gold.entities.is_empty() {
             (None, None)
         } else {
-            let counts = score_entities(&gold.entities, &predicted_entities(&store, input)?);
+            let counts = score_entities(
+                &gold.entities,
+                &predicted_entities(&store, input, resources)?,
+            );
             entity_total
                 .get_or_insert_with(MatchCounts::default)
                 .add(&counts);
-            let quotes = score_quotes(&gold.quotes, &predicted_quotes(&store, input)?);
+            let quotes = score_quotes(&gold.quotes, &predicted_quotes(&store, input, resources)?);
             quote_total
                 .get_or_insert_with(MatchCounts::default)
                 .add(&quotes);
@@ -155,7 +164,11 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
         };
         let (events_e1, events_e2) = match &gold.events {
             Some(events) => {
-                let (e1, e2) = score_events(events, &predicted_events(&store, input));
+                let (e1, e2) = score_events(
+                    events,
+                    &predicted_events(&store, input, resources),
+                    &resources.taxonomy,
+                );
                 e1_total.get_or_insert_with(MatchCounts::default).add(&e1);
                 e2_total.get_or_insert_with(MatchCounts::default).add(&e2);
                 (Some(e1.into()), Some(e2.into()))
@@ -213,27 +226,45 @@ fn name(input: &RawInput) -> String {
 
 /// Line numbers labelled boilerplate: from the archive when this document's own lines were
 /// recorded there, else from the pipeline run on this document (a copy of an earlier article).
-fn predicted_boilerplate(store: &Store, input: &RawInput) -> Result<HashSet<usize>> {
+fn predicted_boilerplate(
+    store: &Store,
+    input: &RawInput,
+    resources: &Resources,
+) -> Result<HashSet<usize>> {
     let ranges = match read::boilerplate_lines(store, &ContentHash::of(input.raw.as_bytes()))? {
         Some(ranges) => ranges,
-        None => pipeline::prepare(&input.raw, &input.meta, &read::LineCountsTable(store))
-            .paragraphs
-            .iter()
-            .filter(|p| p.role == Role::Boilerplate)
-            .map(|p| (p.line_start, p.line_end))
-            .collect(),
+        None => pipeline::prepare(
+            &input.raw,
+            &input.meta,
+            &read::LineCountsTable(store),
+            resources,
+        )
+        .paragraphs
+        .iter()
+        .filter(|p| p.role == Role::Boilerplate)
+        .map(|p| (p.line_start, p.line_end))
+        .collect(),
     };
     Ok(ranges.into_iter().flat_map(|(s, e)| s..=e).collect())
 }
 
 /// Quotes with their speakers' names: from the archive when this document's own paragraphs
 /// were recorded there, else from the pipeline run on this document.
-fn predicted_quotes(store: &Store, input: &RawInput) -> Result<Vec<(String, String)>> {
+fn predicted_quotes(
+    store: &Store,
+    input: &RawInput,
+    resources: &Resources,
+) -> Result<Vec<(String, String)>> {
     if let Some(quotes) = read::document_quotes(store, &ContentHash::of(input.raw.as_bytes()))? {
         return Ok(quotes);
     }
-    let prepared = pipeline::prepare(&input.raw, &input.meta, &read::LineCountsTable(store));
-    let gazetteer = &*crate::extract::entities::GAZETTEER;
+    let prepared = pipeline::prepare(
+        &input.raw,
+        &input.meta,
+        &read::LineCountsTable(store),
+        resources,
+    );
+    let gazetteer = &resources.gazetteer;
     Ok(prepared
         .quotes
         .iter()
@@ -253,10 +284,15 @@ fn predicted_quotes(store: &Store, input: &RawInput) -> Result<Vec<(String, Stri
 
 /// The events the pipeline codes in this document, one per (root, source, target, date) as
 /// PETRARCH's one-a-story filter keeps them.
-fn predicted_events(store: &Store, input: &RawInput) -> Vec<PredictedEvent> {
-    let prepared = pipeline::prepare(&input.raw, &input.meta, &read::LineCountsTable(store));
-    let gazetteer = &*crate::extract::entities::GAZETTEER;
-    let taxonomy = &*crate::extract::cameo::TAXONOMY;
+fn predicted_events(store: &Store, input: &RawInput, resources: &Resources) -> Vec<PredictedEvent> {
+    let prepared = pipeline::prepare(
+        &input.raw,
+        &input.meta,
+        &read::LineCountsTable(store),
+        resources,
+    );
+    let gazetteer = &resources.gazetteer;
+    let taxonomy = &resources.taxonomy;
     let actor = |e: EntityRef| match e {
         EntityRef::Gazetteer(i) => PredictedActor {
             name: gazetteer.entities[i].name.clone(),
@@ -286,13 +322,21 @@ fn predicted_events(store: &Store, input: &RawInput) -> Vec<PredictedEvent> {
 
 /// Entities named outside boilerplate: from the archive when this document's own paragraphs were
 /// recorded there, else from the pipeline run on this document.
-fn predicted_entities(store: &Store, input: &RawInput) -> Result<Vec<PredictedEntity>> {
+fn predicted_entities(
+    store: &Store,
+    input: &RawInput,
+    resources: &Resources,
+) -> Result<Vec<PredictedEntity>> {
     let pairs = match read::document_entities(store, &ContentHash::of(input.raw.as_bytes()))? {
         Some(pairs) => pairs,
         None => {
-            let prepared =
-                pipeline::prepare(&input.raw, &input.meta, &read::LineCountsTable(store));
-            let gazetteer = &*crate::extract::entities::GAZETTEER;
+            let prepared = pipeline::prepare(
+                &input.raw,
+                &input.meta,
+                &read::LineCountsTable(store),
+                resources,
+            );
+            let gazetteer = &resources.gazetteer;
             prepared
                 .mentions
                 .iter()

@@ -63,6 +63,28 @@ fn stderr_width() -> Option<usize> {
     terminal_size::terminal_size_of(std::io::stderr()).map(|(w, _)| usize::from(w.0))
 }
 
+/// The engines' [`Report`](crate::engine::Report) on a terminal: a progress bar, with errors
+/// and warnings printed above it as they come.
+pub(crate) struct Progress(pub(crate) indicatif::ProgressBar);
+
+impl crate::engine::Report for Progress {
+    fn advanced(&self, amount: u64) {
+        self.0.inc(amount);
+    }
+
+    fn reached(&self, bytes: u64) {
+        self.0.set_position(bytes);
+    }
+
+    fn failed(&self, error: &crate::Error) {
+        self.0.suspend(|| say(&format!("error: {error}")));
+    }
+
+    fn warning(&self, warning: &str) {
+        self.0.suspend(|| say(&format!("warning: {warning}")));
+    }
+}
+
 /// Terminals narrower than this get the compact progress bar.
 const FULL_BAR_WIDTH: usize = 80;
 
@@ -121,8 +143,8 @@ impl Interrupt {
         interrupt
     }
 
-    /// Whether the run was asked to stop.
-    pub(crate) fn requested(&self) -> bool {
-        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    /// The flag the engines watch: set once Ctrl-C was pressed.
+    pub(crate) fn flag(&self) -> &std::sync::atomic::AtomicBool {
+        &self.0
     }
 }

@@ -20,9 +20,8 @@
 //!   before the name ("President Moon"), or the article dated within their years in office with
 //!   their country named; for organisations, their country named most recently before.
 //!
-//! Pure: no I/O. The gazetteer is compiled in and parsed once.
-
-use std::sync::{LazyLock, OnceLock};
+//! Pure: no I/O. The gazetteer is compiled in, built once per run as part of
+//! [`Resources`](crate::extract::Resources) and passed down.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -183,30 +182,30 @@ const BUILT_IN: &[(EntityType, &str)] = &[
 ];
 const DEMONYMS: &str = include_str!("../../data/gazetteer/demonyms.tsv");
 
-/// Rows a user added with `--gazetteer FILE`, converted to the built-in files' layouts.
-static USER_ROWS: OnceLock<Vec<(EntityType, String)>> = OnceLock::new();
-
-/// The gazetteer in use: the built-in files plus any user file loaded (by
-/// [`load_user_gazetteer`]) before its first use.
-pub static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
-    // The built-in files are tested and a user file is validated when loaded, so this parse
-    // cannot fail.
-    Gazetteer::parse(&all_files(), DEMONYMS).unwrap_or_else(|e| panic!("gazetteer: {e}"))
-});
-
-fn all_files() -> Vec<(EntityType, &'static str)> {
-    let mut files = BUILT_IN.to_vec();
-    if let Some(user) = USER_ROWS.get() {
-        files.extend(user.iter().map(|(kind, text)| (*kind, text.as_str())));
+impl Gazetteer {
+    /// The built-in gazetteer (`data/gazetteer/`).
+    ///
+    /// # Panics
+    ///
+    /// Never in a released binary: the tests parse the same compiled-in files.
+    #[must_use]
+    pub fn built_in() -> Self {
+        // The built-in files are checked by the tests below (`gazetteer_parses`), so this parse
+        // cannot fail in a released binary.
+        Self::parse(BUILT_IN, DEMONYMS).unwrap_or_else(|e| panic!("built-in gazetteer: {e}"))
     }
-    files
+
+    /// The built-in gazetteer with a user file's rows:
+    /// see [`with_user_file`](Self::with_user_file).
+    pub fn with_user_file(path: &std::path::Path) -> Result<Self, crate::Error> {
+        with_user_file(path)
+    }
 }
 
-/// Load a user gazetteer file: tab-separated `type, name, country, years, aliases` (type one of
-/// `person`, `country`, `organization`, `location`, `agreement`, `named_event`; the other
-/// columns as in the built-in files). A row naming an existing entity adds to its aliases. Call
-/// before the gazetteer is first used; the file is validated here.
-pub fn load_user_gazetteer(path: &std::path::Path) -> Result<(), crate::Error> {
+/// The built-in gazetteer plus a user file: tab-separated `type, name, country, years, aliases`
+/// (type one of `person`, `country`, `organization`, `location`, `agreement`, `named_event`; the
+/// other columns as in the built-in files). A row naming an existing entity adds to its aliases.
+fn with_user_file(path: &std::path::Path) -> Result<Gazetteer, crate::Error> {
     let bad = |message: String| crate::Error::Gazetteer {
         path: path.to_path_buf(),
         message,
@@ -255,10 +254,7 @@ pub fn load_user_gazetteer(path: &std::path::Path) -> Result<(), crate::Error> {
     }
     let mut files = BUILT_IN.to_vec();
     files.extend(converted.iter().map(|(k, t)| (*k, t.as_str())));
-    Gazetteer::parse(&files, DEMONYMS).map_err(bad)?;
-    // A second load in one process keeps the first (there is one command line per process).
-    let _ = USER_ROWS.set(converted);
-    Ok(())
+    Gazetteer::parse(&files, DEMONYMS).map_err(bad)
 }
 
 fn rows(tsv: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
@@ -899,8 +895,11 @@ fn follows_title(text: &str, at: usize) -> bool {
 mod tests {
     use super::*;
 
+    /// The built-in gazetteer, built once for these tests.
+    static BUILT: std::sync::LazyLock<Gazetteer> = std::sync::LazyLock::new(Gazetteer::built_in);
+
     fn names(paragraphs: &[&str], year: Option<u16>) -> Vec<(String, String, bool)> {
-        let g = &*GAZETTEER;
+        let g = &*BUILT;
         g.extract(paragraphs, year)
             .into_iter()
             .map(|m| {
@@ -927,7 +926,7 @@ mod tests {
 
     #[test]
     fn gazetteer_parses() {
-        let g = &*GAZETTEER;
+        let g = &*BUILT;
         assert!(
             g.entities
                 .iter()

@@ -26,9 +26,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::extract::cameo::{Flags, TAXONOMY};
+use crate::extract::cameo::{Flags, Taxonomy};
 use crate::extract::discover::Discovered;
-use crate::extract::entities::{EntityRef, EntityType, GAZETTEER, Mention};
+use crate::extract::entities::{EntityRef, EntityType, Gazetteer, Mention};
 use crate::extract::timex::{self, Anchor, DateMention, DateSpan};
 use crate::text::regexes;
 use crate::text::sentences;
@@ -55,7 +55,7 @@ pub struct Event {
     /// What the date was resolved against.
     pub anchor: Anchor,
     /// The pattern that fired.
-    pub rule: &'static str,
+    pub rule: String,
     /// How sure the coder is, 0–1.
     pub confidence: f64,
     /// A joint action of source and target ("A and B met"): the same event as target → source.
@@ -71,8 +71,10 @@ pub trait Actors {
 }
 
 /// [`Actors`] for the gazetteer and one article's discovered entities.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct ArticleActors<'a> {
+    /// The gazetteer ([`EntityRef::Gazetteer`] indexes its entities).
+    pub gazetteer: &'a Gazetteer,
     /// The article's discovered entities ([`EntityRef::Discovered`] indexes them).
     pub discovered: &'a [Discovered],
 }
@@ -80,14 +82,14 @@ pub struct ArticleActors<'a> {
 impl Actors for ArticleActors<'_> {
     fn kind(&self, entity: EntityRef) -> EntityType {
         match entity {
-            EntityRef::Gazetteer(i) => GAZETTEER.entities[i].kind,
+            EntityRef::Gazetteer(i) => self.gazetteer.entities[i].kind,
             EntityRef::Discovered(i) => self.discovered[i].kind,
         }
     }
 
     fn country_of_place(&self, entity: EntityRef) -> Option<EntityRef> {
         match entity {
-            EntityRef::Gazetteer(i) => GAZETTEER.country_of(i).map(EntityRef::Gazetteer),
+            EntityRef::Gazetteer(i) => self.gazetteer.country_of(i).map(EntityRef::Gazetteer),
             EntityRef::Discovered(_) => None,
         }
     }
@@ -115,6 +117,7 @@ pub fn extract(
     demonyms: &[Mention],
     published: Option<&str>,
     actors: &dyn Actors,
+    taxonomy: &Taxonomy,
 ) -> Vec<Event> {
     let mut ctx = timex::Context::new(published);
     let mut state = State::default();
@@ -188,7 +191,7 @@ pub fn extract(
                     .collect();
                 let sentence_chars =
                     text[..range.start].chars().count()..text[..range.end].chars().count();
-                for coded in code_sentence(sentence, &dates, &in_sentence, &mut state) {
+                for coded in code_sentence(sentence, &dates, &in_sentence, &mut state, taxonomy) {
                     out.push(Event {
                         paragraph: p,
                         sentence: sentence_chars.clone(),
@@ -639,8 +642,8 @@ fn code_sentence(
     dates: &[DateMention],
     actors: &[Actor],
     state: &mut State,
+    taxonomy: &Taxonomy,
 ) -> Vec<Event> {
-    let taxonomy = &*TAXONOMY;
     // Every pattern match, longest first at each start, without overlaps.
     let mut found: Vec<(Range<usize>, usize)> = Vec::new();
     for i in taxonomy.candidates(sentence) {
@@ -690,7 +693,7 @@ fn code_sentence(
             date: date.span,
             date_text: sentence[date.range.clone()].to_string(),
             anchor: date.anchor,
-            rule: pattern.rule.as_str(),
+            rule: pattern.rule.clone(),
             confidence: (confidence * 100.0).round() / 100.0,
             reciprocal: pattern.flags.symmetric && coded.compound,
         };
@@ -945,31 +948,39 @@ fn actors_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::Resources;
+
+    /// The built-in data, built once for these tests.
+    static BUILT: std::sync::LazyLock<Resources> = std::sync::LazyLock::new(Resources::built_in);
 
     fn name(e: EntityRef) -> String {
         match e {
-            EntityRef::Gazetteer(i) => GAZETTEER.entities[i].name.clone(),
+            EntityRef::Gazetteer(i) => BUILT.gazetteer.entities[i].name.clone(),
             EntityRef::Discovered(i) => format!("discovered {i}"),
         }
     }
 
     /// Code one paragraph and describe each event as "date code source -> target (rule)".
     fn code(text: &str, published: Option<&str>) -> Vec<String> {
-        let (mentions, demonyms) = GAZETTEER.extract_with_demonyms(&[text], None);
+        let (mentions, demonyms) = BUILT.gazetteer.extract_with_demonyms(&[text], None);
         extract(
             &[text],
             &[true],
             &mentions,
             &demonyms,
             published,
-            &ArticleActors { discovered: &[] },
+            &ArticleActors {
+                gazetteer: &BUILT.gazetteer,
+                discovered: &[],
+            },
+            &BUILT.taxonomy,
         )
         .into_iter()
         .map(|e| {
             format!(
                 "{} {} {} -> {}",
                 e.date.display(),
-                TAXONOMY.codes[e.code].code,
+                BUILT.taxonomy.codes[e.code].code,
                 name(e.source),
                 e.target.map_or("-".into(), name)
             )

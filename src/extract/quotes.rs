@@ -213,7 +213,11 @@ fn quote_spans(chars: &[char]) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::entities::GAZETTEER;
+    use crate::extract::entities::Gazetteer;
+
+    /// The built-in gazetteer, built once for these tests.
+    static GAZETTEER: std::sync::LazyLock<Gazetteer> =
+        std::sync::LazyLock::new(Gazetteer::built_in);
 
     /// Quotes found with gazetteer people, as (speaker name, first words).
     fn quotes(paragraphs: &[&str]) -> Vec<(String, String)> {

@@ -22,8 +22,11 @@ use rusqlite::{Connection, OptionalExtension, named_params};
 use crate::clean::boilerplate::Role;
 use crate::clean::minhash;
 use crate::error::Result;
+use crate::extract::Resources;
+use crate::extract::cameo::Taxonomy;
 use crate::extract::discover::Discovered;
 use crate::extract::entities::EntityRef;
+use crate::extract::entities::Gazetteer;
 use crate::extract::timex::{DateSpan, Precision};
 use crate::pipeline::Prepared;
 use crate::source::{Meta, RawInput};
@@ -156,6 +159,8 @@ pub struct Batch<'s> {
     commit_every: usize,
     /// Remove paragraphs no article uses when finishing (after a rebuild).
     prune_paragraphs: bool,
+    /// The gazetteer and taxonomy the articles were prepared with.
+    resources: &'s Resources,
     /// `entities.id` of each gazetteer entity, filled in the run's first transaction.
     entity_ids: Vec<i64>,
     pending: usize,
@@ -179,12 +184,13 @@ pub struct Batch<'s> {
 }
 
 impl<'s> Batch<'s> {
-    /// Start collecting writes for the run `import_id`.
+    /// Start collecting writes for the run `import_id`, of articles prepared with `resources`.
     #[must_use]
-    pub fn new(store: &'s Store, import_id: i64) -> Self {
+    pub fn new(store: &'s Store, import_id: i64, resources: &'s Resources) -> Self {
         Self {
             store,
             import_id,
+            resources,
             counts: Counts::default(),
             near_duplicate_threshold: minhash::DEFAULT_THRESHOLD,
             commit_every: BATCH_SIZE,
@@ -255,8 +261,8 @@ impl<'s> Batch<'s> {
                 })
                 .map_err(|e| self.store.error(e))?;
             if self.entity_ids.is_empty() {
-                self.entity_ids = sync_gazetteer(self.conn())
-                    .and_then(|ids| sync_cameo(self.conn()).map(|()| ids))
+                self.entity_ids = sync_gazetteer(self.conn(), &self.resources.gazetteer)
+                    .and_then(|ids| sync_cameo(self.conn(), &self.resources.taxonomy).map(|()| ids))
                     .map_err(|e| self.store.error(e))?;
             }
         }
@@ -292,6 +298,7 @@ impl<'s> Batch<'s> {
                 reuse: &mut self.reuse,
                 near_duplicates: &mut self.near_duplicates,
                 entity_ids: &self.entity_ids,
+                taxonomy: &self.resources.taxonomy,
                 summaries: &mut self.summaries,
             },
             input,
@@ -468,6 +475,7 @@ impl<'s> Batch<'s> {
             reuse: &mut self.reuse,
             near_duplicates: &mut self.near_duplicates,
             entity_ids: &self.entity_ids,
+            taxonomy: &self.resources.taxonomy,
             summaries: &mut self.summaries,
         };
         let outcome = article_for(conn, prepared).and_then(|target| {
@@ -1045,7 +1053,14 @@ fn insert_mentions(
             int(q.char_end),
         ])?;
     }
-    insert_events(conn, article_id, paragraph_ids, article, &id_of)?;
+    insert_events(
+        conn,
+        article_id,
+        paragraph_ids,
+        article,
+        ctx.taxonomy,
+        &id_of,
+    )?;
     if !article.mentions.is_empty() {
         let first_id: i64 = conn
             .prepare_cached(NEXT_MENTION_ID)?
@@ -1122,9 +1137,9 @@ fn insert_events(
     article_id: i64,
     paragraph_ids: &[i64],
     article: &Prepared,
+    taxonomy: &Taxonomy,
     id_of: &dyn Fn(EntityRef) -> i64,
 ) -> rusqlite::Result<()> {
-    let taxonomy = &*crate::extract::cameo::TAXONOMY;
     let mut short = conn.prepare_cached(SELECT_SHORT_EVENTS)?;
     let mut long = conn.prepare_cached(SELECT_LONG_EVENTS)?;
     for e in &article.events {
@@ -1250,9 +1265,9 @@ const UPSERT_CAMEO: &str = "
         quad_class = excluded.quad_class, goldstein = excluded.goldstein";
 
 /// Bring the CAMEO taxonomy into the archive, so views can name codes without the binary.
-fn sync_cameo(conn: &Connection) -> rusqlite::Result<()> {
+fn sync_cameo(conn: &Connection, taxonomy: &Taxonomy) -> rusqlite::Result<()> {
     let mut upsert = conn.prepare_cached(UPSERT_CAMEO)?;
-    for c in &crate::extract::cameo::TAXONOMY.codes {
+    for c in &taxonomy.codes {
         upsert.execute(rusqlite::params![
             c.code,
             c.root(),
@@ -1308,6 +1323,8 @@ struct ArticleContext<'a> {
     near_duplicates: &'a mut PendingNearDuplicates,
     /// `entities.id` of each gazetteer entity, by index.
     entity_ids: &'a [i64],
+    /// The CAMEO codes events name by index.
+    taxonomy: &'a Taxonomy,
     /// The batch's additions to the summary tables.
     summaries: &'a mut Summaries,
 }
@@ -1321,8 +1338,7 @@ const INSERT_ALIAS: &str = "
     VALUES (?1, ?2, ?3, 'gazetteer')";
 
 /// Bring the gazetteer's entities and aliases into the archive and return their ids by index.
-fn sync_gazetteer(conn: &Connection) -> rusqlite::Result<Vec<i64>> {
-    let gazetteer = &*crate::extract::entities::GAZETTEER;
+fn sync_gazetteer(conn: &Connection, gazetteer: &Gazetteer) -> rusqlite::Result<Vec<i64>> {
     let mut upsert = conn.prepare_cached(UPSERT_ENTITY)?;
     let mut alias = conn.prepare_cached(INSERT_ALIAS)?;
     let mut ids = Vec::with_capacity(gazetteer.entities.len());

@@ -1,0 +1,655 @@
+//! The ingest engine: read inputs, prepare them in parallel, store them in input order.
+//!
+//! Three stages, so every core works:
+//! - the reader reads the inputs in order and numbers them;
+//! - prepare workers (one per core) hash each input and run [`pipeline::prepare`] unless the
+//!   document is already archived (each asks its own read-only connection, so re-ingesting a
+//!   corpus costs little more than hashing it) or an earlier input of this run has the same
+//!   bytes (`Claims`: the copy of a story that a feed lists twice is prepared once);
+//! - the writer (the calling thread) puts the results back in input order and stores each in
+//!   batched transactions: a sighting for a known document, else document, article,
+//!   paragraphs and sighting. Input order is kept, so ids and "the earlier article" mean what
+//!   they would sequentially.
+//!
+//! Bounded channels between the stages keep memory flat whatever the input size. Bad inputs are
+//! handed to the [`Report`] as they happen, counted and skipped. When `stop` is set (Ctrl-C),
+//! the reader stops and what was read is stored and committed.
+//!
+//! With [`ThreadTimes`], each stage thread's time on a core and time waiting for one (Linux's
+//! `/proc/thread-self/schedstat`) is recorded, which shows how well the stages share the cores:
+//! a thread that waits long for a core while it is the one the others wait on is what holds
+//! the run back.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use super::{Ended, Report};
+use crate::error::{Error, Result};
+use crate::extract::Resources;
+use crate::pipeline::{self, Prepared};
+use crate::source::{self, RawInput, Source};
+use crate::store::Store;
+use crate::store::read::{self, PendingLineCounts};
+use crate::store::write::{self, Batch};
+use crate::text::hashing::ContentHash;
+
+/// How to ingest.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Jaccard similarity from which two articles are recorded as near-duplicates.
+    pub near_duplicate_threshold: f64,
+    /// Inputs per transaction.
+    pub batch_size: usize,
+}
+
+/// Items in flight between two stages; enough to keep the writer busy, small enough to stay
+/// flat. The reorder buffer holds at most what is in flight. Deeper queues were measured and not
+/// kept: 256 items took 78.8/70.9/81.5/80.6 s for 100k generated articles against 81.6/79.1/
+/// 82.2/78.9 s for 64 (alternating runs; no clear gain) and were slower at 10k in three pairs
+/// of three, with more CPU (perhaps because workers further ahead of the writer classify more
+/// articles with line counts that the writer must then correct; not measured).
+const CHANNEL_DEPTH: usize = 64;
+
+/// The documents the workers have taken up in this run, by hash, each with the number of the
+/// earliest input that has its bytes. A worker does not prepare an input whose bytes an earlier
+/// input has (the writer stores that one first, and then finds this one archived); an earlier
+/// input whose copy a later one got to first is prepared all the same. Skipping is only ever
+/// an optimisation: the writer decides, and prepares an input itself if it must.
+///
+/// The workers' own lookup finds documents once their batch is committed, so only the inputs
+/// in flight and in the writer's open batch need to be here: the map is emptied when it reaches
+/// [`Claims::CAPACITY`], which keeps memory flat (about 1 MiB) whatever the input size.
+#[derive(Default)]
+struct Claims(Mutex<HashMap<ContentHash, u64>>);
+
+impl Claims {
+    /// Several open batches' worth ([`write::BATCH_SIZE`] inputs each, with the items in flight).
+    const CAPACITY: usize = 8 * write::BATCH_SIZE;
+
+    /// Whether an input numbered before `seq` has the bytes hashed `sha`; if not, `seq` is
+    /// noted as the earliest that has them.
+    fn earlier(&self, sha: ContentHash, seq: u64) -> bool {
+        // A panicked worker's lock is still usable: the map holds no invariant across entries.
+        let mut claims = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if claims.len() >= Self::CAPACITY && !claims.contains_key(&sha) {
+            claims.clear();
+        }
+        let first = claims.entry(sha).or_insert(seq);
+        *first = (*first).min(seq);
+        *first < seq
+    }
+}
+
+/// What the reader hands the workers, numbered in input order.
+enum Job {
+    /// An input to prepare.
+    Input(RawInput),
+    /// An input that could not be read.
+    Failed(Error),
+    /// A source is done; its size in bytes, if known.
+    SourceDone(Option<u64>),
+}
+
+/// What the workers hand the writer.
+enum Item {
+    /// An input, its raw hash, and the pipeline's result unless the document was archived.
+    Input {
+        input: RawInput,
+        sha: ContentHash,
+        prepared: Option<Box<Prepared>>,
+    },
+    /// An input that could not be read.
+    Failed(Error),
+    /// A source is done; its size in bytes, if known (for the progress bar).
+    SourceDone(Option<u64>),
+}
+
+/// Ingest `sources` into the archive at `db` (open as `store`), as one run of the run log.
+/// Returns the run's counts, and whether `stop` cut it short (then what was read is committed
+/// and the run is marked interrupted).
+#[allow(clippy::too_many_arguments)] // the run's inputs, each needed; grouping them would only rename them
+pub fn run(
+    store: &Store,
+    db: &Path,
+    sources: Vec<Result<Source>>,
+    options: Options,
+    resources: &Resources,
+    report: &dyn Report,
+    stop: &AtomicBool,
+    thread_times: Option<&ThreadTimes>,
+) -> Result<Ended> {
+    let import_id = write::begin_import(store, "ingest")?;
+    let mut batch = Batch::new(store, import_id, resources);
+    batch.near_duplicate_threshold = options.near_duplicate_threshold;
+    batch.commit_every(options.batch_size);
+    let pending = batch.line_counts_ahead();
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let (job_tx, job_rx) = sync_channel::<(u64, Job)>(CHANNEL_DEPTH);
+    let (item_tx, item_rx) = sync_channel::<(u64, Item)>(CHANNEL_DEPTH);
+    // The workers share the job queue; when the last one returns (the writer stopped, or a
+    // worker failed), the queue is dropped and the reader's next send fails, so no stage is
+    // left waiting on another.
+    let jobs = Arc::new(Mutex::new(job_rx));
+    let claims = Claims::default();
+    let written = std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let read = read_all(sources, &job_tx, stop);
+            ThreadTimes::record(thread_times, "reader");
+            read
+        });
+        let pool: Vec<_> = (0..workers)
+            .map(|_| {
+                let item_tx = item_tx.clone();
+                let jobs = Arc::clone(&jobs);
+                let (pending, claims) = (&*pending, &claims);
+                scope.spawn(move || {
+                    let worked = work(db, &jobs, &item_tx, pending, claims, resources);
+                    ThreadTimes::record(thread_times, "worker");
+                    worked
+                })
+            })
+            .collect();
+        drop(jobs);
+        drop(item_tx); // the writer's loop ends when every worker has hung up
+        let written = write_all(&mut batch, &item_rx, report, resources);
+        ThreadTimes::record(thread_times, "writer");
+        drop(item_rx); // if the writer stopped early, the workers' next send fails and they return
+        let mut result = written;
+        for handle in pool.into_iter().chain(std::iter::once(reader)) {
+            let joined = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            result = result.and(joined);
+        }
+        result
+    });
+    written?;
+    Ok(if stop.load(Ordering::SeqCst) {
+        Ended::Interrupted(batch.interrupt()?)
+    } else {
+        Ended::Finished(batch.finish()?)
+    })
+}
+
+/// Each stage thread's time on a core and waiting for one, recorded as it ends.
+#[derive(Debug, Default)]
+pub struct ThreadTimes(Mutex<Vec<(&'static str, Duration, Duration)>>);
+
+impl ThreadTimes {
+    /// Record the calling thread's times under `name`, if profiling (and the OS tells them).
+    fn record(times: Option<&Self>, name: &'static str) {
+        if let (Some(times), Some((ran, waited))) = (times, this_thread_times()) {
+            let mut rows = times.0.lock().unwrap_or_else(PoisonError::into_inner);
+            rows.push((name, ran, waited));
+        }
+    }
+
+    /// One line per stage thread: its time on a core and waiting for one.
+    #[must_use]
+    pub fn report(&self) -> String {
+        let mut rows = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if rows.is_empty() {
+            return String::new();
+        }
+        rows.sort_by_key(|&(name, ..)| name);
+        let mut out = format!(
+            "{:<10}{:>10} {:>17}\n",
+            "Threads:", "on a core", "waiting for one"
+        );
+        for (name, ran, waited) in rows {
+            let _ = writeln!(
+                out,
+                "  {name:<7} {:>8.2} s {:>15.2} s",
+                ran.as_secs_f64(),
+                waited.as_secs_f64()
+            );
+        }
+        out
+    }
+}
+
+/// The calling thread's time on a core and waiting in the run queue for one, from Linux's
+/// schedstat (`None` elsewhere).
+fn this_thread_times() -> Option<(Duration, Duration)> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let mut fields = text.split_whitespace().map(|f| f.parse::<u64>().ok());
+    let ran = fields.next()??;
+    let waited = fields.next()??;
+    Some((Duration::from_nanos(ran), Duration::from_nanos(waited)))
+}
+
+/// The reader stage: every input in order, numbered. Returns when done or when the workers
+/// have stopped listening.
+fn read_all(
+    sources: Vec<Result<Source>>,
+    tx: &SyncSender<(u64, Job)>,
+    stop: &AtomicBool,
+) -> Result<()> {
+    let mut seq = 0u64;
+    let mut send = |job: Job| {
+        if stop.load(Ordering::SeqCst) {
+            return false;
+        }
+        seq += 1;
+        tx.send((seq, job)).is_ok()
+    };
+    for source in sources {
+        let source = match source {
+            Ok(source) => source,
+            Err(e) => {
+                if !send(Job::Failed(e)) {
+                    return Ok(());
+                }
+                continue;
+            }
+        };
+        // Reading stops at once when the workers hang up or the run is interrupted.
+        let read = source::read(&source, &mut |item| {
+            let job = match item {
+                Ok(input) => Job::Input(input),
+                Err(e) => Job::Failed(e),
+            };
+            if send(job) {
+                Ok(())
+            } else {
+                Err(Error::Interrupted)
+            }
+        });
+        match read {
+            Err(Error::Interrupted) => return Ok(()),
+            Err(e) => return Err(e),
+            Ok(()) if !send(Job::SourceDone(source.size())) => return Ok(()),
+            Ok(()) => {}
+        }
+    }
+    Ok(())
+}
+
+/// A prepare worker: hash, and prepare what the archive does not have yet and no earlier input
+/// of this run has, with the committed line counts plus those of the writer's open batch.
+fn work(
+    db: &Path,
+    jobs: &Mutex<Receiver<(u64, Job)>>,
+    tx: &SyncSender<(u64, Item)>,
+    pending: &PendingLineCounts,
+    claims: &Claims,
+    resources: &Resources,
+) -> Result<()> {
+    let archive = Store::open_read_only(db)?;
+    let counts = read::LineCountsAhead::new(&archive, pending);
+    loop {
+        // The lock is held only to take one job; a panicked worker's lock is still usable.
+        let next = jobs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .recv();
+        let Ok((seq, job)) = next else { return Ok(()) };
+        let item = match job {
+            Job::Input(input) => {
+                let sha = ContentHash::of(input.raw.as_bytes());
+                let skip = read::document_exists(&archive, &sha)? || claims.earlier(sha, seq);
+                let prepared = (!skip).then(|| {
+                    Box::new(pipeline::prepare(
+                        &input.raw,
+                        &input.meta,
+                        &counts,
+                        resources,
+                    ))
+                });
+                Item::Input {
+                    input,
+                    sha,
+                    prepared,
+                }
+            }
+            Job::Failed(e) => Item::Failed(e),
+            Job::SourceDone(size) => Item::SourceDone(size),
+        };
+        if tx.send((seq, item)).is_err() {
+            return Ok(());
+        }
+    }
+}
+
+/// The writer stage: put items back in input order and store each.
+fn write_all(
+    batch: &mut Batch<'_>,
+    rx: &Receiver<(u64, Item)>,
+    report: &dyn Report,
+    resources: &Resources,
+) -> Result<()> {
+    let mut done = 0;
+    let mut next = 1u64;
+    let mut waiting: BTreeMap<u64, Item> = BTreeMap::new();
+    for (seq, item) in rx {
+        waiting.insert(seq, item);
+        while let Some(item) = waiting.remove(&next) {
+            next += 1;
+            match item {
+                Item::Input {
+                    input,
+                    sha,
+                    prepared,
+                } => {
+                    batch.counts.inputs += 1;
+                    report.advanced(input.raw.len() as u64);
+                    for warning in &input.warnings {
+                        report.warning(warning);
+                    }
+                    store(batch, &input, &sha, prepared, resources)?;
+                }
+                Item::Failed(e) => {
+                    batch.counts.inputs += 1;
+                    batch.counts.failed += 1;
+                    report.failed(&e);
+                }
+                Item::SourceDone(size) => {
+                    if let Some(size) = size {
+                        done += size;
+                        report.reached(done);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Store one input. The writer's own lookup is the authority on whether the document is new
+/// (the workers see only committed batches); if a worker skipped the pipeline for it, the
+/// document is archived and only a sighting is needed.
+///
+/// The workers classified with the line counts committed so far; the writer sees every earlier
+/// document, its open batch included. If the exact counts would classify a line differently
+/// (a repetition threshold crossed within the last batch), the article is classified again with
+/// them ([`pipeline::with_counts`]), so the archive is what a sequential ingest would make,
+/// whatever the timing.
+fn store(
+    batch: &mut Batch<'_>,
+    input: &RawInput,
+    sha: &ContentHash,
+    prepared: Option<Box<Prepared>>,
+    resources: &Resources,
+) -> Result<()> {
+    let known = batch.find_document(sha)?;
+    let exact = batch.exact_line_counts();
+    let prepared = match (known, prepared) {
+        (Some(_), _) => None,
+        (None, Some(p)) => Some(pipeline::with_counts(
+            p,
+            &input.raw,
+            &input.meta,
+            &exact,
+            resources,
+        )),
+        (None, None) => Some(Box::new(pipeline::prepare(
+            &input.raw,
+            &input.meta,
+            &exact,
+            resources,
+        ))),
+    };
+    exact.finish()?;
+    batch.article(input, sha, known, prepared.as_deref())?;
+    Ok(())
+}
+
+/// Store one input on this thread: a sighting if its raw bytes are archived, else the whole
+/// pipeline. For small jobs (`dossier eval`) and tests; [`run`] does the same in parallel.
+pub fn ingest_one(batch: &mut Batch<'_>, input: &RawInput, resources: &Resources) -> Result<()> {
+    let sha = ContentHash::of(input.raw.as_bytes());
+    let known = batch.find_document(&sha)?;
+    let counts = batch.exact_line_counts();
+    let prepared = known
+        .is_none()
+        .then(|| pipeline::prepare(&input.raw, &input.meta, &counts, resources));
+    counts.finish()?;
+    batch.article(input, &sha, known, prepared.as_ref())?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::LineCounts;
+    use crate::source::Meta;
+
+    #[test]
+    fn claims_skip_only_copies_of_an_earlier_input() {
+        let claims = Claims::default();
+        let (story, other) = (ContentHash::of(b"story"), ContentHash::of(b"other"));
+        assert!(
+            !claims.earlier(story, 5),
+            "the first input with these bytes"
+        );
+        assert!(claims.earlier(story, 9), "a later copy");
+        assert!(!claims.earlier(other, 7), "other bytes");
+        // A worker may take up an earlier input after a later copy: the earlier is prepared,
+        // and from then on it is the one later copies defer to.
+        assert!(!claims.earlier(story, 3));
+        assert!(claims.earlier(story, 4));
+        assert!(!claims.earlier(story, 3), "the same input asked again");
+    }
+
+    #[test]
+    fn claims_stay_bounded() {
+        let claims = Claims::default();
+        let hash = |i: usize| ContentHash::of(&i.to_le_bytes());
+        for i in 0..Claims::CAPACITY {
+            assert!(!claims.earlier(hash(i), i as u64));
+        }
+        assert!(claims.earlier(hash(0), u64::MAX), "still held at capacity");
+        // One more distinct document empties the map: older claims are forgotten (their
+        // copies are then prepared again, which costs time, never correctness).
+        assert!(!claims.earlier(hash(Claims::CAPACITY), u64::MAX - 1));
+        assert_eq!(claims.0.lock().unwrap().len(), 1);
+        assert!(!claims.earlier(hash(0), u64::MAX));
+    }
+
+    fn input(text: &str) -> RawInput {
+        RawInput {
+            path: "test.txt".into(),
+            line: None,
+            raw: text.to_string(),
+            meta: Meta::default(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_batch_rolled_back_under_the_writer_fails_instead_of_writing_outside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("a.sqlite")).unwrap();
+        let import_id = write::begin_import(&store, "test").unwrap();
+        let resources = Resources::built_in();
+        let mut batch = Batch::new(&store, import_id, &resources);
+        ingest_one(
+            &mut batch,
+            &input("Seoul and Tokyo met.\n\nA second paragraph."),
+            &resources,
+        )
+        .unwrap();
+        // What SQLite does on its own after a full disk or an I/O error mid-batch.
+        store.conn().execute_batch("ROLLBACK").unwrap();
+        let err = ingest_one(&mut batch, &input("Washington replied."), &resources).unwrap_err();
+        assert!(
+            err.to_string().contains("rolled the open batch back"),
+            "{err}"
+        );
+        drop(batch);
+        let articles: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(articles, 0);
+    }
+
+    /// Every row `sql` gives, read by `row`.
+    fn all_rows<T>(
+        conn: &rusqlite::Connection,
+        sql: &str,
+        params: impl rusqlite::Params,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Vec<T> {
+        conn.prepare(sql)
+            .unwrap()
+            .query_map(params, row)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    /// An archive of one outlet's five stories sharing a tagline, committed every `every`
+    /// inputs: each tagline's rule, the stored line counts, and the writer's view of the
+    /// tagline's count before the last commit.
+    fn tagline_archive(every: usize) -> (Vec<String>, Vec<(String, i64)>, u32) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("a.sqlite")).unwrap();
+        let import_id = write::begin_import(&store, "test").unwrap();
+        let resources = Resources::built_in();
+        let mut batch = Batch::new(&store, import_id, &resources);
+        batch.commit_every(every);
+        let tagline = "Example Daily, independent news from Asia since 1998";
+        let key = pipeline::prepare(
+            tagline,
+            &Meta::default(),
+            &pipeline::NoLineCounts,
+            &resources,
+        )
+        .paragraphs[0]
+            .line_key
+            .unwrap();
+        for n in 1..=5 {
+            let mut article = input(&format!(
+                "Story number {n} on the regional talks\n\n\
+                 Officials from the {n} delegations met on Monday to discuss trade and security, \
+                 according to a statement released after meeting number {n}.\n\n{tagline}"
+            ));
+            article.meta.outlet = Some("Example Daily".into());
+            ingest_one(&mut batch, &article, &resources).unwrap();
+        }
+        let seen = batch
+            .exact_line_counts()
+            .documents_with(key, "Example Daily");
+        batch.finish().unwrap();
+        let conn = store.conn();
+        let rules = all_rows(
+            conn,
+            "SELECT ap.rule FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
+             WHERE p.text = ?1 ORDER BY ap.article_id",
+            [tagline],
+            |r| r.get(0),
+        );
+        let counts = all_rows(
+            conn,
+            "SELECT line_key, documents FROM line_counts ORDER BY line_key, outlet",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        );
+        (rules, counts, seen)
+    }
+
+    /// The writer counts its open batch's lines in memory and stores them when the batch
+    /// commits; what it classifies and stores is the same however often it commits.
+    #[test]
+    fn line_counts_do_not_depend_on_the_batch_size() {
+        let (rules, counts, seen) = tagline_archive(1);
+        assert_eq!(seen, 5);
+        let (rules_in_one, counts_in_one, seen_in_one) = tagline_archive(100);
+        assert_eq!(
+            seen_in_one, 5,
+            "the open batch's counts are the writer's too"
+        );
+        assert_eq!(rules_in_one, rules);
+        assert_eq!(counts_in_one, counts);
+        assert!(
+            counts.iter().any(|(_, documents)| *documents == 5),
+            "{counts:?}"
+        );
+        assert_eq!(rules.len(), 5);
+        assert!(
+            rules[3..].iter().all(|r| r == "repeated-across-documents"),
+            "{rules:?}"
+        );
+    }
+
+    /// Two integer columns of a row.
+    type IdPair = (i64, i64);
+
+    /// Near-duplicate pairs `(article_id, duplicate_of)`, their count in `imports` and the rows
+    /// of `paragraph_reuse`, for a seed, an unrelated one and two edited re-posts of the first,
+    /// committed every `every`.
+    fn near_duplicate_archive(every: usize) -> (Vec<IdPair>, i64, Vec<IdPair>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("a.sqlite")).unwrap();
+        let import_id = write::begin_import(&store, "test").unwrap();
+        let resources = Resources::built_in();
+        let mut batch = Batch::new(&store, import_id, &resources);
+        batch.commit_every(every);
+        let seed = include_str!("../../seeds/003_3cde689f60b82d13.txt");
+        let inputs = [
+            seed.to_string(),
+            include_str!("../../seeds/001_05349aeaac386fd4.txt").to_string(),
+            format!("Share this story\n\n{}", seed.replace("bitterly", "deeply")),
+            format!(
+                "{}\n\nMore from our partners",
+                seed.replace("much lower", "far lower")
+            ),
+        ];
+        for text in &inputs {
+            ingest_one(&mut batch, &input(text), &resources).unwrap();
+        }
+        batch.finish().unwrap();
+        let conn = store.conn();
+        let pairs = all_rows(
+            conn,
+            "SELECT article_id, duplicate_of FROM near_duplicates ORDER BY 1, 2",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        );
+        let counted = conn
+            .query_row("SELECT near_duplicates FROM imports", [], |r| r.get(0))
+            .unwrap();
+        let reuse = all_rows(
+            conn,
+            "SELECT paragraph_id, articles FROM paragraph_reuse ORDER BY 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        );
+        // As docs/schema.md defines the table.
+        let defined = all_rows(
+            conn,
+            "SELECT paragraph_id, count(DISTINCT article_id) FROM article_paragraphs
+             WHERE role = 'content' GROUP BY paragraph_id HAVING count(DISTINCT article_id) > 1
+             ORDER BY 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        );
+        assert_eq!(reuse, defined);
+        (pairs, counted, reuse)
+    }
+
+    /// The writer looks for near-duplicates and counts re-used paragraphs a batch at a time;
+    /// articles of the same batch find each other as if stored one by one.
+    #[test]
+    fn near_duplicates_and_reuse_do_not_depend_on_the_batch_size() {
+        let one_by_one = near_duplicate_archive(1);
+        let (pairs, counted, reuse) = &one_by_one;
+        assert_eq!((pairs, *counted), (&vec![(3, 1), (4, 1), (4, 3)], 3));
+        // The three copies share most content paragraphs.
+        assert!(
+            reuse.iter().filter(|(_, n)| *n == 3).count() > 5,
+            "{reuse:?}"
+        );
+        assert_eq!(near_duplicate_archive(100), one_by_one);
+    }
+}
