@@ -7,17 +7,13 @@
 //! (leading white space excluded).
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// Words that end in a full stop without ending a sentence (compared without the stop,
 /// lowercased).
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "lt", "col", "capt", "cmdr", "adm",
-    "sen", "rep", "gov", "pres", "rev", "hon", "no", "nos", "vs", "etc", "inc", "corp", "co",
-    "ltd", "bros", "dept", "est", "approx", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat",
-    "sun", "u.s", "u.k", "u.n", "e.u", "p.r.c", "r.o.k", "d.p.r.k", "a.m", "p.m", "e.g", "i.e",
-    "al", "mt", "ft",
-];
+static ABBREVIATIONS: LazyLock<Vec<&str>> = LazyLock::new(|| {
+    crate::text::words(include_str!("../../data/words/sentence-abbreviations.txt"))
+});
 
 /// Split `text` into sentences (byte ranges).
 #[must_use]
