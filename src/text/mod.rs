@@ -42,7 +42,11 @@ mod tests {
             assert!(!words.is_empty(), "{}", path.display());
             let mut seen = std::collections::HashSet::new();
             for word in words {
-                assert!(!word.contains(char::is_whitespace), "{}: {word:?}", path.display());
+                assert!(
+                    !word.contains(char::is_whitespace),
+                    "{}: {word:?}",
+                    path.display()
+                );
                 assert!(seen.insert(word), "{}: {word:?} twice", path.display());
             }
             files += 1;

@@ -1,0 +1,142 @@
+//! Entity mentions, quotes and discovered entities, and the gazetteer's entities and aliases
+//! brought into the archive.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::events::insert_events;
+use super::{ArticleContext, inserted_id, int};
+use crate::extract::discover::Discovered;
+use crate::extract::entities::{EntityRef, Gazetteer};
+use crate::pipeline::Prepared;
+
+pub(super) const INSERT_MENTION: &str = "
+    INSERT INTO mention_spans (article_id, id, entity_id, paragraph_id, char_start, char_end, is_metonym)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+/// The id after the highest mention id: that of the last article's last mention, since ids rise
+/// in article order (schema V12: articles are only appended, and a rebuild clears every mention
+/// first), found in one descent of the table's key instead of a scan.
+pub(super) const NEXT_MENTION_ID: &str = "
+    SELECT coalesce((SELECT id FROM mention_spans ORDER BY article_id DESC, id DESC LIMIT 1), 0) + 1";
+
+/// Store an article's entity mentions, quotes and events against its paragraphs' ids, and add
+/// its mentions to the batch's summaries.
+pub(super) fn insert_mentions(
+    conn: &Connection,
+    article_id: i64,
+    paragraph_ids: &[i64],
+    article: &Prepared,
+    ctx: &mut ArticleContext<'_>,
+) -> rusqlite::Result<()> {
+    let entity_ids = ctx.entity_ids;
+    let discovered: Vec<i64> = article
+        .discovered
+        .iter()
+        .map(|d| upsert_discovered(conn, d))
+        .collect::<rusqlite::Result<_>>()?;
+    let id_of = |e: EntityRef| match e {
+        EntityRef::Gazetteer(i) => entity_ids[i],
+        EntityRef::Discovered(i) => discovered[i],
+    };
+    let mut quote = conn.prepare_cached(INSERT_QUOTE)?;
+    for q in &article.quotes {
+        quote.execute(rusqlite::params![
+            article_id,
+            paragraph_ids[q.paragraph],
+            id_of(q.speaker),
+            int(q.char_start),
+            int(q.char_end),
+        ])?;
+    }
+    insert_events(
+        conn,
+        article_id,
+        paragraph_ids,
+        article,
+        ctx.taxonomy,
+        &id_of,
+    )?;
+    if !article.mentions.is_empty() {
+        let first_id: i64 = conn
+            .prepare_cached(NEXT_MENTION_ID)?
+            .query_row([], |r| r.get(0))?;
+        let mut insert = conn.prepare_cached(INSERT_MENTION)?;
+        for (id, m) in (first_id..).zip(&article.mentions) {
+            insert.execute(rusqlite::params![
+                article_id,
+                id,
+                id_of(m.entity),
+                paragraph_ids[m.paragraph],
+                int(m.char_start),
+                int(m.char_end),
+                m.is_metonym,
+            ])?;
+        }
+    }
+    ctx.summaries.add_article(article, paragraph_ids, |i| {
+        id_of(article.mentions[i].entity)
+    });
+    Ok(())
+}
+
+pub(super) const INSERT_QUOTE: &str = "
+    INSERT INTO quote_spans (article_id, paragraph_id, speaker_id, char_start, char_end)
+    VALUES (?1, ?2, ?3, ?4, ?5)";
+pub(super) const INSERT_DISCOVERED: &str = "
+    INSERT INTO entities (name, type, country, origin) VALUES (?1, ?2, NULL, 'discovered')
+    ON CONFLICT (type, name) DO NOTHING";
+pub(super) const SELECT_ENTITY: &str = "SELECT id FROM entities WHERE type = ?2 AND name = ?1";
+pub(super) const INSERT_DISCOVERED_ALIAS: &str = "
+    INSERT OR IGNORE INTO entity_aliases (entity_id, alias, is_metonym, origin)
+    VALUES (?1, ?2, 0, 'discovered')";
+
+/// The id of a discovered entity, adding it (and its name as an alias) the first time. A name
+/// the gazetteer has under the same type is the gazetteer's entity.
+///
+/// Looks first: most names an article discovers are archived already, and an insert, even one
+/// that changes nothing, checks `entities.type` against its six values through a temporary
+/// table SQLite builds at each run (see migration V9).
+pub(super) fn upsert_discovered(conn: &Connection, d: &Discovered) -> rusqlite::Result<i64> {
+    let params = rusqlite::params![d.name, d.kind.as_str()];
+    let mut select = conn.prepare_cached(SELECT_ENTITY)?;
+    if let Some(id) = select.query_row(params, |r| r.get(0)).optional()? {
+        return Ok(id);
+    }
+    let inserted = inserted_id(conn, &mut *conn.prepare_cached(INSERT_DISCOVERED)?, params)?;
+    match inserted {
+        Some(id) => {
+            conn.prepare_cached(INSERT_DISCOVERED_ALIAS)?
+                .execute(rusqlite::params![id, d.name])?;
+            Ok(id)
+        }
+        None => select.query_row(params, |r| r.get(0)),
+    }
+}
+
+pub(super) const UPSERT_ENTITY: &str = "
+    INSERT INTO entities (name, type, country, origin) VALUES (?1, ?2, ?3, 'gazetteer')
+    ON CONFLICT (type, name) DO UPDATE SET country = excluded.country
+    RETURNING id";
+pub(super) const INSERT_ALIAS: &str = "
+    INSERT OR IGNORE INTO entity_aliases (entity_id, alias, is_metonym, origin)
+    VALUES (?1, ?2, ?3, 'gazetteer')";
+
+/// Bring the gazetteer's entities and aliases into the archive and return their ids by index.
+pub(super) fn sync_gazetteer(
+    conn: &Connection,
+    gazetteer: &Gazetteer,
+) -> rusqlite::Result<Vec<i64>> {
+    let mut upsert = conn.prepare_cached(UPSERT_ENTITY)?;
+    let mut alias = conn.prepare_cached(INSERT_ALIAS)?;
+    let mut ids = Vec::with_capacity(gazetteer.entities.len());
+    for e in &gazetteer.entities {
+        let id: i64 = upsert
+            .query_row(rusqlite::params![e.name, e.kind.as_str(), e.country], |r| {
+                r.get(0)
+            })?;
+        for (name, metonym) in &e.aliases {
+            alias.execute(rusqlite::params![id, name, metonym])?;
+        }
+        ids.push(id);
+    }
+    Ok(ids)
+}
