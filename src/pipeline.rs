@@ -1,9 +1,16 @@
 //! The pure part of ingest: one raw input in, one [`Prepared`] article out. No I/O, no database.
 //!
-//! Stages, in order: [`segment`] the raw text into paragraphs with line numbers,
-//! [`normalize`] each, [`classify`](crate::clean::boilerplate::classify) their roles,
-//! pick the title, and hash: the document over its raw bytes, each paragraph over its normalized
-//! key, the article over its content paragraphs' keys.
+//! Stages, in order:
+//! 1. [`segment`] the raw text into paragraphs with line numbers and [`normalize`] each (display
+//!    text and comparison key, hashed);
+//! 2. label each title, content or boilerplate ([`classify`](crate::clean::boilerplate::classify)),
+//!    with how often the corpus repeats its line ([`LineCounts`]);
+//! 3. the article's hash over its content paragraphs' keys, its title and publication date
+//!    (metadata first, else from the text), and its MinHash shingles and LSH buckets;
+//! 4. read the content with the [`Resources`]: gazetteer entities and discovered ones, quotes
+//!    with their speakers, and dated CAMEO events.
+//!
+//! The writer ([`crate::store::write`]) stores what comes out; the engines run this in parallel.
 
 use crate::clean::boilerplate::{self, Role};
 use crate::clean::minhash::{self, Shingles};
