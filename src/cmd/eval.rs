@@ -233,19 +233,32 @@ fn predicted_boilerplate(
 ) -> Result<HashSet<usize>> {
     let ranges = match read::boilerplate_lines(store, &ContentHash::of(input.raw.as_bytes()))? {
         Some(ranges) => ranges,
-        None => pipeline::prepare(
-            &input.raw,
-            &input.meta,
-            &read::LineCountsTable(store),
-            resources,
-        )
-        .paragraphs
-        .iter()
-        .filter(|p| p.role == Role::Boilerplate)
-        .map(|p| (p.line_start, p.line_end))
-        .collect(),
+        None => prepare(store, input, resources)
+            .paragraphs
+            .iter()
+            .filter(|p| p.role == Role::Boilerplate)
+            .map(|p| (p.line_start, p.line_end))
+            .collect(),
     };
     Ok(ranges.into_iter().flat_map(|(s, e)| s..=e).collect())
+}
+
+/// The pipeline run on one document, with the archive's line counts.
+fn prepare(store: &Store, input: &RawInput, resources: &Resources) -> pipeline::Prepared {
+    pipeline::prepare(
+        &input.raw,
+        &input.meta,
+        &read::LineCountsTable(store),
+        resources,
+    )
+}
+
+/// An entity's name: the gazetteer's, or the one discovery gave it in this document.
+fn name_of(prepared: &pipeline::Prepared, resources: &Resources, entity: EntityRef) -> String {
+    match entity {
+        EntityRef::Gazetteer(e) => resources.gazetteer.entities[e].name.clone(),
+        EntityRef::Discovered(d) => prepared.discovered[d].name.clone(),
+    }
 }
 
 /// Quotes with their speakers' names: from the archive when this document's own paragraphs
@@ -258,25 +271,12 @@ fn predicted_quotes(
     if let Some(quotes) = read::document_quotes(store, &ContentHash::of(input.raw.as_bytes()))? {
         return Ok(quotes);
     }
-    let prepared = pipeline::prepare(
-        &input.raw,
-        &input.meta,
-        &read::LineCountsTable(store),
-        resources,
-    );
-    let gazetteer = &resources.gazetteer;
+    let prepared = prepare(store, input, resources);
     Ok(prepared
         .quotes
         .iter()
         .map(|q| {
-            let name = match q.speaker {
-                crate::extract::entities::EntityRef::Gazetteer(e) => {
-                    gazetteer.entities[e].name.clone()
-                }
-                crate::extract::entities::EntityRef::Discovered(d) => {
-                    prepared.discovered[d].name.clone()
-                }
-            };
+            let name = name_of(&prepared, resources, q.speaker);
             (name, q.text.clone())
         })
         .collect())
@@ -285,12 +285,7 @@ fn predicted_quotes(
 /// The events the pipeline codes in this document, one per (root, source, target, date) as
 /// PETRARCH's one-a-story filter keeps them.
 fn predicted_events(store: &Store, input: &RawInput, resources: &Resources) -> Vec<PredictedEvent> {
-    let prepared = pipeline::prepare(
-        &input.raw,
-        &input.meta,
-        &read::LineCountsTable(store),
-        resources,
-    );
+    let prepared = prepare(store, input, resources);
     let gazetteer = &resources.gazetteer;
     let taxonomy = &resources.taxonomy;
     let actor = |e: EntityRef| match e {
@@ -330,26 +325,13 @@ fn predicted_entities(
     let pairs = match read::document_entities(store, &ContentHash::of(input.raw.as_bytes()))? {
         Some(pairs) => pairs,
         None => {
-            let prepared = pipeline::prepare(
-                &input.raw,
-                &input.meta,
-                &read::LineCountsTable(store),
-                resources,
-            );
-            let gazetteer = &resources.gazetteer;
+            let prepared = prepare(store, input, resources);
             prepared
                 .mentions
                 .iter()
                 .filter(|m| prepared.paragraphs[m.paragraph].role != Role::Boilerplate)
                 .map(|m| {
-                    let name = match m.entity {
-                        crate::extract::entities::EntityRef::Gazetteer(e) => {
-                            gazetteer.entities[e].name.clone()
-                        }
-                        crate::extract::entities::EntityRef::Discovered(d) => {
-                            prepared.discovered[d].name.clone()
-                        }
-                    };
+                    let name = name_of(&prepared, resources, m.entity);
                     (name, m.surface.clone())
                 })
                 .collect()

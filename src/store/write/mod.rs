@@ -298,17 +298,11 @@ impl<'s> Batch<'s> {
         self.begin()?;
         self.ensure_transaction()?;
         let conn = self.store.conn();
+        let import_id = self.import_id;
         let outcome = match write_article(
             conn,
-            self.import_id,
-            &mut ArticleContext {
-                known_paragraphs: &mut self.known_paragraphs,
-                reuse: &mut self.reuse,
-                near_duplicates: &mut self.near_duplicates,
-                entity_ids: &self.entity_ids,
-                taxonomy: &self.resources.taxonomy,
-                summaries: &mut self.summaries,
-            },
+            import_id,
+            &mut self.context(),
             input,
             document_sha,
             known_document,
@@ -468,6 +462,18 @@ impl<'s> Batch<'s> {
             .map_err(|e| self.store.error(e))
     }
 
+    /// What writing one article needs from the batch.
+    fn context(&mut self) -> ArticleContext<'_> {
+        ArticleContext {
+            known_paragraphs: &mut self.known_paragraphs,
+            reuse: &mut self.reuse,
+            near_duplicates: &mut self.near_duplicates,
+            entity_ids: &self.entity_ids,
+            taxonomy: &self.resources.taxonomy,
+            summaries: &mut self.summaries,
+        }
+    }
+
     /// Rebuild the article of an archived document from its prepared text (after
     /// [`Batch::clear_derived`]). The document's raw text is never touched.
     pub fn rebuild(
@@ -478,14 +484,7 @@ impl<'s> Batch<'s> {
     ) -> Result<Outcome> {
         self.begin()?;
         let conn = self.store.conn();
-        let mut ctx = ArticleContext {
-            known_paragraphs: &mut self.known_paragraphs,
-            reuse: &mut self.reuse,
-            near_duplicates: &mut self.near_duplicates,
-            entity_ids: &self.entity_ids,
-            taxonomy: &self.resources.taxonomy,
-            summaries: &mut self.summaries,
-        };
+        let mut ctx = self.context();
         let outcome = article_for(conn, prepared).and_then(|target| {
             let outcome = store_article(conn, target, document_id, meta, prepared, &mut ctx)?;
             conn.prepare_cached(LINK_DOCUMENT)?
