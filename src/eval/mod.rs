@@ -1,11 +1,14 @@
 //! Scoring against gold annotations (the format of `tests/fixtures/gold/*/*.json`).
 //!
-//! Pure: gold and predictions in, counts and scores out. The `eval` subcommand does the I/O.
+//! Pure: gold and predictions in, counts and scores out. [`archive`] makes the predictions
+//! (through a scratch archive); the `eval` subcommand prints them.
 //!
 //! Boilerplate is scored per raw line: a non-blank line is predicted boilerplate when the
 //! paragraph holding it has role `boilerplate`, and is gold boilerplate when its number is in
 //! `boilerplate_line_numbers`. Title lines count as not boilerplate. Content recall is the share
 //! of gold non-boilerplate lines that were kept (title or content).
+
+pub mod archive;
 
 use std::collections::HashSet;
 
