@@ -4,7 +4,8 @@
 use foldhash::{HashMap, HashSet, HashSetExt};
 use rusqlite::{Connection, OptionalExtension, named_params};
 
-use super::entities::insert_mentions;
+use super::entities::{entity_ids, insert_mentions, insert_quotes};
+use super::events::insert_events;
 use super::{ArticleContext, Outcome, inserted_id, int};
 use crate::clean::boilerplate::Role;
 use crate::pipeline::Prepared;
@@ -152,7 +153,12 @@ pub(super) fn store_article(
         })?;
     let (paragraphs_new, paragraph_ids) =
         insert_paragraphs(conn, id, article, ctx.known_paragraphs, ctx.reuse)?;
-    insert_mentions(conn, id, &paragraph_ids, article, ctx)?;
+    let ids = entity_ids(conn, article, ctx.entity_ids)?;
+    insert_quotes(conn, id, &paragraph_ids, article, &ids)?;
+    insert_events(conn, id, &paragraph_ids, article, ctx.taxonomy, &|e| {
+        ids.of(e)
+    })?;
+    insert_mentions(conn, id, &paragraph_ids, article, &ids, ctx.summaries)?;
     ctx.near_duplicates.add(id, article);
     Ok(Outcome::NewArticle { paragraphs_new })
 }

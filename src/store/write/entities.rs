@@ -3,11 +3,11 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::events::insert_events;
-use super::{ArticleContext, inserted_id, int};
+use super::{inserted_id, int};
 use crate::extract::discover::Discovered;
 use crate::extract::entities::{EntityRef, Gazetteer};
 use crate::pipeline::Prepared;
+use crate::store::summary::Summaries;
 
 pub(super) const INSERT_MENTION: &str = "
     INSERT INTO mention_spans (article_id, id, entity_id, paragraph_id, char_start, char_end, is_metonym)
@@ -18,43 +18,72 @@ pub(super) const INSERT_MENTION: &str = "
 pub(super) const NEXT_MENTION_ID: &str = "
     SELECT coalesce((SELECT id FROM mention_spans ORDER BY article_id DESC, id DESC LIMIT 1), 0) + 1";
 
-/// Store an article's entity mentions, quotes and events against its paragraphs' ids, and add
-/// its mentions to the batch's summaries.
-pub(super) fn insert_mentions(
+/// The `entities.id` of each entity an article names: the gazetteer's, which the batch knows,
+/// and the article's discovered entities, stored (or found) here.
+pub(super) struct EntityIds<'a> {
+    gazetteer: &'a [i64],
+    discovered: Vec<i64>,
+}
+
+impl EntityIds<'_> {
+    /// The id of `entity`.
+    pub(super) fn of(&self, entity: EntityRef) -> i64 {
+        match entity {
+            EntityRef::Gazetteer(i) => self.gazetteer[i],
+            EntityRef::Discovered(i) => self.discovered[i],
+        }
+    }
+}
+
+/// Store the entities `article` discovered and return the ids of everything it names, with
+/// `gazetteer` the ids of the gazetteer's entities.
+pub(super) fn entity_ids<'a>(
     conn: &Connection,
-    article_id: i64,
-    paragraph_ids: &[i64],
     article: &Prepared,
-    ctx: &mut ArticleContext<'_>,
-) -> rusqlite::Result<()> {
-    let entity_ids = ctx.entity_ids;
-    let discovered: Vec<i64> = article
+    gazetteer: &'a [i64],
+) -> rusqlite::Result<EntityIds<'a>> {
+    let discovered = article
         .discovered
         .iter()
         .map(|d| upsert_discovered(conn, d))
         .collect::<rusqlite::Result<_>>()?;
-    let id_of = |e: EntityRef| match e {
-        EntityRef::Gazetteer(i) => entity_ids[i],
-        EntityRef::Discovered(i) => discovered[i],
-    };
+    Ok(EntityIds {
+        gazetteer,
+        discovered,
+    })
+}
+
+/// Store an article's quotes against its paragraphs' ids.
+pub(super) fn insert_quotes(
+    conn: &Connection,
+    article_id: i64,
+    paragraph_ids: &[i64],
+    article: &Prepared,
+    ids: &EntityIds<'_>,
+) -> rusqlite::Result<()> {
     let mut quote = conn.prepare_cached(INSERT_QUOTE)?;
     for q in &article.quotes {
         quote.execute(rusqlite::params![
             article_id,
             paragraph_ids[q.paragraph],
-            id_of(q.speaker),
+            ids.of(q.speaker),
             int(q.char_start),
             int(q.char_end),
         ])?;
     }
-    insert_events(
-        conn,
-        article_id,
-        paragraph_ids,
-        article,
-        ctx.taxonomy,
-        &id_of,
-    )?;
+    Ok(())
+}
+
+/// Store an article's entity mentions against its paragraphs' ids, and add them to the batch's
+/// summaries.
+pub(super) fn insert_mentions(
+    conn: &Connection,
+    article_id: i64,
+    paragraph_ids: &[i64],
+    article: &Prepared,
+    ids: &EntityIds<'_>,
+    summaries: &mut Summaries,
+) -> rusqlite::Result<()> {
     if !article.mentions.is_empty() {
         let first_id: i64 = conn
             .prepare_cached(NEXT_MENTION_ID)?
@@ -64,7 +93,7 @@ pub(super) fn insert_mentions(
             insert.execute(rusqlite::params![
                 article_id,
                 id,
-                id_of(m.entity),
+                ids.of(m.entity),
                 paragraph_ids[m.paragraph],
                 int(m.char_start),
                 int(m.char_end),
@@ -72,8 +101,8 @@ pub(super) fn insert_mentions(
             ])?;
         }
     }
-    ctx.summaries.add_article(article, paragraph_ids, |i| {
-        id_of(article.mentions[i].entity)
+    summaries.add_article(article, paragraph_ids, |i| {
+        ids.of(article.mentions[i].entity)
     });
     Ok(())
 }
