@@ -108,6 +108,12 @@ pub struct EvalArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// After the scores, list per document what was missed and what was found wrongly:
+    /// boilerplate lines, entities, quotes and events (with their sentences). With `--json`, an
+    /// `explain` object per document.
+    #[arg(long)]
+    pub explain: bool,
+
     /// Documents to score: files or folders (documents without a gold file are skipped).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,

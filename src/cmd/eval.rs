@@ -15,14 +15,14 @@ pub fn run(args: &EvalArgs, resources: &Resources) -> Result<ExitCode> {
     for note in &notes {
         crate::cmd::say(note);
     }
-    let report = archive::evaluate(&docs, resources)?;
+    let report = archive::evaluate(&docs, resources, args.explain)?;
     let mut out = std::io::stdout().lock();
     let written = if args.json {
         serde_json::to_writer_pretty(&mut out, &report)
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out))
     } else {
-        write_table(&mut out, &report)
+        write_table(&mut out, &report).and_then(|()| write_explanations(&mut out, &report))
     };
     match written {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("stdout", e)),
@@ -31,6 +31,37 @@ pub fn run(args: &EvalArgs, resources: &Resources) -> Result<ExitCode> {
 }
 
 /// A section of the table for entity or quote scores: a row per scored document, then `all`.
+/// `--explain` as text: per document with anything to show, each kind of error under a heading.
+fn write_explanations(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
+    for document in &report.documents {
+        let Some(why) = &document.explain else {
+            continue;
+        };
+        let sections = [
+            ("boilerplate kept as text", &why.boilerplate_missed),
+            ("text labelled boilerplate", &why.boilerplate_spurious),
+            ("entities missed", &why.entities_missed),
+            ("entities not in the gold", &why.entities_spurious),
+            ("quotes missed", &why.quotes_missed),
+            ("quotes not in the gold", &why.quotes_spurious),
+            ("events missed (date and root)", &why.events_missed),
+            ("events not in the gold", &why.events_spurious),
+            ("events with other actors", &why.events_wrong_actors),
+        ];
+        if sections.iter().all(|(_, items)| items.is_empty()) {
+            continue;
+        }
+        writeln!(out, "\n== {}", document.document)?;
+        for (heading, items) in sections.iter().filter(|(_, items)| !items.is_empty()) {
+            writeln!(out, "{heading} ({}):", items.len())?;
+            for item in *items {
+                writeln!(out, "  {item}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn write_matches(
     out: &mut dyn Write,
     width: usize,

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{
-    Gold, LineCounts, MatchCounts, PredictedActor, PredictedEntity, PredictedEvent, score_entities,
-    score_events, score_lines, score_quotes,
+    Gold, GoldEvent, LineCounts, MatchCounts, PredictedActor, PredictedEntity, PredictedEvent,
+    explain_lines, match_entities, match_events, match_quotes, score_lines,
 };
 use crate::clean::boilerplate::Role;
 use crate::cli::InputFormat;
@@ -39,6 +39,32 @@ pub struct DocumentScore {
     pub events_e1: Option<MatchScores>,
     /// Event scores (E1 plus source and target), where the gold annotates events.
     pub events_e2: Option<MatchScores>,
+    /// What was missed and what was wrong, with `--explain`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explanation>,
+}
+
+/// One document's errors, for error analysis: each item as a line of text.
+#[derive(Debug, Default, Serialize)]
+pub struct Explanation {
+    /// Gold boilerplate lines kept as article text (`L12: the line`).
+    pub boilerplate_missed: Vec<String>,
+    /// Article lines labelled boilerplate.
+    pub boilerplate_spurious: Vec<String>,
+    /// Gold entities not found, with their forms.
+    pub entities_missed: Vec<String>,
+    /// Entities found that the gold does not have, with their forms.
+    pub entities_spurious: Vec<String>,
+    /// Gold quotes not found (`speaker: text`).
+    pub quotes_missed: Vec<String>,
+    /// Quotes found that the gold does not have.
+    pub quotes_spurious: Vec<String>,
+    /// Gold events no coded event matches by date and root, with the gold's evidence.
+    pub events_missed: Vec<String>,
+    /// Coded events no gold event matches by date and root, with their sentence.
+    pub events_spurious: Vec<String>,
+    /// Gold events matched by date and root but not by source and target.
+    pub events_wrong_actors: Vec<String>,
 }
 
 /// Precision, recall and F1 of entities or quotes, with their counts.
@@ -151,8 +177,9 @@ pub fn load(gold_dir: &Path, paths: &[PathBuf]) -> Result<(Vec<Annotated>, Vec<S
 }
 
 /// Ingest `docs` into a scratch archive through the normal pipeline (the user's archive is not
-/// touched) and score each against its gold.
-pub fn evaluate(docs: &[Annotated], resources: &Resources) -> Result<Report> {
+/// touched) and score each against its gold; with `explain`, each document also lists what was
+/// missed and what was predicted wrongly.
+pub fn evaluate(docs: &[Annotated], resources: &Resources, explain: bool) -> Result<Report> {
     let scratch = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let store = Store::open(&scratch.path().join("eval.sqlite"))?;
     let mut batch = Batch::new(&store, write::begin_import(&store, "ingest")?, resources);
@@ -168,20 +195,36 @@ pub fn evaluate(docs: &[Annotated], resources: &Resources) -> Result<Report> {
     let mut e2_total: Option<MatchCounts> = None;
     let mut documents = Vec::new();
     for (input, gold) in docs {
+        let mut why = Explanation::default();
         let predicted = predicted_boilerplate(&store, input, resources)?;
         let counts = score_lines(&input.raw, &predicted, gold);
         total.add(&counts);
+        (why.boilerplate_missed, why.boilerplate_spurious) =
+            explain_lines(&input.raw, &predicted, gold);
         let (entities, quotes) = if gold.entities.is_empty() {
             (None, None)
         } else {
-            let counts = score_entities(
+            let predicted = predicted_entities(&store, input, resources)?;
+            let matching = match_entities(&gold.entities, &predicted);
+            (why.entities_missed, why.entities_spurious) = matching.explain(
                 &gold.entities,
-                &predicted_entities(&store, input, resources)?,
+                &predicted,
+                |g| describe_forms(&g.name, &g.aliases_in_text),
+                |p| describe_forms(&p.name, &p.surfaces),
             );
+            let counts = matching.counts();
             entity_total
                 .get_or_insert_with(MatchCounts::default)
                 .add(&counts);
-            let quotes = score_quotes(&gold.quotes, &predicted_quotes(&store, input, resources)?);
+            let predicted = predicted_quotes(&store, input, resources)?;
+            let matching = match_quotes(&gold.quotes, &predicted);
+            (why.quotes_missed, why.quotes_spurious) = matching.explain(
+                &gold.quotes,
+                &predicted,
+                |g| format!("{}: {}", g.speaker, g.text),
+                |(speaker, text)| format!("{speaker}: {text}"),
+            );
+            let quotes = matching.counts();
             quote_total
                 .get_or_insert_with(MatchCounts::default)
                 .add(&quotes);
@@ -189,11 +232,18 @@ pub fn evaluate(docs: &[Annotated], resources: &Resources) -> Result<Report> {
         };
         let (events_e1, events_e2) = match &gold.events {
             Some(events) => {
-                let (e1, e2) = score_events(
-                    events,
-                    &predicted_events(&store, input, resources),
-                    &resources.taxonomy,
-                );
+                let predicted = predicted_events(&store, input, resources);
+                let coded: Vec<PredictedEvent> = predicted.iter().map(|(e, _)| e.clone()).collect();
+                let (e1, e2) = match_events(events, &coded, &resources.taxonomy);
+                (why.events_missed, why.events_spurious) =
+                    e1.explain(events, &predicted, describe_gold_event, describe_event);
+                why.events_wrong_actors = events
+                    .iter()
+                    .zip(e1.found.iter().zip(&e2.found))
+                    .filter(|(_, (at_e1, at_e2))| **at_e1 && !**at_e2)
+                    .map(|(g, _)| describe_gold_event(g))
+                    .collect();
+                let (e1, e2) = (e1.counts(), e2.counts());
                 e1_total.get_or_insert_with(MatchCounts::default).add(&e1);
                 e2_total.get_or_insert_with(MatchCounts::default).add(&e2);
                 (Some(e1.into()), Some(e2.into()))
@@ -207,6 +257,7 @@ pub fn evaluate(docs: &[Annotated], resources: &Resources) -> Result<Report> {
             quotes,
             events_e1,
             events_e2,
+            explain: explain.then_some(why),
         });
     }
     Ok(Report {
@@ -217,6 +268,43 @@ pub fn evaluate(docs: &[Annotated], resources: &Resources) -> Result<Report> {
         events_e1: e1_total.map(Into::into),
         events_e2: e2_total.map(Into::into),
     })
+}
+
+/// `name (form, form)`: an entity with the forms it was matched by.
+fn describe_forms(name: &str, forms: &[String]) -> String {
+    let others: Vec<&str> = forms
+        .iter()
+        .map(String::as_str)
+        .filter(|f| *f != name)
+        .collect();
+    if others.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} ({})", others.join(", "))
+    }
+}
+
+/// `2019-07 REDUCE RELATIONS Japan -> South Korea: the sentence`.
+fn describe_gold_event(g: &GoldEvent) -> String {
+    format!(
+        "{} {} {} -> {}: {}",
+        g.date,
+        g.kind,
+        g.source.as_deref().unwrap_or("?"),
+        g.target.as_deref().unwrap_or("-"),
+        g.evidence
+    )
+}
+
+/// `2019-07 16 Japan -> South Korea: the sentence` for a coded event.
+fn describe_event((e, sentence): &(PredictedEvent, String)) -> String {
+    format!(
+        "{} {} {} -> {}: {sentence}",
+        e.date.display(),
+        e.root,
+        e.source.name,
+        e.target.as_ref().map_or("-", |t| t.name.as_str()),
+    )
 }
 
 fn gold_path(gold_dir: &std::path::Path, document: &std::path::Path) -> PathBuf {
@@ -296,8 +384,12 @@ fn predicted_quotes(
 }
 
 /// The events the pipeline codes in this document, one per (root, source, target, date) as
-/// PETRARCH's one-a-story filter keeps them.
-fn predicted_events(store: &Store, input: &RawInput, resources: &Resources) -> Vec<PredictedEvent> {
+/// PETRARCH's one-a-story filter keeps them, each with the first sentence that told it.
+fn predicted_events(
+    store: &Store,
+    input: &RawInput,
+    resources: &Resources,
+) -> Vec<(PredictedEvent, String)> {
     let prepared = prepare(store, input, resources);
     let gazetteer = &resources.gazetteer;
     let taxonomy = &resources.taxonomy;
@@ -313,7 +405,7 @@ fn predicted_events(store: &Store, input: &RawInput, resources: &Resources) -> V
             country: None,
         },
     };
-    let mut out: Vec<PredictedEvent> = Vec::new();
+    let mut out: Vec<(PredictedEvent, String)> = Vec::new();
     for e in &prepared.events {
         let event = PredictedEvent {
             date: e.date,
@@ -321,8 +413,8 @@ fn predicted_events(store: &Store, input: &RawInput, resources: &Resources) -> V
             source: actor(e.source),
             target: e.target.map(actor),
         };
-        if !out.contains(&event) {
-            out.push(event);
+        if !out.iter().any(|(seen, _)| *seen == event) {
+            out.push((event, e.sentence_text.clone()));
         }
     }
     out

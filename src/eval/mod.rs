@@ -55,6 +55,9 @@ pub struct GoldEvent {
     /// Other actors acted on with the target.
     #[serde(default)]
     pub co_targets: Vec<String>,
+    /// The sentence that tells it (shown by `--explain`, not scored).
+    #[serde(default)]
+    pub evidence: String,
 }
 
 /// An actor of a predicted event: its name and its country's name.
@@ -89,6 +92,17 @@ pub fn score_events(
     predicted: &[PredictedEvent],
     taxonomy: &crate::extract::cameo::Taxonomy,
 ) -> (MatchCounts, MatchCounts) {
+    let (e1, e2) = match_events(gold, predicted, taxonomy);
+    (e1.counts(), e2.counts())
+}
+
+/// [`score_events`]'s matching, item by item: E1, then E2.
+#[must_use]
+pub fn match_events(
+    gold: &[GoldEvent],
+    predicted: &[PredictedEvent],
+    taxonomy: &crate::extract::cameo::Taxonomy,
+) -> (Matching, Matching) {
     let when = |g: &GoldEvent, p: &PredictedEvent| {
         let root = taxonomy.root_named(&g.kind).map(|c| c.code.as_str());
         let Some(span) = crate::extract::timex::DateSpan::parse(&g.date) else {
@@ -125,20 +139,16 @@ pub fn score_events(
         source && target
     };
     let count = |ok: &dyn Fn(&GoldEvent, &PredictedEvent) -> bool| {
-        let mut used = vec![false; predicted.len()];
-        let mut matched = 0;
-        for g in gold {
-            if let Some(i) = (0..predicted.len()).find(|&i| !used[i] && ok(g, &predicted[i])) {
-                used[i] = true;
-                matched += 1;
+        let mut matching = Matching::new(gold.len(), predicted.len());
+        for (g, gold_event) in gold.iter().enumerate() {
+            if let Some(i) = (0..predicted.len())
+                .find(|&i| !matching.correct[i] && ok(gold_event, &predicted[i]))
+            {
+                matching.correct[i] = true;
+                matching.found[g] = true;
             }
         }
-        MatchCounts {
-            gold: gold.len() as u64,
-            found: matched,
-            predicted: predicted.len() as u64,
-            correct: matched,
-        }
+        matching
     };
     let e1 = count(&when);
     let e2 = count(&|g, p| when(g, p) && who(g, p));
@@ -158,28 +168,28 @@ pub struct GoldQuote {
 /// alike and one text begins with the other, folded (gold texts are cut at 60 characters).
 #[must_use]
 pub fn score_quotes(gold: &[GoldQuote], predicted: &[(String, String)]) -> MatchCounts {
-    let mut used = vec![false; predicted.len()];
-    let mut matched = 0;
-    for g in gold {
-        let (speaker, text) = (fold(&g.speaker), fold(&g.text));
+    match_quotes(gold, predicted).counts()
+}
+
+/// [`score_quotes`]'s matching, item by item.
+#[must_use]
+pub fn match_quotes(gold: &[GoldQuote], predicted: &[(String, String)]) -> Matching {
+    let mut matching = Matching::new(gold.len(), predicted.len());
+    for (g, quote) in gold.iter().enumerate() {
+        let (speaker, text) = (fold(&quote.speaker), fold(&quote.text));
         let hit = predicted.iter().enumerate().position(|(i, (s, t))| {
             let t = fold(t);
-            !used[i]
+            !matching.correct[i]
                 && fold(s) == speaker
                 && !t.is_empty()
                 && (t.starts_with(&text) || text.starts_with(&t))
         });
         if let Some(i) = hit {
-            used[i] = true;
-            matched += 1;
+            matching.correct[i] = true;
+            matching.found[g] = true;
         }
     }
-    MatchCounts {
-        gold: gold.len() as u64,
-        found: matched,
-        predicted: predicted.len() as u64,
-        correct: matched,
-    }
+    matching
 }
 
 /// A gold entity: its name and the forms the text names it by.
@@ -243,6 +253,60 @@ impl MatchCounts {
     }
 }
 
+/// Which gold items a scorer found and which predictions it counted right, item by item (for
+/// `--explain`); [`Matching::counts`] gives the scores.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Matching {
+    /// For each gold item, whether a prediction matched it.
+    pub found: Vec<bool>,
+    /// For each prediction, whether it matched a gold item.
+    pub correct: Vec<bool>,
+}
+
+impl Matching {
+    fn new(gold: usize, predicted: usize) -> Self {
+        Self {
+            found: vec![false; gold],
+            correct: vec![false; predicted],
+        }
+    }
+
+    /// The gold items not found and the predictions not right, each described.
+    pub fn explain<G, P>(
+        &self,
+        gold: &[G],
+        predicted: &[P],
+        gold_text: impl Fn(&G) -> String,
+        predicted_text: impl Fn(&P) -> String,
+    ) -> (Vec<String>, Vec<String>) {
+        let missed = gold
+            .iter()
+            .zip(&self.found)
+            .filter(|(_, found)| !**found)
+            .map(|(g, _)| gold_text(g))
+            .collect();
+        let spurious = predicted
+            .iter()
+            .zip(&self.correct)
+            .filter(|(_, correct)| !**correct)
+            .map(|(p, _)| predicted_text(p))
+            .collect();
+        (missed, spurious)
+    }
+
+    /// The counts the scores are made of.
+    #[must_use]
+    pub fn counts(&self) -> MatchCounts {
+        let yes = |v: &[bool]| v.iter().filter(|&&b| b).count() as u64;
+        MatchCounts {
+            gold: self.found.len() as u64,
+            found: yes(&self.found),
+            predicted: self.correct.len() as u64,
+            correct: yes(&self.correct),
+        }
+    }
+}
+
 /// Case and punctuation folded: lowercase letters and digits only.
 fn fold(s: &str) -> String {
     s.chars()
@@ -256,6 +320,12 @@ fn fold(s: &str) -> String {
 /// predicted entity is correct the same way.
 #[must_use]
 pub fn score_entities(gold: &[GoldEntity], predicted: &[PredictedEntity]) -> MatchCounts {
+    match_entities(gold, predicted).counts()
+}
+
+/// [`score_entities`]'s matching, item by item.
+#[must_use]
+pub fn match_entities(gold: &[GoldEntity], predicted: &[PredictedEntity]) -> Matching {
     let gold_forms: Vec<HashSet<String>> = gold
         .iter()
         .map(|g| {
@@ -275,17 +345,15 @@ pub fn score_entities(gold: &[GoldEntity], predicted: &[PredictedEntity]) -> Mat
         })
         .collect();
     let matches = |a: &HashSet<String>, b: &HashSet<String>| !a.is_disjoint(b);
-    MatchCounts {
-        gold: gold.len() as u64,
+    Matching {
         found: gold_forms
             .iter()
-            .filter(|g| predicted_forms.iter().any(|p| matches(g, p)))
-            .count() as u64,
-        predicted: predicted.len() as u64,
+            .map(|g| predicted_forms.iter().any(|p| matches(g, p)))
+            .collect(),
         correct: predicted_forms
             .iter()
-            .filter(|p| gold_forms.iter().any(|g| matches(g, p)))
-            .count() as u64,
+            .map(|p| gold_forms.iter().any(|g| matches(g, p)))
+            .collect(),
     }
 }
 
@@ -386,6 +454,31 @@ pub fn score_lines<S: std::hash::BuildHasher>(
         }
     }
     counts
+}
+
+/// The lines [`score_lines`] counts against a document, as `L12: the line`: gold boilerplate
+/// kept as article text (missed), and article lines labelled boilerplate (spurious).
+#[must_use]
+pub fn explain_lines<S: std::hash::BuildHasher>(
+    raw: &str,
+    predicted: &HashSet<usize, S>,
+    gold: &Gold,
+) -> (Vec<String>, Vec<String>) {
+    let gold: HashSet<usize> = gold.boilerplate_line_numbers.iter().copied().collect();
+    let (mut missed, mut spurious) = (Vec::new(), Vec::new());
+    for (index, line) in split_lines(raw).enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let n = index + 1;
+        let shown = format!("L{n}: {}", line.trim_end());
+        match (predicted.contains(&n), gold.contains(&n)) {
+            (false, true) => missed.push(shown),
+            (true, false) => spurious.push(shown),
+            _ => {}
+        }
+    }
+    (missed, spurious)
 }
 
 #[cfg(test)]

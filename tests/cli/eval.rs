@@ -98,3 +98,83 @@ fn eval_table_and_missing_gold() {
         .stdout(predicates::str::starts_with("document"));
     assert!(!env.db.exists(), "eval must not touch --db");
 }
+
+/// Issues 28 and 29: `--explain` lists, per document, exactly the items the scores count as
+/// missed and as wrong (so the lists and the figures cannot drift apart), and the text form
+/// shows them under each document.
+#[test]
+fn explain_lists_exactly_what_the_scores_count() {
+    let env = Env::new();
+    for (gold, docs) in [
+        ("tests/fixtures/gold/seeds", "seeds/"),
+        ("tests/fixtures/gold/extra", "tests/fixtures/eval/"),
+    ] {
+        let out = env
+            .dossier()
+            .args(["eval", "--json", "--explain", "--gold", gold, docs])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut listed = 0;
+        for doc in report["documents"].as_array().unwrap() {
+            let why = &doc["explain"];
+            let len = |key: &str| why[key].as_array().unwrap().len() as u64;
+            let count = |path: &[&str]| {
+                path.iter()
+                    .fold(doc, |v, k| &v[*k])
+                    .as_u64()
+                    .unwrap_or_else(|| panic!("{path:?} in {doc}"))
+            };
+            assert_eq!(
+                len("boilerplate_missed"),
+                count(&["counts", "false_negatives"])
+            );
+            assert_eq!(
+                len("boilerplate_spurious"),
+                count(&["counts", "false_positives"])
+            );
+            for (kind, missed, spurious) in [
+                ("entities", "entities_missed", "entities_spurious"),
+                ("quotes", "quotes_missed", "quotes_spurious"),
+                ("events_e1", "events_missed", "events_spurious"),
+            ] {
+                if doc[kind].is_null() {
+                    continue;
+                }
+                let c = |k: &str| count(&[kind, "counts", k]);
+                assert_eq!(len(missed), c("gold") - c("found"), "{kind} in {doc}");
+                assert_eq!(
+                    len(spurious),
+                    c("predicted") - c("correct"),
+                    "{kind} in {doc}"
+                );
+            }
+            if !doc["events_e2"].is_null() {
+                // Every gold event E2 misses is listed as missed (by date and root) or as
+                // matched with other actors; the two lists do not overlap. (Matching is greedy
+                // and one-to-one at each level, so E2 may match a gold event through another
+                // prediction than E1 did: the sum can exceed E2's misses.)
+                let e2 = |k: &str| count(&["events_e2", "counts", k]);
+                let e2_missed = e2("gold") - e2("found");
+                let wrong = len("events_wrong_actors");
+                assert!(len("events_missed") + wrong >= e2_missed, "{doc}");
+                assert!(wrong <= e2_missed, "{doc}");
+            }
+            listed += why
+                .as_object()
+                .unwrap()
+                .values()
+                .map(|v| v.as_array().unwrap().len())
+                .sum::<usize>();
+        }
+        assert!(listed > 0, "{gold}: nothing to explain");
+        let text = env
+            .dossier()
+            .args(["eval", "--explain", "--gold", gold, docs])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(text.stdout).unwrap();
+        assert!(text.contains("\n== "), "{text}");
+    }
+}
