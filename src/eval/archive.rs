@@ -8,15 +8,15 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{
-    Gold, GoldEvent, LineCounts, MatchCounts, PredictedActor, PredictedEntity, PredictedEvent,
-    explain_lines, match_entities, match_events, match_quotes, score_lines,
+    Gold, GoldEvent, LineCounts, MatchCounts, PredictedEntity, PredictedEvent,
+    distinct_gold_events, explain_lines, match_entities, match_events, match_quotes, norm,
+    precision_rank, score_lines,
 };
 use crate::clean::boilerplate::Role;
 use crate::cli::InputFormat;
 use crate::engine::ingest::ingest_one;
 use crate::error::{Error, Result};
 use crate::extract::Resources;
-use crate::extract::entities::EntityRef;
 use crate::pipeline;
 use crate::source::{self, RawInput, Source};
 use crate::store::write::{self, Batch};
@@ -80,12 +80,24 @@ pub struct MatchScores {
     pub counts: MatchCounts,
 }
 
-impl From<MatchCounts> for MatchScores {
-    fn from(c: MatchCounts) -> Self {
+impl MatchScores {
+    /// One document's scores.
+    fn of_document(c: MatchCounts) -> Self {
         Self {
             precision: c.precision(),
             recall: c.recall(),
             f1: c.f1(),
+            counts: c,
+        }
+    }
+
+    /// A whole set's scores, summed as `score.py` sums them.
+    fn of_total(c: MatchCounts) -> Self {
+        let (precision, recall) = (c.total_precision(), c.total_recall());
+        Self {
+            precision,
+            recall,
+            f1: super::f1(precision, recall),
             counts: c,
         }
     }
@@ -189,84 +201,87 @@ pub fn evaluate(docs: &[Annotated], resources: &Resources, explain: bool) -> Res
     batch.finish()?;
 
     let mut total = LineCounts::default();
-    let mut entity_total: Option<MatchCounts> = None;
-    let mut quote_total: Option<MatchCounts> = None;
-    let mut e1_total: Option<MatchCounts> = None;
-    let mut e2_total: Option<MatchCounts> = None;
+    let mut entity_total = MatchCounts::default();
+    let mut quote_total = MatchCounts::default();
+    let mut e1_total = MatchCounts::default();
+    let mut e2_total = MatchCounts::default();
     let mut documents = Vec::new();
     for (input, gold) in docs {
         let mut why = Explanation::default();
+        // The article the document's content is, as `score.py` finds it (ingest archived them all).
+        let article = read::article_of(&store, &ContentHash::of(input.raw.as_bytes()))?
+            .ok_or_else(|| Error::Record {
+                path: input.path.clone(),
+                line: input.line.unwrap_or(0),
+                message: "not archived by the scoring ingest".into(),
+            })?;
         let predicted = predicted_boilerplate(&store, input, resources)?;
         let counts = score_lines(&input.raw, &predicted, gold);
         total.add(&counts);
         (why.boilerplate_missed, why.boilerplate_spurious) =
             explain_lines(&input.raw, &predicted, gold);
-        let (entities, quotes) = if gold.entities.is_empty() {
-            (None, None)
-        } else {
-            let predicted = predicted_entities(&store, input, resources)?;
-            let matching = match_entities(&gold.entities, &predicted);
-            (why.entities_missed, why.entities_spurious) = matching.explain(
-                &gold.entities,
-                &predicted,
-                |g| describe_forms(&g.name, &g.aliases_in_text),
-                |p| describe_forms(&p.name, &p.surfaces),
-            );
-            let counts = matching.counts();
-            entity_total
-                .get_or_insert_with(MatchCounts::default)
-                .add(&counts);
-            let predicted = predicted_quotes(&store, input, resources)?;
-            let matching = match_quotes(&gold.quotes, &predicted);
-            (why.quotes_missed, why.quotes_spurious) = matching.explain(
-                &gold.quotes,
-                &predicted,
-                |g| format!("{}: {}", g.speaker, g.text),
-                |(speaker, text)| format!("{speaker}: {text}"),
-            );
-            let quotes = matching.counts();
-            quote_total
-                .get_or_insert_with(MatchCounts::default)
-                .add(&quotes);
-            (Some(counts.into()), Some(quotes.into()))
-        };
-        let (events_e1, events_e2) = match &gold.events {
-            Some(events) => {
-                let predicted = predicted_events(&store, input, resources);
-                let coded: Vec<PredictedEvent> = predicted.iter().map(|(e, _)| e.clone()).collect();
-                let (e1, e2) = match_events(events, &coded, &resources.taxonomy);
-                (why.events_missed, why.events_spurious) =
-                    e1.explain(events, &predicted, describe_gold_event, describe_event);
-                why.events_wrong_actors = events
-                    .iter()
-                    .zip(e1.found.iter().zip(&e2.found))
-                    .filter(|(_, (at_e1, at_e2))| **at_e1 && !**at_e2)
-                    .map(|(g, _)| describe_gold_event(g))
-                    .collect();
-                let (e1, e2) = (e1.counts(), e2.counts());
-                e1_total.get_or_insert_with(MatchCounts::default).add(&e1);
-                e2_total.get_or_insert_with(MatchCounts::default).add(&e2);
-                (Some(e1.into()), Some(e2.into()))
-            }
-            None => (None, None),
-        };
+        // Every kind is scored for every document, as `score.py` does: a gold file without
+        // entities or events makes whatever was found count against precision.
+        let predicted = predicted_entities(&store, article)?;
+        let matching = match_entities(&gold.entities, &predicted);
+        (why.entities_missed, why.entities_spurious) = matching.explain(
+            &gold.entities,
+            &predicted,
+            |g| describe_forms(&g.name, &g.aliases_in_text),
+            |p| describe_forms(&p.name, &p.surfaces),
+        );
+        let entities = matching.counts();
+        let predicted = predicted_quotes(&store, article)?;
+        let matching = match_quotes(&gold.quotes, &predicted);
+        (why.quotes_missed, why.quotes_spurious) = matching.explain(
+            &gold.quotes,
+            &predicted,
+            |g| format!("{}: {}", g.speaker, g.text),
+            |(speaker, text)| format!("{speaker}: {text}"),
+        );
+        let quotes = matching.counts();
+        let events = distinct_gold_events(gold.events.as_deref().unwrap_or_default());
+        let predicted = predicted_events(&store, article)?;
+        let coded: Vec<PredictedEvent> = predicted.iter().map(|(e, _)| e.clone()).collect();
+        let (e1, e2) = match_events(&events, &coded, &resources.taxonomy);
+        (why.events_missed, why.events_spurious) = e1.explain(
+            &events,
+            &predicted,
+            |g| describe_gold_event(g),
+            |(_, shown)| shown.clone(),
+        );
+        why.events_wrong_actors = events
+            .iter()
+            .zip(e1.found.iter().zip(&e2.found))
+            .filter(|(_, (at_e1, at_e2))| **at_e1 && !**at_e2)
+            .map(|(g, _)| describe_gold_event(g))
+            .collect();
+        let (e1, e2) = (e1.counts(), e2.counts());
+        for (total, counts) in [
+            (&mut entity_total, entities),
+            (&mut quote_total, quotes),
+            (&mut e1_total, e1),
+            (&mut e2_total, e2),
+        ] {
+            total.add(&counts);
+        }
         documents.push(DocumentScore {
             document: name(input),
             scores: counts.into(),
-            entities,
-            quotes,
-            events_e1,
-            events_e2,
+            entities: Some(MatchScores::of_document(entities)),
+            quotes: Some(MatchScores::of_document(quotes)),
+            events_e1: Some(MatchScores::of_document(e1)),
+            events_e2: Some(MatchScores::of_document(e2)),
             explain: explain.then_some(why),
         });
     }
     Ok(Report {
         documents,
         total: total.into(),
-        entities: entity_total.map(Into::into),
-        quotes: quote_total.map(Into::into),
-        events_e1: e1_total.map(Into::into),
-        events_e2: e2_total.map(Into::into),
+        entities: Some(MatchScores::of_total(entity_total)),
+        quotes: Some(MatchScores::of_total(quote_total)),
+        events_e1: Some(MatchScores::of_total(e1_total)),
+        events_e2: Some(MatchScores::of_total(e2_total)),
     })
 }
 
@@ -293,17 +308,6 @@ fn describe_gold_event(g: &GoldEvent) -> String {
         g.source.as_deref().unwrap_or("?"),
         g.target.as_deref().unwrap_or("-"),
         g.evidence
-    )
-}
-
-/// `2019-07 16 Japan -> South Korea: the sentence` for a coded event.
-fn describe_event((e, sentence): &(PredictedEvent, String)) -> String {
-    format!(
-        "{} {} {} -> {}: {sentence}",
-        e.date.display(),
-        e.root,
-        e.source.name,
-        e.target.as_ref().map_or("-", |t| t.name.as_str()),
     )
 }
 
@@ -354,106 +358,90 @@ fn prepare(store: &Store, input: &RawInput, resources: &Resources) -> pipeline::
     )
 }
 
-/// An entity's name: the gazetteer's, or the one discovery gave it in this document.
-fn name_of(prepared: &pipeline::Prepared, resources: &Resources, entity: EntityRef) -> String {
-    match entity {
-        EntityRef::Gazetteer(e) => resources.gazetteer.entities[e].name.clone(),
-        EntityRef::Discovered(d) => prepared.discovered[d].name.clone(),
-    }
-}
-
-/// Quotes with their speakers' names: from the archive when this document's own paragraphs
-/// were recorded there, else from the pipeline run on this document.
-fn predicted_quotes(
-    store: &Store,
-    input: &RawInput,
-    resources: &Resources,
-) -> Result<Vec<(String, String)>> {
-    if let Some(quotes) = read::document_quotes(store, &ContentHash::of(input.raw.as_bytes()))? {
-        return Ok(quotes);
-    }
-    let prepared = prepare(store, input, resources);
-    Ok(prepared
-        .quotes
-        .iter()
-        .map(|q| {
-            let name = name_of(&prepared, resources, q.speaker);
-            (name, q.text.clone())
-        })
+/// Quotes as `(speaker name, text)`, as the archive holds them for `article`.
+fn predicted_quotes(store: &Store, article: i64) -> Result<Vec<(String, String)>> {
+    Ok(read::article_quotes(store, article)?
+        .into_iter()
+        .map(|(speaker, text)| (speaker.unwrap_or_default(), text))
         .collect())
 }
 
-/// The events the pipeline codes in this document, one per (root, source, target, date) as
-/// PETRARCH's one-a-story filter keeps them, each with the first sentence that told it.
-fn predicted_events(
-    store: &Store,
-    input: &RawInput,
-    resources: &Resources,
-) -> Vec<(PredictedEvent, String)> {
-    let prepared = prepare(store, input, resources);
-    let gazetteer = &resources.gazetteer;
-    let taxonomy = &resources.taxonomy;
-    let actor = |e: EntityRef| match e {
-        EntityRef::Gazetteer(i) => PredictedActor {
-            name: gazetteer.entities[i].name.clone(),
-            country: gazetteer
-                .country_of(i)
-                .map(|c| gazetteer.entities[c].name.clone()),
-        },
-        EntityRef::Discovered(d) => PredictedActor {
-            name: prepared.discovered[d].name.clone(),
-            country: None,
-        },
-    };
-    let mut out: Vec<(PredictedEvent, String)> = Vec::new();
-    for e in &prepared.events {
-        let event = PredictedEvent {
-            date: e.date,
-            root: taxonomy.codes[e.code].root().to_string(),
-            source: actor(e.source),
-            target: e.target.map(actor),
+/// The distinct events `article`'s mentions name, as the archive dates them (across articles),
+/// each with a description for `--explain`: `score.py`'s predictions.
+fn predicted_events(store: &Store, article: i64) -> Result<Vec<(PredictedEvent, String)>> {
+    let actor = |id: Option<i64>| -> Result<(Option<Vec<String>>, String)> {
+        let Some(id) = id else {
+            return Ok((None, "-".to_string()));
         };
-        if !out.iter().any(|(seen, _)| *seen == event) {
-            out.push((event, e.sentence_text.clone()));
+        Ok(match read::entity_names_of(store, id)? {
+            Some((name, names)) => (Some(names.iter().map(|n| norm(n)).collect()), name),
+            None => (Some(Vec::new()), "?".to_string()),
+        })
+    };
+    let date = |d: Option<&str>| {
+        d.and_then(|d| d.get(..10).unwrap_or(d).parse::<jiff::civil::Date>().ok())
+    };
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for e in read::article_events(store, article)? {
+        let key = (
+            e.date_start.clone(),
+            e.date_end.clone(),
+            e.precision.clone(),
+            e.root.clone(),
+            e.source,
+            e.target,
+        );
+        if !seen.insert(key) {
+            continue;
         }
+        let start = date(e.date_start.as_deref());
+        let end = match &e.date_end {
+            Some(end) => date(Some(end)),
+            None => start,
+        };
+        let (source, source_name) = actor(e.source)?;
+        let (target, target_name) = actor(e.target)?;
+        let root = e.root.as_ref().map(|r| format!("{r:0>2}"));
+        let shown = format!(
+            "{}..{} {} {source_name} -> {target_name}: {}",
+            e.date_start.as_deref().unwrap_or("?"),
+            e.date_end.as_deref().unwrap_or("?"),
+            root.as_deref().unwrap_or("?"),
+            e.sentence
+        );
+        out.push((
+            PredictedEvent {
+                span: start.zip(end),
+                rank: precision_rank(e.precision.as_deref()),
+                root,
+                source,
+                target,
+            },
+            shown,
+        ));
     }
-    out
+    Ok(out)
 }
 
-/// Entities named outside boilerplate: from the archive when this document's own paragraphs were
-/// recorded there, else from the pipeline run on this document.
-fn predicted_entities(
-    store: &Store,
-    input: &RawInput,
-    resources: &Resources,
-) -> Result<Vec<PredictedEntity>> {
-    let pairs = match read::document_entities(store, &ContentHash::of(input.raw.as_bytes()))? {
-        Some(pairs) => pairs,
-        None => {
-            let prepared = prepare(store, input, resources);
-            prepared
-                .mentions
-                .iter()
-                .filter(|m| prepared.paragraphs[m.paragraph].role != Role::Boilerplate)
-                .map(|m| {
-                    let name = name_of(&prepared, resources, m.entity);
-                    (name, m.surface.clone())
-                })
-                .collect()
-        }
-    };
+/// The entities named outside boilerplate in `article`, one per entity with its surfaces.
+fn predicted_entities(store: &Store, article: i64) -> Result<Vec<PredictedEntity>> {
+    let mut ids: Vec<i64> = Vec::new();
     let mut entities: Vec<PredictedEntity> = Vec::new();
-    for (name, surface) in pairs {
-        match entities.iter_mut().find(|e| e.name == name) {
-            Some(e) => {
-                if !e.surfaces.contains(&surface) {
-                    e.surfaces.push(surface);
-                }
+    for (id, name, surface) in read::article_entities(store, article)? {
+        let i = match ids.iter().position(|&known| known == id) {
+            Some(i) => i,
+            None => {
+                ids.push(id);
+                entities.push(PredictedEntity {
+                    name,
+                    surfaces: Vec::new(),
+                });
+                ids.len() - 1
             }
-            None => entities.push(PredictedEntity {
-                name,
-                surfaces: vec![surface],
-            }),
+        };
+        if !entities[i].surfaces.contains(&surface) {
+            entities[i].surfaces.push(surface);
         }
     }
     Ok(entities)

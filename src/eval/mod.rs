@@ -60,35 +60,78 @@ pub struct GoldEvent {
     pub evidence: String,
 }
 
-/// An actor of a predicted event: its name and its country's name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PredictedActor {
-    /// `entities.name`.
-    pub name: String,
-    /// The country's name (itself for a country).
-    pub country: Option<String>,
-}
-
-/// A predicted event, as scored.
+/// A predicted event as the scorer reads it from the archive: the `events` row one of the
+/// article's mentions names, with each actor's keys (its name, country and aliases, normalized
+/// by [`norm`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PredictedEvent {
-    /// When.
-    pub date: crate::extract::timex::DateSpan,
+    /// First and last day of the event's date (`events.date_start`, `date_end`).
+    pub span: Option<(jiff::civil::Date, jiff::civil::Date)>,
+    /// 0 for a year, 1 a month, 2 a day.
+    pub rank: u8,
     /// Two-digit CAMEO root.
-    pub root: String,
-    /// Who acted.
-    pub source: PredictedActor,
-    /// On whom.
-    pub target: Option<PredictedActor>,
+    pub root: Option<String>,
+    /// The source's keys (`None`: no source).
+    pub source: Option<Vec<String>>,
+    /// The target's keys (`None`: no target).
+    pub target: Option<Vec<String>>,
 }
 
-/// Score events: E1 matches the root code and the date (the predicted span overlaps the gold one
-/// and is at the gold's precision or finer); E2 also the source and the target, each by the
-/// entity (or a gold co-actor) or by its country. A gold event without a target matches only a
-/// prediction without one. One-to-one, greedy in document order.
+/// A stored date precision's rank, as the scorer counts it.
+#[must_use]
+pub fn precision_rank(precision: Option<&str>) -> u8 {
+    match precision {
+        Some("day") => 2,
+        Some("month") => 1,
+        _ => 0,
+    }
+}
+
+/// A gold date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD` or a range `A/B`) as first day, last day and
+/// rank; `None` when it does not parse.
+fn gold_span(date: &str) -> Option<(jiff::civil::Date, jiff::civil::Date, u8)> {
+    use jiff::civil::Date;
+    if let Some((a, b)) = date.split_once('/') {
+        let (a, b) = (gold_span(a)?, gold_span(b)?);
+        return Some((a.0, b.1, a.2.min(b.2)));
+    }
+    let parts: Vec<&str> = date.split('-').collect();
+    let year: i16 = parts.first()?.trim().parse().ok()?;
+    match parts.len() {
+        1 => Some((
+            Date::new(year, 1, 1).ok()?,
+            Date::new(year, 12, 31).ok()?,
+            0,
+        )),
+        2 => {
+            let first = Date::new(year, parts[1].parse().ok()?, 1).ok()?;
+            Some((first, first.last_of_month(), 1))
+        }
+        _ => {
+            let day: i8 = parts[2].get(..2).unwrap_or(parts[2]).parse().ok()?;
+            let d = Date::new(year, parts[1].parse().ok()?, day).ok()?;
+            Some((d, d, 2))
+        }
+    }
+}
+
+/// The gold events as the scorer counts them: one per (date, type, source, target).
+#[must_use]
+pub fn distinct_gold_events(gold: &[GoldEvent]) -> Vec<&GoldEvent> {
+    let mut seen = HashSet::new();
+    gold.iter()
+        .filter(|g| seen.insert((&g.date, &g.kind, &g.source, &g.target)))
+        .collect()
+}
+
+/// Score events as `score.py` does: E1 matches the date (the predicted span overlaps the gold
+/// one and is at least as precise) and the CAMEO root; E2 also the source and the target, each
+/// by a shared key (the gold's name or country against the entity's name, country or aliases);
+/// a gold event without a target takes any. One-to-one, greedy in gold order over `gold` as
+/// [`distinct_gold_events`] gives it.
 #[must_use]
 pub fn score_events(
-    gold: &[GoldEvent],
+    gold: &[&GoldEvent],
     predicted: &[PredictedEvent],
     taxonomy: &crate::extract::cameo::Taxonomy,
 ) -> (MatchCounts, MatchCounts) {
@@ -99,50 +142,54 @@ pub fn score_events(
 /// [`score_events`]'s matching, item by item: E1, then E2.
 #[must_use]
 pub fn match_events(
-    gold: &[GoldEvent],
+    gold: &[&GoldEvent],
     predicted: &[PredictedEvent],
     taxonomy: &crate::extract::cameo::Taxonomy,
 ) -> (Matching, Matching) {
-    let when = |g: &GoldEvent, p: &PredictedEvent| {
-        let root = taxonomy.root_named(&g.kind).map(|c| c.code.as_str());
-        let Some(span) = crate::extract::timex::DateSpan::parse(&g.date) else {
-            return false;
-        };
-        root == Some(p.root.as_str())
-            && p.date.precision >= span.precision
-            && p.date.overlaps(&span)
+    let keys = |name: Option<&String>, country: Option<&String>| -> HashSet<String> {
+        [name, country]
+            .into_iter()
+            .map(|s| norm(s.map_or("", String::as_str)))
+            .filter(|k| !k.is_empty())
+            .collect()
     };
-    let actor =
-        |name: Option<&String>, country: Option<&String>, co: &[String], p: &PredictedActor| {
-            let folded = fold(&p.name);
-            name.is_some_and(|n| fold(n) == folded)
-                || co.iter().any(|c| fold(c) == folded)
-                || country.is_some_and(|c| p.country.as_ref().is_some_and(|pc| fold(pc) == fold(c)))
-        };
-    let who = |g: &GoldEvent, p: &PredictedEvent| {
-        let source = actor(
-            g.source.as_ref(),
-            g.source_country.as_ref(),
-            &g.co_sources,
-            &p.source,
-        );
-        let target = match (&g.target, &p.target) {
-            (None, None) => true,
-            (Some(_), Some(t)) => actor(
-                g.target.as_ref(),
-                g.target_country.as_ref(),
-                &g.co_targets,
-                t,
-            ),
+    let golds: Vec<_> = gold
+        .iter()
+        .map(|g| {
+            (
+                gold_span(&g.date),
+                taxonomy.root_named(&g.kind).map(|c| c.code.clone()),
+                keys(g.source.as_ref(), g.source_country.as_ref()),
+                g.target
+                    .as_ref()
+                    .map(|_| keys(g.target.as_ref(), g.target_country.as_ref())),
+            )
+        })
+        .collect();
+    let date_ok =
+        |p: &PredictedEvent, span: Option<(jiff::civil::Date, jiff::civil::Date, u8)>| match (
+            span, p.span,
+        ) {
+            (Some((gs, ge, rank)), Some((ps, pe))) => ps <= ge && pe >= gs && p.rank >= rank,
             _ => false,
         };
-        source && target
+    let actor_ok = |p: Option<&Vec<String>>, g: Option<&HashSet<String>>| match g {
+        None => true,
+        Some(g) => p.is_some_and(|p| p.iter().any(|k| g.contains(k))),
     };
-    let count = |ok: &dyn Fn(&GoldEvent, &PredictedEvent) -> bool| {
+    let when = |i: usize, p: &PredictedEvent| {
+        let (span, root, ..) = &golds[i];
+        date_ok(p, *span) && root.is_some() && p.root.as_ref() == root.as_ref()
+    };
+    let who = |i: usize, p: &PredictedEvent| {
+        let (_, _, source, target) = &golds[i];
+        actor_ok(p.source.as_ref(), Some(source)) && actor_ok(p.target.as_ref(), target.as_ref())
+    };
+    let count = |ok: &dyn Fn(usize, &PredictedEvent) -> bool| {
         let mut matching = Matching::new(gold.len(), predicted.len());
-        for (g, gold_event) in gold.iter().enumerate() {
-            if let Some(i) = (0..predicted.len())
-                .find(|&i| !matching.correct[i] && ok(gold_event, &predicted[i]))
+        for g in 0..gold.len() {
+            if let Some(i) =
+                (0..predicted.len()).find(|&i| !matching.correct[i] && ok(g, &predicted[i]))
             {
                 matching.correct[i] = true;
                 matching.found[g] = true;
@@ -164,25 +211,32 @@ pub struct GoldQuote {
     pub text: String,
 }
 
-/// Score predicted `(speaker name, text)` quotes: a pair matches when the speakers' names fold
-/// alike and one text begins with the other, folded (gold texts are cut at 60 characters).
+/// Score predicted `(speaker name, text)` quotes (see [`match_quotes`]).
 #[must_use]
 pub fn score_quotes(gold: &[GoldQuote], predicted: &[(String, String)]) -> MatchCounts {
     match_quotes(gold, predicted).counts()
 }
 
-/// [`score_quotes`]'s matching, item by item.
+/// [`score_quotes`]'s matching, item by item, as `score.py` does it: a gold quote is found by
+/// the first unused prediction whose text contains the gold text's first 25 normalized
+/// characters and whose speaker's name equals the gold speaker's or contains it, or is
+/// contained in it (both normalized by [`norm`]).
 #[must_use]
 pub fn match_quotes(gold: &[GoldQuote], predicted: &[(String, String)]) -> Matching {
     let mut matching = Matching::new(gold.len(), predicted.len());
+    let predicted: Vec<(String, String)> = predicted
+        .iter()
+        .map(|(speaker, text)| (norm(speaker), norm(text)))
+        .collect();
     for (g, quote) in gold.iter().enumerate() {
-        let (speaker, text) = (fold(&quote.speaker), fold(&quote.text));
+        let speaker = norm(&quote.speaker);
+        let text: String = norm(&quote.text).chars().take(25).collect();
         let hit = predicted.iter().enumerate().position(|(i, (s, t))| {
-            let t = fold(t);
             !matching.correct[i]
-                && fold(s) == speaker
-                && !t.is_empty()
-                && (t.starts_with(&text) || text.starts_with(&t))
+                && !text.is_empty()
+                && t.contains(&text)
+                && !s.is_empty()
+                && (*s == speaker || speaker.contains(s.as_str()) || s.contains(&speaker))
         });
         if let Some(i) = hit {
             matching.correct[i] = true;
@@ -234,13 +288,17 @@ impl MatchCounts {
         self.correct += other.correct;
     }
 
-    /// Share of predictions that are right.
+    /// Share of predictions that are right, for one document as `score.py` counts it: with no
+    /// prediction, 1 when there was nothing to find, else 0.
     #[must_use]
     pub fn precision(&self) -> f64 {
+        if self.predicted == 0 {
+            return if self.gold == 0 { 1.0 } else { 0.0 };
+        }
         ratio(self.correct, self.predicted)
     }
 
-    /// Share of gold items found.
+    /// Share of gold items found, for one document: 1 when there was nothing to find.
     #[must_use]
     pub fn recall(&self) -> f64 {
         ratio(self.found, self.gold)
@@ -250,6 +308,26 @@ impl MatchCounts {
     #[must_use]
     pub fn f1(&self) -> f64 {
         f1(self.precision(), self.recall())
+    }
+
+    /// Precision over a whole set, as `score.py` sums it: 0 with no prediction at all.
+    #[must_use]
+    pub fn total_precision(&self) -> f64 {
+        if self.predicted == 0 {
+            0.0
+        } else {
+            ratio(self.correct, self.predicted)
+        }
+    }
+
+    /// Recall over a whole set: 0 with nothing to find at all.
+    #[must_use]
+    pub fn total_recall(&self) -> f64 {
+        if self.gold == 0 {
+            0.0
+        } else {
+            ratio(self.found, self.gold)
+        }
     }
 }
 
@@ -307,17 +385,35 @@ impl Matching {
     }
 }
 
-/// Case and punctuation folded: lowercase letters and digits only.
-fn fold(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
+/// A name or text as the scorer compares it (`score.py`'s `norm`): compatibility-decomposed,
+/// combining marks dropped, lowercased, a leading "the", "mr", "mrs", "ms" or "dr" and a trailing
+/// "'s" removed, then only ASCII letters and digits kept.
+#[must_use]
+pub fn norm(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::canonical_combining_class;
+    static TITLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(the|mr|mrs|ms|dr)\.?\s+").unwrap_or_else(|e| panic!("{e}"))
+    });
+    let folded: String = s
+        .nfkd()
+        .filter(|c| canonical_combining_class(*c) == 0)
+        .collect::<String>()
+        .to_lowercase();
+    let folded = TITLE.replace(&folded, "");
+    let folded = folded
+        .strip_suffix("'s")
+        .or_else(|| folded.strip_suffix("’s"))
+        .unwrap_or(&folded);
+    folded
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         .collect()
 }
 
-/// Score predicted entities against gold ones: a gold entity is found when a predicted entity's
-/// name or one of its surfaces equals the gold name or one of its surface forms, folded; a
-/// predicted entity is correct the same way.
+/// Score predicted entities against gold ones, as `score.py` does: a gold entity is found when a
+/// predicted entity's name or one of its surfaces equals the gold name or one of its surface
+/// forms, normalized by [`norm`]; a predicted entity is correct the same way.
 #[must_use]
 pub fn score_entities(gold: &[GoldEntity], predicted: &[PredictedEntity]) -> MatchCounts {
     match_entities(gold, predicted).counts()
@@ -331,7 +427,7 @@ pub fn match_entities(gold: &[GoldEntity], predicted: &[PredictedEntity]) -> Mat
         .map(|g| {
             std::iter::once(&g.name)
                 .chain(&g.aliases_in_text)
-                .map(|s| fold(s))
+                .map(|s| norm(s))
                 .collect()
         })
         .collect();
@@ -340,7 +436,7 @@ pub fn match_entities(gold: &[GoldEntity], predicted: &[PredictedEntity]) -> Mat
         .map(|p| {
             std::iter::once(&p.name)
                 .chain(&p.surfaces)
-                .map(|s| fold(s))
+                .map(|s| norm(s))
                 .collect()
         })
         .collect();
@@ -556,5 +652,54 @@ mod tests {
         let c = score_lines("a\nb\n", &HashSet::new(), &Gold::default());
         assert!((c.f1() - 1.0).abs() < 1e-9);
         assert!((c.content_recall() - 1.0).abs() < 1e-9);
+    }
+
+    /// The scorer's normalization, as `score.py` writes it: accents off, a leading title and
+    /// a trailing possessive dropped, only ASCII letters and digits kept.
+    #[test]
+    fn names_are_normalized_as_the_reference_scorer_does() {
+        for (raw, want) in [
+            ("Recep Tayyip Erdoğan", "receptayyiperdogan"),
+            ("Mr. Barnier", "barnier"),
+            ("the Kremlin", "kremlin"),
+            ("Dr Ada Quill", "adaquill"),
+            ("Japan's", "japan"),
+            ("Japan’s", "japan"),
+            ("Thereza", "thereza"),
+            ("서울", ""),
+            ("İzmir", "izmir"),
+            ("ﬁnance", "finance"),
+        ] {
+            assert_eq!(norm(raw), want, "{raw:?}");
+        }
+    }
+
+    /// A quote is found by a prediction whose text holds the gold's first 25 normalized
+    /// characters and whose speaker's name holds, or is held in, the gold speaker's.
+    #[test]
+    fn quotes_match_by_speaker_containment_and_the_gold_texts_start() {
+        let gold = [GoldQuote {
+            speaker: "Hassan Rouhani".into(),
+            text: "If negotiations fail, the Islamic Republic will".into(),
+        }];
+        let said = |speaker: &str, text: &str| vec![(speaker.to_string(), text.to_string())];
+        let full = "He said: if negotiations fail, the Islamic Republic will enrich uranium.";
+        assert_eq!(
+            match_quotes(&gold, &said("Rouhani", full)).counts().found,
+            1
+        );
+        assert_eq!(
+            match_quotes(&gold, &said("Hassan Rohani", full))
+                .counts()
+                .found,
+            0
+        );
+        assert_eq!(
+            match_quotes(&gold, &said("Rouhani", "If negotiations fail, they"))
+                .counts()
+                .found,
+            0,
+            "the prediction must hold the gold's first 25 characters"
+        );
     }
 }

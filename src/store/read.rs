@@ -434,6 +434,120 @@ pub fn article_exists(store: &Store, id: i64) -> Result<bool> {
         .map_err(|e| store.error(e))
 }
 
+/// The article a document's content is, if the document is archived.
+pub fn article_of(store: &Store, document: &ContentHash) -> Result<Option<i64>> {
+    const ARTICLE: &str = "SELECT article_id FROM documents WHERE sha256 = ?1";
+    store
+        .conn()
+        .prepare_cached(ARTICLE)
+        .and_then(|mut s| s.query_row([document.hex()], |r| r.get(0)).optional())
+        .map(Option::flatten)
+        .map_err(|e| store.error(e))
+}
+
+/// `(entity id, name, surface)` of every mention in an article's paragraphs that are not
+/// boilerplate.
+pub fn article_entities(store: &Store, article: i64) -> Result<Vec<(i64, String, String)>> {
+    const MENTIONS: &str = "
+        SELECT e.id, e.name, m.surface FROM mentions m JOIN entities e ON e.id = m.entity_id
+        JOIN article_paragraphs ap ON ap.article_id = m.article_id AND ap.paragraph_id = m.paragraph_id
+        WHERE m.article_id = ?1 AND ap.role <> 'boilerplate'";
+    store
+        .conn()
+        .prepare_cached(MENTIONS)
+        .and_then(|mut s| {
+            s.query_map([article], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .map_err(|e| store.error(e))
+}
+
+/// `(speaker name, text)` of an article's quotes, in the order SQLite gives them.
+pub fn article_quotes(store: &Store, article: i64) -> Result<Vec<(Option<String>, String)>> {
+    const QUOTES: &str = "
+        SELECT e.name, q.text FROM quotes q LEFT JOIN entities e ON e.id = q.speaker_id
+        WHERE q.article_id = ?1";
+    store
+        .conn()
+        .prepare_cached(QUOTES)
+        .and_then(|mut s| {
+            s.query_map([article], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
+        })
+        .map_err(|e| store.error(e))
+}
+
+/// An event one of an article's mentions names, dated as `events` dates it (across articles).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionedEvent {
+    /// `events.date_start`.
+    pub date_start: Option<String>,
+    /// `events.date_end`.
+    pub date_end: Option<String>,
+    /// `events.date_precision`.
+    pub precision: Option<String>,
+    /// `events.root_code`.
+    pub root: Option<String>,
+    /// `events.source_id`.
+    pub source: Option<i64>,
+    /// `events.target_id`.
+    pub target: Option<i64>,
+    /// The mention's sentence.
+    pub sentence: String,
+}
+
+/// The events an article's mentions name, one row per mention, in the order SQLite gives them.
+pub fn article_events(store: &Store, article: i64) -> Result<Vec<MentionedEvent>> {
+    const EVENTS: &str = "
+        SELECT e.date_start, e.date_end, e.date_precision, e.root_code, e.source_id, e.target_id,
+               em.sentence
+        FROM event_mentions em JOIN events e ON e.id = em.event_id WHERE em.article_id = ?1";
+    store
+        .conn()
+        .prepare_cached(EVENTS)
+        .and_then(|mut s| {
+            s.query_map([article], |r| {
+                Ok(MentionedEvent {
+                    date_start: r.get(0)?,
+                    date_end: r.get(1)?,
+                    precision: r.get(2)?,
+                    root: r.get(3)?,
+                    source: r.get(4)?,
+                    target: r.get(5)?,
+                    sentence: r.get(6)?,
+                })
+            })?
+            .collect()
+        })
+        .map_err(|e| store.error(e))
+}
+
+/// An entity's name, and every name it goes by: its name, its country's, and its aliases.
+pub fn entity_names_of(store: &Store, entity: i64) -> Result<Option<(String, Vec<String>)>> {
+    const ENTITY: &str = "SELECT name, country FROM entities WHERE id = ?1";
+    const ALIASES: &str = "SELECT alias FROM entity_aliases WHERE entity_id = ?1";
+    let conn = store.conn();
+    let found: Option<(String, Option<String>)> = conn
+        .prepare_cached(ENTITY)
+        .and_then(|mut s| {
+            s.query_row([entity], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
+        .map_err(|e| store.error(e))?;
+    let Some((name, country)) = found else {
+        return Ok(None);
+    };
+    let aliases: Vec<String> = conn
+        .prepare_cached(ALIASES)
+        .and_then(|mut s| s.query_map([entity], |r| r.get(0))?.collect())
+        .map_err(|e| store.error(e))?;
+    let names = std::iter::once(name.clone())
+        .chain(country)
+        .chain(aliases)
+        .collect();
+    Ok(Some((name, names)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
