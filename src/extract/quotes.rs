@@ -12,7 +12,12 @@
 //!    saying outside the quotation marks ("Kishida now calls Seoul an “important neighbour”");
 //! 3. the last person named in the previous sentence of the same paragraph, when that sentence
 //!    attributes speech or this one has a verb of saying or a personal pronoun outside the
-//!    marks (a second quote after "… said Brad Glosserman.", or "he argued for a “…”").
+//!    marks (a second quote after "… said Brad Glosserman.", or "he argued for a “…”"); but a
+//!    quote that follows an attributed one in the same paragraph continues its speaker, not
+//!    whoever the attribution mentioned ("“…,” X said, accusing Y of … “…”");
+//! 4. for a "he said" / "she added" quote whose paragraph names no one before it, the first
+//!    person named in the previous paragraph's last sentence (its subject, as a rule: news copy
+//!    names a speaker once, then goes on with pronouns), or else that paragraph's last speaker.
 //!
 //! A quote credited to no one named is not a quote: rather none than a wrong speaker.
 
@@ -66,6 +71,9 @@ pub fn extract(
     is_person: &dyn Fn(EntityRef) -> bool,
 ) -> Vec<Quote> {
     let mut out = Vec::new();
+    // What the previous paragraph read leaves for a pronoun: the first person named in its last
+    // sentence, and its last quote's speaker.
+    let mut before: (Option<EntityRef>, Option<EntityRef>) = (None, None);
     for (p, text) in paragraphs.iter().enumerate() {
         if !read.get(p).copied().unwrap_or(false) {
             continue;
@@ -75,9 +83,7 @@ pub fn extract(
             .iter()
             .filter(|m| m.paragraph == p && is_person(m.entity))
             .collect();
-        if people.is_empty() {
-            continue;
-        }
+        let mut speaker_here: Option<EntityRef> = None;
         let sentences: Vec<(usize, usize)> = sentences::split(text)
             .into_iter()
             .map(|r| {
@@ -87,6 +93,7 @@ pub fn extract(
                 )
             })
             .collect();
+        let previous = std::mem::replace(&mut before, (last_subject(&sentences, &people), None));
         let spans = quote_spans(&chars);
         for span in &spans {
             let quoted: String = chars[span.open + 1..span.close].iter().collect();
@@ -127,14 +134,25 @@ pub fn extract(
                         || SPEECH.is_match(&here)
                         || PRONOUN.is_match(&here);
                     attributed.then(|| {
-                        people
-                            .iter()
-                            .rev()
-                            .find(|m| m.char_start >= prev_s && m.char_end <= prev_e)
-                            .map(|m| m.entity)
+                        speaker_here.or_else(|| {
+                            people
+                                .iter()
+                                .rev()
+                                .find(|m| m.char_start >= prev_s && m.char_end <= prev_e)
+                                .map(|m| m.entity)
+                        })
                     })?
+                })
+                .or_else(|| {
+                    let (s, e) = sentences[sentence?];
+                    let here = outside(s, e);
+                    let named_before = people.iter().any(|m| m.char_start < span.open);
+                    (!named_before && PRONOUN.is_match(&here) && SPEECH.is_match(&here))
+                        .then(|| speaker_here.or(previous.0).or(previous.1))?
                 });
             if let Some(speaker) = speaker {
+                speaker_here = Some(speaker);
+                before.1 = Some(speaker);
                 // Offsets of the quoted words without the spaces inside the marks.
                 let lead = quoted.chars().take_while(|c| c.is_whitespace()).count();
                 let text = quoted.trim();
@@ -150,6 +168,16 @@ pub fn extract(
         }
     }
     out
+}
+
+/// The first person named in a paragraph's last sentence: usually its subject.
+fn last_subject(sentences: &[(usize, usize)], people: &[&Mention]) -> Option<EntityRef> {
+    let &(start, _) = sentences.last()?;
+    people
+        .iter()
+        .filter(|m| m.char_start >= start)
+        .min_by_key(|m| m.char_start)
+        .map(|m| m.entity)
 }
 
 /// The speaker named right after a quotation: a verb of saying then a person, or a person then
@@ -271,6 +299,42 @@ mod tests {
         case(
             &["“It is at the heart of our vision,” according to Antony Blinken."],
             &[("Antony Blinken", "It is at")],
+        );
+    }
+
+    /// A second quote in a paragraph continues the first one's speaker, not the person its
+    /// attribution mentioned.
+    #[test]
+    fn a_continued_quote_keeps_its_speaker() {
+        case(
+            &[
+                "“Nobody wants another crisis,” Kishida told reporters, accusing Kim Jong Un of raising tensions. “We will answer calmly and together with our partners.”",
+            ],
+            &[
+                ("Fumio Kishida", "Nobody wants another"),
+                ("Fumio Kishida", "We will answer"),
+            ],
+        );
+    }
+
+    /// "he said" in a paragraph that names no one goes back to the subject of the previous
+    /// paragraph's last sentence, not to the last name it mentioned.
+    #[test]
+    fn a_pronoun_speaker_reaches_back_one_paragraph() {
+        case(
+            &[
+                "Yoon Suk Yeol met Fumio Kishida in Tokyo on Thursday.",
+                "“The two countries have turned a page,” he said after the meeting.",
+            ],
+            &[("Yoon Suk Yeol", "The two countries")],
+        );
+        case(
+            &[
+                "“We are ready to talk,” Kishida said.",
+                "Seoul gave no answer on Friday.",
+                "“We will keep the door open,” he added.",
+            ],
+            &[("Fumio Kishida", "We are ready")],
         );
     }
 
