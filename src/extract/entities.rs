@@ -172,6 +172,10 @@ const BUILT_IN: &[(EntityType, &str)] = &[
         include_str!("../../data/gazetteer/places.tsv"),
     ),
     (
+        EntityType::Location,
+        include_str!("../../data/gazetteer/world-cities.tsv"),
+    ),
+    (
         EntityType::Agreement,
         include_str!("../../data/gazetteer/agreements.tsv"),
     ),
@@ -1051,6 +1055,30 @@ mod tests {
             "Kim Han-kwon, a Seoul-based professor, spoke in 2023 in South Korea.",
             Some(2023),
             &[("South Korea", "South Korea")],
+        );
+    }
+
+    /// Issue 28: the world's cities (data/gazetteer/world-cities.tsv, from GeoNames): a large
+    /// one counts alone, a smaller one only where the article names its country, and a name
+    /// written with letters outside ASCII is found in ASCII too.
+    #[test]
+    fn world_cities_count_by_size_and_context() {
+        case(
+            "Talks resumed in Curitiba on Monday.",
+            None,
+            &[("Curitiba", "Curitiba")],
+        );
+        case("Delegates met in Izmir.", None, &[("Izmir", "İzmir")]);
+        case("The ferry left Bergen at dawn.", None, &[]);
+        case(
+            "Norway's fisheries minister spoke in Bergen.",
+            None,
+            &[("Norway", "Norway"), ("Bergen", "Bergen")],
+        );
+        case(
+            "Poland hosted the summit in Krakow.",
+            None,
+            &[("Poland", "Poland"), ("Krakow", "Kraków")],
         );
     }
 

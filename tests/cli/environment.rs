@@ -85,7 +85,7 @@ fn database_folder_on_a_read_only_file_system() {
 
 #[test]
 fn a_full_disk_fails_the_run_and_keeps_what_was_committed() {
-    let Some(mount) = Mount::tmpfs("size=2m") else {
+    let Some(mount) = Mount::tmpfs("size=4m") else {
         return;
     };
     let env = env_at(mount.path().join("archive.sqlite"));

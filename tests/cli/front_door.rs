@@ -214,13 +214,13 @@ fn issue_26_a_mistyped_value_is_named_not_answered_with_an_empty_table() {
         &env,
         &["dyad", "-p", "a=Japan", "-p", "b=Atlantis"],
         "error: query `dyad`: parameter `b`: no entity named `Atlantis` in the archive (closest: \
-         North Atlantic Treaty Organisation, North Atlantic Treaty Organization)",
+         North Atlantic Treaty Organisation, North Atlantic Treaty Organization, Atlanta)",
     );
     query_fails(
         &env,
         &["timeline", "-p", "entity=Kishda"],
         "error: query `timeline`: parameter `entity`: no entity named `Kishda` in the archive \
-         (closest: Kishida, Fumio Kishida, Kishi)",
+         (closest: Kishida, Fumio Kishida, Kishiwada)",
     );
     query_fails(
         &env,
