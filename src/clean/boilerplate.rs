@@ -718,6 +718,39 @@ mod tests {
         );
     }
 
+    /// Issue 28: credits, captions with their credit, agency datelines, dated bylines and a
+    /// bare "Published" are furniture; the article around them is not.
+    #[test]
+    fn credits_captions_and_bylines() {
+        for furniture in [
+            "Harbour workers unload the first ship in a decade Photo source, Example Agency",
+            "Harbour workers unload the first ship in a decade Image credit: J. Doe / Example",
+            "Northwind Photo",
+            "Lisbon Images",
+            "OSLO – Reuters",
+            "NAIROBI - Associated Press",
+            "3 March 2024 - 09:41 By Ada Quill and Bram Otter",
+            "• Published",
+            "Updated",
+        ] {
+            let rules = roles(&format!("{PROSE}\n\n{furniture}\n\n{PROSE} More."), None);
+            assert_eq!(rules[1].1, "boilerplate", "{furniture}: {rules:#?}");
+            assert_eq!(
+                (rules[0].1, rules[2].1),
+                ("content", "content"),
+                "{furniture}"
+            );
+        }
+        // Sentences that merely mention pictures or agencies stay content.
+        for text in [
+            "The ministry said the photos were taken by Reuters on Monday and released later.",
+            "Published figures show exports rose by a fifth, the agency said on Friday.",
+        ] {
+            let rules = roles(&format!("{PROSE}\n\n{text}\n\n{PROSE} More."), None);
+            assert_eq!(rules[1].1, "content", "{text}: {rules:#?}");
+        }
+    }
+
     #[test]
     fn repeated_headline_is_boilerplate_after_the_first() {
         let h = "Leaders meet to mend ties after years of dispute";
