@@ -15,8 +15,10 @@ pub(crate) fn corpus(n: usize) -> String {
     let mut out = String::new();
     for i in 0..n {
         let text = format!(
-            "Report number {i} on the talks\n\n{}\n\nFiled as item {i} of the series.",
-            seeds[i % seeds.len()]
+            "Report number {i} on the talks\n\n{}\n\nFiled at {:02}:{:02} GMT as item {i} of the series.",
+            seeds[i % seeds.len()],
+            i / 60 % 24,
+            i % 60
         );
         out.push_str(
             &serde_json::json!({ "text": text, "outlet": format!("Outlet {}", i % 7) }).to_string(),
