@@ -262,59 +262,6 @@ pub fn document_exists(store: &Store, document: &ContentHash) -> Result<bool> {
         .map_err(|e| store.error(e))
 }
 
-/// The `(entity name, mention surface)` pairs outside boilerplate of the document with this raw
-/// hash, in entity order. `None` when the document is not archived or its article's paragraphs
-/// were recorded from another copy.
-pub fn document_entities(
-    store: &Store,
-    document: &ContentHash,
-) -> Result<Option<Vec<(String, String)>>> {
-    const MENTIONS: &str = "
-        SELECT DISTINCT e.id, e.name, m.surface
-        FROM mentions m
-        JOIN entities e ON e.id = m.entity_id
-        WHERE m.article_id = ?1 AND EXISTS (
-            SELECT 1 FROM article_paragraphs ap
-            WHERE ap.article_id = m.article_id AND ap.paragraph_id = m.paragraph_id
-              AND ap.role != 'boilerplate')
-        ORDER BY e.id, m.surface";
-    let conn = store.conn();
-    let Some(article) = canonical_article(store, document)? else {
-        return Ok(None);
-    };
-    let mut stmt = conn.prepare_cached(MENTIONS).map_err(|e| store.error(e))?;
-    let rows = stmt
-        .query_map([article], |r| {
-            Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-        })
-        .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
-        .map_err(|e| store.error(e))?;
-    Ok(Some(rows))
-}
-
-/// The `(speaker name, quote text)` pairs of the document with this raw hash, in order. `None`
-/// when the document is not archived or its article was recorded from another copy.
-pub fn document_quotes(
-    store: &Store,
-    document: &ContentHash,
-) -> Result<Option<Vec<(String, String)>>> {
-    const QUOTES: &str = "
-        SELECT e.name, q.text FROM quotes q JOIN entities e ON e.id = q.speaker_id
-        WHERE q.article_id = ?1 ORDER BY q.id";
-    let conn = store.conn();
-    let Some(article) = canonical_article(store, document)? else {
-        return Ok(None);
-    };
-    let mut stmt = conn.prepare_cached(QUOTES).map_err(|e| store.error(e))?;
-    let rows = stmt
-        .query_map([article], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })
-        .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
-        .map_err(|e| store.error(e))?;
-    Ok(Some(rows))
-}
-
 /// One archived document with the metadata of its first sighting, for `dossier reprocess`.
 #[derive(Debug)]
 pub struct ArchivedDocument {
