@@ -15,7 +15,7 @@
 use crate::clean::boilerplate::{self, Role};
 use crate::clean::minhash::{self, Shingles};
 use crate::extract::Resources;
-use crate::extract::discover::{self, Discovered};
+use crate::extract::discover::{self, Claim, Claimed, Discovered};
 use crate::extract::entities::{EntityRef, EntityType, Gazetteer, Mention};
 use crate::extract::events::{self, Event};
 use crate::extract::quotes::{self, Quote};
@@ -334,15 +334,28 @@ fn find_entities(
     gazetteer: &Gazetteer,
 ) -> (Vec<Mention>, Vec<Mention>, Vec<Discovered>) {
     let (mut mentions, demonyms) = gazetteer.extract_with_demonyms(texts, year);
-    let mut claimed: Vec<Vec<(usize, usize, bool)>> = vec![Vec::new(); texts.len()];
+    let mut claimed: Vec<Vec<Claim>> = vec![Vec::new(); texts.len()];
     for m in &mentions {
         if let EntityRef::Gazetteer(e) = m.entity {
-            let weak = matches!(
-                gazetteer.entities[e].kind,
-                EntityType::Country | EntityType::Location
-            );
-            claimed[m.paragraph].push((m.char_start, m.char_end, !weak));
+            let kind = match gazetteer.entities[e].kind {
+                EntityType::Country => Claimed::Country,
+                EntityType::Location => Claimed::Place,
+                _ => Claimed::Name,
+            };
+            claimed[m.paragraph].push(Claim {
+                start: m.char_start,
+                end: m.char_end,
+                kind,
+            });
         }
+    }
+    // A nationality is no part of a name ("Rwandan Foreign Minister Jan Novak").
+    for d in &demonyms {
+        claimed[d.paragraph].push(Claim {
+            start: d.char_start,
+            end: d.char_end,
+            kind: Claimed::Country,
+        });
     }
     let read: Vec<bool> = paragraphs
         .iter()
