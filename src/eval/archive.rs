@@ -404,10 +404,11 @@ fn predicted_events(store: &Store, article: i64) -> Result<Vec<(PredictedEvent, 
         let (target, target_name) = actor(e.target)?;
         let root = e.root.as_ref().map(|r| format!("{r:0>2}"));
         let shown = format!(
-            "{}..{} {} {source_name} -> {target_name}: {}",
+            "{}..{} {} {source_name} -> {target_name} [{}]: {}",
             e.date_start.as_deref().unwrap_or("?"),
             e.date_end.as_deref().unwrap_or("?"),
-            root.as_deref().unwrap_or("?"),
+            e.code,
+            e.rule,
             e.sentence
         );
         out.push((

@@ -54,6 +54,9 @@ pub struct Flags {
     /// An actor inside the phrase may be its target ("attended a NATO summit"); otherwise one
     /// there only qualifies the object ("withdrew its WTO complaint").
     pub inner: bool,
+    /// A statement ("said on Monday"): coded only when nothing else in the sentence is, and
+    /// its source may follow it ("…, said the minister on Monday").
+    pub say: bool,
 }
 
 /// One phrase pattern.
@@ -200,6 +203,36 @@ impl Taxonomy {
         self.by_code.get(code).map(|&i| &self.codes[i])
     }
 
+    /// The index of a code in [`Taxonomy::codes`].
+    #[must_use]
+    pub fn index_of(&self, code: &str) -> Option<usize> {
+        self.by_code.get(code).copied()
+    }
+
+    /// The code an intended action takes: "will meet" expresses intent to meet (036), "plans
+    /// to impose sanctions" threatens them (131), "vowed to strike" threatens force (138).
+    /// `decided` says an announced decision governs it ("announced that it will withdraw"):
+    /// then a reduction of relations is coded as done. `None`: no event (an intended
+    /// criticism or investigation is only talk).
+    #[must_use]
+    pub fn intended(&self, code: usize, decided: bool) -> Option<usize> {
+        let own = &self.codes[code];
+        let to = match own.root() {
+            "03" | "13" | "15" => return Some(code),
+            "04" => "036",
+            "05" => "032",
+            "06" => "031",
+            "07" => "033",
+            "08" => "035",
+            "16" if decided => return Some(code),
+            "16" => "131",
+            "17" => "137",
+            "18" | "19" | "20" => "138",
+            _ => return None,
+        };
+        self.index_of(to)
+    }
+
     /// The root code whose name is `name`, ignoring case ("CONSULT" → "04").
     #[must_use]
     pub fn root_named(&self, name: &str) -> Option<&Code> {
@@ -228,6 +261,7 @@ fn parse_flags(text: &str) -> Result<Flags, String> {
             "place" => flags.place = true,
             "pair" => flags.pair = true,
             "inner" => flags.inner = true,
+            "say" => flags.say = true,
             other => return Err(format!("unknown flag {other:?}")),
         }
     }
@@ -256,11 +290,15 @@ fn compile(phrase: &str) -> String {
     let mut out = String::from(r"(?i)\b");
     let mut need_space = false;
     for token in phrase.split_whitespace() {
-        if token == "*" || token == "**" {
+        let gap = match token {
+            "*" => Some(3),
+            "**" => Some(12),
+            _ => token.strip_prefix('*').and_then(|n| n.parse::<u8>().ok()),
+        };
+        if let Some(most) = gap {
             if need_space {
                 out.push_str(r"\s+");
             }
-            let most = if token == "*" { 3 } else { 12 };
             let _ = write!(out, r"(?:[\w'’.-]+,?\s+){{0,{most}}}?");
             need_space = false;
             continue;

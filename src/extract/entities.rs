@@ -176,6 +176,10 @@ const BUILT_IN: &[(EntityType, &str)] = &[
         include_str!("../../data/gazetteer/world-cities.tsv"),
     ),
     (
+        EntityType::Location,
+        include_str!("../../data/gazetteer/world-regions.tsv"),
+    ),
+    (
         EntityType::Agreement,
         include_str!("../../data/gazetteer/agreements.tsv"),
     ),
@@ -184,7 +188,11 @@ const BUILT_IN: &[(EntityType, &str)] = &[
         include_str!("../../data/gazetteer/events.tsv"),
     ),
 ];
-const DEMONYMS: &str = include_str!("../../data/gazetteer/demonyms.tsv");
+/// The hand-made demonyms, then the generated ones for every country.
+const DEMONYMS: &str = concat!(
+    include_str!("../../data/gazetteer/demonyms.tsv"),
+    include_str!("../../data/gazetteer/world-demonyms.tsv")
+);
 
 impl Gazetteer {
     /// The built-in gazetteer (`data/gazetteer/`).
@@ -338,6 +346,8 @@ fn add_alias(aliases: &mut AliasTable, raw: &str, entity: usize) -> (String, boo
 fn read_entities(files: &[(EntityType, &str)]) -> Result<(Vec<Entity>, AliasTable), String> {
     let mut entities: Vec<Entity> = Vec::new();
     let mut aliases = AliasTable::new();
+    // Each entity by kind and name, so a second row finds the first without a scan of them all.
+    let mut by_name: HashMap<(EntityType, String), usize> = HashMap::new();
     for (kind, tsv) in files {
         for (line, cols) in rows(tsv) {
             let err = |m: String| format!("{} line {line}: {m}", kind.as_str());
@@ -352,10 +362,7 @@ fn read_entities(files: &[(EntityType, &str)]) -> Result<(Vec<Entity>, AliasTabl
                 EntityType::Agreement | EntityType::NamedEvent => ("", "", col(1)),
             };
             // A second row for an entity (a user file adding aliases) extends the first.
-            if let Some(existing) = entities
-                .iter()
-                .position(|e| e.kind == *kind && e.name == name)
-            {
+            if let Some(&existing) = by_name.get(&(*kind, name.to_string())) {
                 for a in alias_field
                     .split('|')
                     .map(str::trim)
@@ -388,6 +395,7 @@ fn read_entities(files: &[(EntityType, &str)]) -> Result<(Vec<Entity>, AliasTabl
             for a in listed {
                 entity.aliases.push(add_alias(&mut aliases, a, index));
             }
+            by_name.insert((*kind, entity.name.clone()), index);
             entities.push(entity);
         }
     }
@@ -1082,6 +1090,125 @@ mod tests {
         );
     }
 
+    /// Issue 28: first-level regions (data/gazetteer/world-regions.tsv, from ISO 3166-2 with
+    /// CLDR's English names): with or without their type word, in ASCII, and a region that is
+    /// not famous counts only where the article names its country.
+    #[test]
+    fn world_regions_by_type_word_spelling_and_context() {
+        // The bare name and the form with the type word name one region; a lowercase type
+        // word is the same form.
+        case(
+            "Floods swept Sindh, and Sindh Province asked for tents.",
+            None,
+            &[("Sindh", "Sindh"), ("Sindh Province", "Sindh")],
+        );
+        case(
+            "Aid lorries reached Borno State; Borno state officials counted the damage.",
+            None,
+            &[("Borno State", "Borno"), ("Borno state", "Borno")],
+        );
+        // A city keeps its name; the state of that name needs its type word.
+        case(
+            "Traders left Lagos for the rest of Lagos State.",
+            None,
+            &[("Lagos", "Lagos"), ("Lagos State", "Lagos State")],
+        );
+        // Accents: the ASCII spelling finds the region.
+        case(
+            "Avocado growers in Michoacan blocked a road.",
+            None,
+            &[("Michoacan", "Michoacán")],
+        );
+        // A region that is not famous needs its country named in the article.
+        case("Turnout in Tachira was high.", None, &[]);
+        case(
+            "Venezuela's electoral board said turnout in Tachira was high.",
+            None,
+            &[("Venezuela", "Venezuela"), ("Tachira", "Táchira")],
+        );
+        case(
+            "Turnout in Tachira State was high.",
+            None,
+            &[("Tachira State", "Táchira")],
+        );
+        // A direction word is no region, even where the country is named.
+        case(
+            "Ghana's president toured the Central and Western areas.",
+            None,
+            &[("Ghana", "Ghana")],
+        );
+    }
+
+    /// Demonyms for every country are hints, never mentions; and every country news names is
+    /// in countries.tsv, with its alternate names and capital.
+    #[test]
+    fn world_demonyms_and_countries() {
+        case(
+            "Rwandan, Congolese and Emirati envoys met Kosovar and Kosovan students and two Malawians.",
+            None,
+            &[],
+        );
+        // "Congo" alone could be either Congo: it counts where the article settles which.
+        case("Talks on Congo resumed.", None, &[]);
+        case(
+            "Kinshasa accused its neighbour, and Congo recalled its envoy.",
+            None,
+            &[
+                ("Kinshasa", "Democratic Republic of the Congo"),
+                ("Congo", "Democratic Republic of the Congo"),
+            ],
+        );
+        case(
+            "Pristina and Belgrade met; Kosovo, Czechia and Eswatini signed.",
+            None,
+            &[
+                ("Pristina", "Kosovo"),
+                ("Belgrade", "Serbia"),
+                ("Kosovo", "Kosovo"),
+                ("Czechia", "Czech Republic"),
+                ("Eswatini", "Eswatini"),
+            ],
+        );
+        let g = &*BUILT;
+        let congolese = g
+            .extract_with_demonyms(&["Congolese troops moved."], None)
+            .1;
+        assert_eq!(congolese.len(), 1);
+        assert_eq!(
+            congolese[0].entity,
+            EntityRef::Gazetteer(
+                g.entities
+                    .iter()
+                    .position(|e| e.name == "Democratic Republic of the Congo")
+                    .unwrap()
+            )
+        );
+    }
+
+    /// A generated region never takes the name of an entity of a hand-made file or of the world
+    /// cities (rows of one name would merge): regenerate it after editing those
+    /// (scripts/build-gazetteer.sh).
+    #[test]
+    fn world_regions_names_are_their_own() {
+        let regions = BUILT_IN
+            .iter()
+            .find(|(_, tsv)| tsv.contains("First-level administrative regions"))
+            .map(|(_, tsv)| *tsv)
+            .unwrap();
+        let others: HashSet<&str> = BUILT_IN
+            .iter()
+            .filter(|(_, tsv)| *tsv != regions)
+            .flat_map(|(_, tsv)| rows(tsv).map(|(_, cols)| cols[0]))
+            .collect();
+        for (line, cols) in rows(regions) {
+            assert!(
+                !others.contains(cols[0]),
+                "world-regions.tsv line {line}: {} is another entity's name",
+                cols[0]
+            );
+        }
+    }
+
     #[test]
     fn ambiguous_names_need_context() {
         // No context: the moon is the moon, and Park is a park.
@@ -1138,6 +1265,102 @@ mod tests {
             "and partners in the Blue Pacific program",
             None,
             &[("Blue Pacific", "Partners in the Blue Pacific")],
+        );
+    }
+
+    /// The entities found in a paragraph, with their kinds.
+    fn typed(paragraph: &str, year: Option<u16>) -> Vec<(String, String, EntityType)> {
+        let g = &*BUILT;
+        g.extract(&[paragraph], year)
+            .into_iter()
+            .map(|m| {
+                let EntityRef::Gazetteer(e) = m.entity else {
+                    unreachable!("the gazetteer discovers nothing")
+                };
+                (m.surface, g.entities[e].name.clone(), g.entities[e].kind)
+            })
+            .collect()
+    }
+
+    #[track_caller]
+    fn typed_case(paragraph: &str, year: Option<u16>, want: &[(&str, &str, EntityType)]) {
+        let want: Vec<(String, String, EntityType)> = want
+            .iter()
+            .map(|(s, n, k)| ((*s).to_string(), (*n).to_string(), *k))
+            .collect();
+        assert_eq!(typed(paragraph, year), want, "{paragraph:?}");
+    }
+
+    /// The gazetteer beyond Japan, the Koreas and the US: armed groups, seas and straits, UN
+    /// agencies by acronym, and foreign ministers by surname after their full name.
+    #[test]
+    fn world_organisations_places_and_people() {
+        use EntityType::{Location, Organization, Person};
+        typed_case(
+            "Al-Shabaab fighters ambushed a convoy on Tuesday, and Boko Haram claimed a raid.",
+            None,
+            &[
+                ("Al-Shabaab", "al-Shabaab", Organization),
+                ("Boko Haram", "Boko Haram", Organization),
+            ],
+        );
+        typed_case(
+            "Freighters avoided the Bab el-Mandeb after the Houthis fired at ships in the Gulf of Aden.",
+            None,
+            &[
+                ("Bab el-Mandeb", "Bab el-Mandeb", Location),
+                ("Houthis", "Houthis", Organization),
+                ("Gulf of Aden", "Gulf of Aden", Location),
+            ],
+        );
+        typed_case(
+            "UNRWA, OCHA and the WFP said trucks were stuck near the Aegean coast.",
+            None,
+            &[
+                ("UNRWA", "UNRWA", Organization),
+                (
+                    "OCHA",
+                    "UN Office for the Coordination of Humanitarian Affairs",
+                    Organization,
+                ),
+                ("WFP", "World Food Programme", Organization),
+                ("Aegean", "Aegean Sea", Location),
+            ],
+        );
+        typed_case(
+            "Subrahmanyam Jaishankar hosted Penny Wong for talks; Wong called them frank.",
+            Some(2023),
+            &[
+                ("Subrahmanyam Jaishankar", "Subrahmanyam Jaishankar", Person),
+                ("Penny Wong", "Penny Wong", Person),
+                ("Wong", "Penny Wong", Person),
+            ],
+        );
+        // Accented names are found in ASCII too, and a surname after the full name.
+        typed_case(
+            "Aleksandar Vucic phoned Recep Tayyip Erdoğan, and Vučić later thanked Erdogan.",
+            Some(2024),
+            &[
+                ("Aleksandar Vucic", "Aleksandar Vučić", Person),
+                ("Recep Tayyip Erdoğan", "Recep Tayyip Erdoğan", Person),
+                ("Vučić", "Aleksandar Vučić", Person),
+                ("Erdogan", "Recep Tayyip Erdoğan", Person),
+            ],
+        );
+        // An ambiguous acronym counts only with its country in play; a month is not a person.
+        typed_case(
+            "Sudan's army said the RSF shelled a market.",
+            Some(2024),
+            &[
+                ("Sudan", "Sudan", EntityType::Country),
+                ("RSF", "Rapid Support Forces", Organization),
+            ],
+        );
+        typed_case("RSF condemned the jailing of a reporter.", Some(2024), &[]);
+        typed_case(
+            "Britain's parliament voted in May.",
+            Some(2018),
+            &[("Britain", "United Kingdom", EntityType::Country)],
         );
     }
 }

@@ -178,17 +178,20 @@ pub fn extract(
         let list = without_overlaps(list);
         for range in sentences::split(text) {
             let sentence = &text[range.clone()];
-            let dates = timex::find(sentence, &mut ctx);
+            let mut dates = timex::find(sentence, &mut ctx);
+            // "the 2015 agreement": a year that qualifies a noun dates nothing.
+            dates.retain(|d| !year_as_modifier(sentence, &d.range));
+            let in_sentence: Vec<Actor> = list
+                .iter()
+                .filter(|a| a.start >= range.start && a.end <= range.end)
+                .map(|a| Actor {
+                    start: a.start - range.start,
+                    end: a.end - range.start,
+                    ..*a
+                })
+                .collect();
+            let coded_before = out.len();
             if !dates.is_empty() {
-                let in_sentence: Vec<Actor> = list
-                    .iter()
-                    .filter(|a| a.start >= range.start && a.end <= range.end)
-                    .map(|a| Actor {
-                        start: a.start - range.start,
-                        end: a.end - range.start,
-                        ..*a
-                    })
-                    .collect();
                 let sentence_chars =
                     text[..range.start].chars().count()..text[..range.end].chars().count();
                 for coded in code_sentence(sentence, &dates, &in_sentence, &mut state, taxonomy) {
@@ -199,6 +202,9 @@ pub fn extract(
                         ..coded
                     });
                 }
+            }
+            if out.len() == coded_before {
+                remember_pair(sentence, &in_sentence, &mut state);
             }
             if let Some(last) = people
                 .iter()
@@ -219,6 +225,19 @@ struct State {
     last_group: Vec<EntityRef>,
 }
 
+/// "Ruritania and Freedonia …" in a sentence that coded nothing: the pair that a later "the
+/// two sides" refers to.
+fn remember_pair(sentence: &str, actors: &[Actor], state: &mut State) {
+    if let Some(pair) = actors.windows(2).rev().find(|w| {
+        !w[0].place_only
+            && !w[1].place_only
+            && w[0].entity != w[1].entity
+            && sentence[w[0].end..w[1].start].trim() == "and"
+    }) {
+        state.last_group = vec![pair[0].entity, pair[1].entity];
+    }
+}
+
 fn words(text: &str) -> usize {
     text.split_whitespace().count()
 }
@@ -232,6 +251,11 @@ fn char_to_byte(text: &str) -> impl Fn(usize) -> usize + '_ {
         .collect();
     move |c| offsets.get(c).copied().unwrap_or(text.len())
 }
+
+/// A decision announced before an intended action: "announced that it will withdraw …",
+/// "announced plans to end …": the action is coded as done, not as a threat.
+static DECIDED: LazyLock<Regex> =
+    LazyLock::new(|| regexes::built_in(r"(?i)\b(?:announc|decid|confirm)\w*\b"));
 
 static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
     regexes::built_in(
@@ -276,10 +300,20 @@ fn agent_follows(text: &str, at: usize) -> bool {
     false
 }
 
-/// Is the actor ending at byte `end` a possessive ("Washington's")?
+/// Is the actor ending at byte `end` a possessive ("Washington's", "Hamas'")?
 fn possessive(text: &str, end: usize) -> bool {
-    text[end..].starts_with("'s") || text[end..].starts_with("’s")
+    let rest = &text[end..];
+    rest.starts_with("'s")
+        || rest.starts_with("’s")
+        || (text[..end].ends_with('s') && (rest.starts_with("' ") || rest.starts_with("’ ")))
 }
+
+/// A group named by a noun before the phrase: "the two leaders met", "both sides agreed".
+static GROUP_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    regexes::built_in(
+        r"(?i)\b(?:the\s+two|both|the)\s+(?:\w+\s+)?(?:leaders|sides|countries|nations|neighbou?rs|governments|ministers|delegations|presidents|parties|allies|rivals)\s+(?:\w+ly\s+)?$",
+    )
+});
 
 static PRONOUNS_ONE: &[&str] = &["he", "she"];
 static PRONOUNS_GROUP: &[&str] = &["they", "both"];
@@ -312,28 +346,95 @@ fn preceding_word(sentence: &str, at: usize) -> Option<String> {
         })
 }
 
-/// Is the phrase at byte `at` blocked by negation, a modal, an infinitive or habit?
-fn blocked(sentence: &str, at: usize) -> bool {
+/// What the words before a phrase make of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mood {
+    /// Done: "met", "has signed".
+    Done,
+    /// Scheduled for a date: "are due to meet on Friday", "is scheduled to sign".
+    Scheduled,
+    /// Announced for the future or as a plan: "will visit", "would remain", "plans to
+    /// impose", "is set to sign".
+    Intended,
+    /// Not an event: negation ("did not meet"), speculation ("could sign"), a condition ("if
+    /// they meet"), habit ("regularly meets"), or an infinitive of something else ("failed to
+    /// agree", "in order to meet").
+    Blocked,
+}
+
+/// Words before "to" that announce the action after it as intended. Verbs that are events
+/// themselves ("agreed to", "pledged to", "threatened to", "offered to") are not here: the
+/// governing verb is the event, and the infinitive after it is not another.
+const INTENT_BEFORE_TO: &[&str] = &[
+    "plans",
+    "planned",
+    "plan",
+    "planning",
+    "intends",
+    "intended",
+    "intend",
+    "aims",
+    "aimed",
+    "seeks",
+    "sought",
+    "wants",
+    "wanted",
+    "hopes",
+    "hoped",
+    "ready",
+    "prepared",
+    "going",
+    "set",
+    "expected",
+    "decided",
+    "decides",
+    "announced",
+    "willing",
+    "determined",
+    "resolved",
+    "committed",
+    "moving",
+];
+
+/// Words before "to" that schedule the action after it.
+const SCHEDULED_BEFORE_TO: &[&str] = &["due", "scheduled", "slated", "poised"];
+
+/// The mood of the phrase at byte `at`: negation, modals, infinitives and habit before it.
+fn mood(sentence: &str, at: usize) -> Mood {
     let before = &sentence[..at];
     if before.trim_end().ends_with("n't") || before.trim_end().ends_with("n’t") {
-        return true;
+        return Mood::Blocked;
     }
+    let words: Vec<Option<String>> = words_back(before).take(4).collect();
     let mut adverbs_only = true;
-    for (i, word) in words_back(before).take(3).enumerate() {
+    for (i, word) in words.iter().enumerate().take(3) {
         let Some(word) = word else { break };
-        if word.ends_with("n't") || word.ends_with("n’t") || BLOCKERS.contains(&word.as_str()) {
-            return true;
+        if word.ends_with("n't") || word.ends_with("n’t") {
+            return Mood::Blocked;
+        }
+        if matches!(word.as_str(), "will" | "shall") || (word == "would" && adverbs_only) {
+            return Mood::Intended;
+        }
+        if BLOCKERS.contains(&word.as_str()) {
+            return Mood::Blocked;
         }
         // "to impose" (but not "moved to Tokyo, Seoul imposed"): an infinitive right before
-        // the phrase, adverbs aside.
+        // the phrase, adverbs aside; what comes before "to" says whether it is intended.
         if word == "to" && adverbs_only {
-            return true;
+            let governor = words.get(i + 1).cloned().flatten().unwrap_or_default();
+            return if SCHEDULED_BEFORE_TO.contains(&governor.as_str()) {
+                Mood::Scheduled
+            } else if INTENT_BEFORE_TO.contains(&governor.as_str()) {
+                Mood::Intended
+            } else {
+                Mood::Blocked
+            };
         }
-        if !ADVERBS.contains(&word.as_str()) && i < 3 {
+        if !ADVERBS.contains(&word.as_str()) {
             adverbs_only = false;
         }
     }
-    false
+    Mood::Done
 }
 
 /// Is the word before byte `at` a determiner ("a visit", "their talks")? Then a verb pattern
@@ -438,15 +539,9 @@ fn compound(sentence: &str, actors: &[Actor], last: usize) -> Vec<Actor> {
     group
 }
 
-/// A coded event before its paragraph and sentence are filled in.
-fn code_sentence(
-    sentence: &str,
-    dates: &[DateMention],
-    actors: &[Actor],
-    state: &mut State,
-    taxonomy: &Taxonomy,
-) -> Vec<Event> {
-    // Every pattern match, longest first at each start, without overlaps.
+/// Every pattern match, longest first at each start, without overlaps; statements last (a
+/// sentence's statement is coded only if nothing else in it is).
+fn phrases(sentence: &str, taxonomy: &Taxonomy) -> Vec<(Range<usize>, usize)> {
     let mut found: Vec<(Range<usize>, usize)> = Vec::new();
     for i in taxonomy.candidates(sentence) {
         for m in taxonomy.patterns[i].regex.find_iter(sentence) {
@@ -460,18 +555,79 @@ fn code_sentence(
             kept.push((r, i));
         }
     }
-    let mut out = Vec::new();
-    for (phrase, i) in kept {
-        let pattern = &taxonomy.patterns[i];
-        if blocked(sentence, phrase.start)
-            || (!pattern.flags.noun && after_determiner(sentence, phrase.start))
-        {
-            continue;
+    kept.sort_by_key(|(_, i)| taxonomy.patterns[*i].flags.say);
+    kept
+}
+
+/// The code pattern `i` gives at `phrase`, after its mood; `None` when it is no event there.
+fn code_of(sentence: &str, phrase: &Range<usize>, i: usize, taxonomy: &Taxonomy) -> Option<usize> {
+    let pattern = &taxonomy.patterns[i];
+    // Inside a hyphenated word ("US-brokered", "self-declared") a verb is an adjective.
+    if sentence[..phrase.start].ends_with('-')
+        || (!pattern.flags.noun && after_determiner(sentence, phrase.start))
+    {
+        return None;
+    }
+    match mood(sentence, phrase.start) {
+        Mood::Blocked => None,
+        Mood::Done | Mood::Scheduled => Some(pattern.code),
+        Mood::Intended => {
+            let decided = DECIDED.is_match(&sentence[..phrase.start]);
+            taxonomy.intended(pattern.code, decided)
         }
+    }
+}
+
+/// A coded event before its paragraph and sentence are filled in.
+fn code_sentence(
+    sentence: &str,
+    dates: &[DateMention],
+    actors: &[Actor],
+    state: &mut State,
+    taxonomy: &Taxonomy,
+) -> Vec<Event> {
+    let mut out = Vec::new();
+    for (phrase, i) in phrases(sentence, taxonomy) {
+        let pattern = &taxonomy.patterns[i];
+        if pattern.flags.say && !out.is_empty() {
+            break;
+        }
+        let Some(code) = code_of(sentence, &phrase, i, taxonomy) else {
+            continue;
+        };
         let Some(date) = nearest_date(dates, &phrase) else {
             continue;
         };
+        // A noun names an event of its own only with its date beside it ("talks with Freedonia
+        // on Monday"), and after it when an actor owns it ("Ruritania's attack on Monday");
+        // elsewhere it is a reference ("condemned Ruritania's invasion last summer").
+        // So does a statement: "said on Monday" is one, "said the war that began in 2014 …"
+        // is not.
+        let near = distance(&date.range, &phrase) <= NOUN_DATE_REACH;
+        let owned = actors.iter().any(|a| {
+            a.end <= phrase.start
+                && possessive(sentence, a.end)
+                && words(&sentence[a.end..phrase.start]) <= 3
+        });
+        if (pattern.flags.noun && !(near && (!owned || date.range.start >= phrase.end)))
+            || (pattern.flags.say && !near)
+        {
+            continue;
+        }
         let scope = clause(sentence, &phrase);
+        // A statement's speaker is never inside the quotation it reports.
+        let unquoted: Vec<Actor>;
+        let actors = if pattern.flags.say {
+            let quoted = quoted_spans(sentence);
+            unquoted = actors
+                .iter()
+                .filter(|a| !quoted.iter().any(|q| q.start <= a.start && a.end <= q.end))
+                .copied()
+                .collect();
+            &unquoted[..]
+        } else {
+            actors
+        };
         let Some(coded) = actors_of(sentence, actors, &phrase, &scope, pattern.flags, state) else {
             continue;
         };
@@ -489,7 +645,7 @@ fn code_sentence(
             paragraph: 0,
             sentence: 0..0,
             sentence_text: String::new(),
-            code: pattern.code,
+            code,
             source: coded.source,
             target: coded.target,
             date: date.span,
@@ -515,13 +671,54 @@ fn code_sentence(
 }
 
 fn nearest_date<'d>(dates: &'d [DateMention], phrase: &Range<usize>) -> Option<&'d DateMention> {
-    dates.iter().min_by_key(|d| {
-        if d.range.end <= phrase.start {
-            phrase.start - d.range.end
-        } else {
-            d.range.start.saturating_sub(phrase.end)
+    dates.iter().min_by_key(|d| distance(&d.range, phrase))
+}
+
+/// Is the date at `range` a bare year after a determiner ("the 2015 deal", "a 2019 law")?
+fn year_as_modifier(sentence: &str, range: &Range<usize>) -> bool {
+    let text = &sentence[range.clone()];
+    text.len() == 4
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && matches!(
+            words_back(&sentence[..range.start])
+                .next()
+                .flatten()
+                .as_deref(),
+            Some("the" | "a" | "its" | "their" | "his" | "her" | "this" | "that")
+        )
+}
+
+/// Byte spans between quotation marks (straight or curly double quotes; an unclosed one runs
+/// to the end).
+fn quoted_spans(sentence: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, c) in sentence.char_indices() {
+        match (c, open) {
+            ('“', _) | ('"', None) => open = Some(i),
+            ('”' | '"', Some(start)) => {
+                out.push(start..i + c.len_utf8());
+                open = None;
+            }
+            _ => {}
         }
-    })
+    }
+    if let Some(start) = open {
+        out.push(start..sentence.len());
+    }
+    out
+}
+
+/// How far a noun phrase's date may be from it, in bytes (about six words).
+const NOUN_DATE_REACH: usize = 40;
+
+/// Bytes between two ranges (0 when they touch or overlap).
+fn distance(a: &Range<usize>, b: &Range<usize>) -> usize {
+    if a.end <= b.start {
+        b.start - a.end
+    } else {
+        a.start.saturating_sub(b.end)
+    }
 }
 
 struct Coded {
@@ -576,6 +773,37 @@ impl Scene<'_> {
         preceding_word(self.sentence, self.actors[k].start)
     }
 
+    /// "talks between A and B": A is the source, B the target.
+    fn between(&self) -> Option<Coded> {
+        let right: Vec<EntityRef> = self
+            .right(false)
+            .into_iter()
+            .filter(|&k| !self.actors[k].place_only)
+            .map(|k| self.actors[k].entity)
+            .collect();
+        let source = *right.first()?;
+        let target = right.iter().copied().find(|&e| e != source)?;
+        Some(Coded {
+            source,
+            target: Some(target),
+            pronoun: false,
+            compound: true,
+            target_fallback: false,
+            pair_second: None,
+        })
+    }
+
+    /// The speaker right after a statement verb ("…, said Pakistani officials").
+    fn speaker_after(&self) -> Option<EntityRef> {
+        self.right(false)
+            .into_iter()
+            .find(|&k| {
+                let a = self.actors[k];
+                !a.place_only && words(&self.sentence[self.phrase.end..a.start]) <= 3
+            })
+            .map(|k| self.actors[k].entity)
+    }
+
     /// "assets were seized by a South Korean court": source after "by", target before.
     fn passive(&self) -> Option<Coded> {
         let by = self.right(true).into_iter().find(|&k| {
@@ -618,12 +846,25 @@ impl Scene<'_> {
         if let Some(group) = slot.as_deref().and_then(pronoun_group) {
             return Some((group, true));
         }
+        // "Ruritania said it had recalled …": "it" is the country or body that spoke.
+        if slot.as_deref() == Some("it") {
+            return (0..self.actors.len())
+                .rev()
+                .map(|k| self.actors[k])
+                .find(|a| !a.place_only && !a.person && a.end <= self.scope.start)
+                .map(|a| (vec![a.entity], true));
+        }
+        if !state.last_group.is_empty() && GROUP_SUBJECT.is_match(before) {
+            return Some((state.last_group.clone(), true));
+        }
         let nearest = self.left().into_iter().rev().find(|&k| {
             let a = self.actors[k];
             !self
                 .preposition(k)
                 .is_some_and(|w| NOT_SUBJECT.contains(&w.as_str()))
-                && (!possessive(self.sentence, a.end) || agent_follows(self.sentence, a.end))
+                && (!possessive(self.sentence, a.end)
+                    || self.flags.noun
+                    || agent_follows(self.sentence, a.end))
         });
         if let Some(k) = nearest {
             let group = compound(self.sentence, self.actors, k)
@@ -726,14 +967,29 @@ fn actors_of(
     if !flags.noun && is_passive(sentence, phrase.start) {
         return scene.passive();
     }
-    let (group, pronoun) = scene.subject(state)?;
+    if flags.noun && sentence[phrase.clone()].to_lowercase().ends_with("between") {
+        return scene.between();
+    }
+    let subject = scene.subject(state).or_else(|| {
+        // "…, said the defence minister on Monday": a statement's speaker may follow it.
+        flags
+            .say
+            .then(|| scene.speaker_after())
+            .flatten()
+            .map(|e| (vec![e], false))
+    });
+    let (group, pronoun) = subject?;
     let source = *group.first()?;
     if group.len() > 1 {
         state.last_group.clone_from(&group);
     } else if state.last_group.first() != Some(&source) {
         state.last_group = vec![source];
     }
-    let (target, pair_second, target_fallback) = scene.target(&group);
+    let (target, pair_second, target_fallback) = if flags.say {
+        (None, None, false)
+    } else {
+        scene.target(&group)
+    };
     if flags.target && target.is_none() {
         return None;
     }
@@ -828,25 +1084,129 @@ mod tests {
     }
 
     #[test]
-    fn no_event_without_date_actor_or_with_negation_and_modals() {
+    fn no_event_without_date_actor_or_with_negation_speculation_or_habit() {
         assert!(code("Japan imposed export curbs on South Korea.", None).is_empty());
         assert!(code("In 2019, the ministry imposed export curbs.", None).is_empty());
         assert!(code("In 2019, Japan did not impose curbs on South Korea.", None).is_empty());
-        assert!(code("In 2025, Japan will impose curbs on South Korea.", None).is_empty());
+        assert!(code("In 2025, Japan could impose curbs on South Korea.", None).is_empty());
         assert!(
             code(
-                "In 2019, Japan planned to impose curbs on South Korea.",
+                "In 2019, Japan failed to impose curbs on South Korea.",
                 None
             )
             .is_empty()
         );
-        assert!(
+        // Habit is no event; the statement that reports it is one.
+        assert_eq!(
             code(
                 "Last week, Tokyo said it regularly meets Seoul.",
                 Some("2020-01-10")
+            ),
+            ["2019-12-30/2020-01-05 010 Japan -> -"]
+        );
+    }
+
+    #[test]
+    fn intended_and_scheduled_actions() {
+        // Cooperation announced for later is an intent to cooperate; conflict, a threat.
+        assert_eq!(
+            code("Chile will visit Peru on Friday.", Some("2024-03-06")),
+            ["2024-03-08 036 Chile -> Peru"]
+        );
+        assert_eq!(
+            code(
+                "In 2019, Japan planned to impose curbs on South Korea.",
+                None
+            ),
+            ["2019 131 Japan -> South Korea"]
+        );
+        // A decision announced is coded as done.
+        assert_eq!(
+            code(
+                "On Sunday, France announced it will end its military presence in Niger.",
+                Some("2023-09-25")
+            ),
+            ["2023-09-24 160 France -> Niger"]
+        );
+        // Scheduled for a date: the action itself.
+        assert_eq!(
+            code(
+                "The presidents of Kenya and Uganda are due to begin talks on Wednesday.",
+                Some("2022-07-04")
+            ),
+            ["2022-07-06 040 Kenya -> Uganda"]
+        );
+    }
+
+    #[test]
+    fn statements_only_when_nothing_else_and_near_their_date() {
+        // Something else in the sentence wins over the statement.
+        assert_eq!(
+            code(
+                "Brazil said on Tuesday that it had recalled its ambassador from Israel.",
+                Some("2024-02-21")
+            ),
+            ["2024-02-20 161 Brazil -> Israel"]
+        );
+        // The speaker may follow the verb; an actor inside the quotation is never it.
+        assert_eq!(
+            code(
+                "“Peru is wrong about Bolivia,” said the Chilean president on Monday.",
+                Some("2024-03-06")
+            ),
+            ["2024-03-04 010 Chile -> -"]
+        );
+        // A date far from the verb dates something else.
+        assert!(
+            code(
+                "Chile said the border dispute that began with Peru in 2014 was over.",
+                None
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn nouns_between_groups_and_owners() {
+        assert_eq!(
+            code(
+                "Fighting between Sudan and Chad broke out on Sunday.",
+                Some("2024-05-01")
+            ),
+            ["2024-04-28 190 Sudan -> Chad"]
+        );
+        assert_eq!(
+            code(
+                "Ghana and Togo signed a border pact. The two countries met again in 2021.",
+                None
+            ),
+            ["2021 040 Ghana -> Togo"]
+        );
+        // An owned noun with its date after it is an event; with the date elsewhere, a
+        // reference.
+        assert_eq!(
+            code(
+                "Tensions rose after Iran's missile attack on Israel on Tuesday.",
+                Some("2024-10-03")
+            ),
+            ["2024-10-01 190 Iran -> Israel"]
+        );
+        assert!(
+            code(
+                "Leaders at a summit last summer discussed Russia's invasion of Ukraine.",
+                Some("2023-02-01")
+            )
+            .is_empty()
+        );
+        // A verb inside a hyphenated adjective is none; a year qualifying a noun dates nothing.
+        assert!(
+            code(
+                "Armenia and Azerbaijan published the US-brokered text.",
+                Some("2025-08-12")
+            )
+            .is_empty()
+        );
+        assert!(code("Iran said the 2015 deal was dead.", None).is_empty());
     }
 
     #[test]

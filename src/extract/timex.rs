@@ -330,8 +330,6 @@ pub fn find(sentence: &str, ctx: &mut Context) -> Vec<DateMention> {
         taken.push(range.clone());
         from = range.end;
     }
-    // Asked only of sentences with a relative expression: most have none.
-    let mut future = None;
     for caps in EXPRESSIONS.captures_iter(sentence) {
         let whole = caps.get(0).map_or(0..0, |m| m.range());
         if taken
@@ -340,7 +338,7 @@ pub fn find(sentence: &str, ctx: &mut Context) -> Vec<DateMention> {
         {
             continue;
         }
-        let future = *future.get_or_insert_with(|| has_future_cue(sentence));
+        let future = has_future_cue(sentence, &whole);
         if let Some((span, anchor)) = resolve(&caps, sentence, ctx, &out, future) {
             out.push(DateMention {
                 range: whole,
@@ -354,14 +352,24 @@ pub fn find(sentence: &str, ctx: &mut Context) -> Vec<DateMention> {
     out
 }
 
-/// Words that put a weekday ahead of the publication date rather than behind it.
-fn has_future_cue(sentence: &str) -> bool {
+/// Words in the date's clause that put a weekday ahead of the publication date rather than
+/// behind it ("talks will open on Monday", but not "On Sunday, France announced it will …").
+fn has_future_cue(sentence: &str, date: &std::ops::Range<usize>) -> bool {
     static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
         regexes::built_in(
-            r"(?i)\b(?:will|shall|is\s+to|are\s+to|is\s+set\s+to|are\s+set\s+to|scheduled|expected|plans?\s+to|next)\b",
+            r"(?i)\b(?:will|shall|is\s+to|are\s+to|is\s+set\s+to|are\s+set\s+to|due\s+to|scheduled|expected|plans?\s+to|next)\b",
         )
     });
-    FUTURE.is_match(sentence)
+    static BREAK: LazyLock<Regex> =
+        LazyLock::new(|| regexes::built_in(r"(?i)[,;:]|\s[—–]\s|\bthat\b"));
+    let start = BREAK
+        .find_iter(&sentence[..date.start])
+        .last()
+        .map_or(0, |m| m.end());
+    let end = BREAK
+        .find(&sentence[date.end..])
+        .map_or(sentence.len(), |m| date.end + m.start());
+    FUTURE.is_match(&sentence[start..end])
 }
 
 fn month_number(name: &str) -> Option<i8> {
@@ -516,7 +524,8 @@ fn resolve(
 }
 
 /// "on Wednesday": in the publication week when the sentence says "this week"; ahead of the
-/// publication date when it looks forward ("will", "next"); else the latest one before it.
+/// publication date when it looks forward ("will", "next"); else the latest one before it (for
+/// "last Friday", strictly before it).
 fn weekday(name: &str, lead: &str, sentence: &str, ctx: &Context, future: bool) -> Option<Date> {
     let today = ctx.published_day()?;
     let want = weekday_of(name)?;
@@ -533,8 +542,12 @@ fn weekday(name: &str, lead: &str, sentence: &str, ctx: &Context, future: bool) 
             (want.to_monday_zero_offset() - today.weekday().to_monday_zero_offset()).rem_euclid(7);
         today.checked_add(i64::from(ahead).days()).ok()?
     } else {
-        let back =
+        let mut back =
             (today.weekday().to_monday_zero_offset() - want.to_monday_zero_offset()).rem_euclid(7);
+        // "last Friday" written on a Friday is a week ago.
+        if back == 0 && lead.starts_with("last") {
+            back = 7;
+        }
         today.checked_sub(i64::from(back).days()).ok()?
     };
     Some(day)

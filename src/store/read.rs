@@ -441,13 +441,17 @@ pub struct MentionedEvent {
     pub target: Option<i64>,
     /// The mention's sentence.
     pub sentence: String,
+    /// `events.code`, the full CAMEO code.
+    pub code: String,
+    /// `event_mentions.rule`, the pattern that fired.
+    pub rule: String,
 }
 
 /// The events an article's mentions name, one row per mention, in the order SQLite gives them.
 pub fn article_events(store: &Store, article: i64) -> Result<Vec<MentionedEvent>> {
     const EVENTS: &str = "
         SELECT e.date_start, e.date_end, e.date_precision, e.root_code, e.source_id, e.target_id,
-               em.sentence
+               em.sentence, e.code, em.rule
         FROM event_mentions em JOIN events e ON e.id = em.event_id WHERE em.article_id = ?1";
     store
         .conn()
@@ -462,6 +466,8 @@ pub fn article_events(store: &Store, article: i64) -> Result<Vec<MentionedEvent>
                     source: r.get(4)?,
                     target: r.get(5)?,
                     sentence: r.get(6)?,
+                    code: r.get(7)?,
+                    rule: r.get(8)?,
                 })
             })?
             .collect()

@@ -214,7 +214,7 @@ fn issue_26_a_mistyped_value_is_named_not_answered_with_an_empty_table() {
         &env,
         &["dyad", "-p", "a=Japan", "-p", "b=Atlantis"],
         "error: query `dyad`: parameter `b`: no entity named `Atlantis` in the archive (closest: \
-         North Atlantic Treaty Organisation, North Atlantic Treaty Organization, Atlanta)",
+         Atlantic, Atlantico, Atlantida)",
     );
     query_fails(
         &env,
