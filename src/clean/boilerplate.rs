@@ -348,6 +348,10 @@ pub fn classify_keyed<S: AsRef<str>>(
     }
     mark_repeated_lines(&features, &mut labels);
     mark_pull_quotes(&features, &mut labels);
+    mark_captions(&features, &mut labels);
+    if let Some((index, _)) = title {
+        mark_standfirst(&features, &mut labels, index);
+    }
 
     // Context-free classes for what no hard rule decided.
     let mut classes: Vec<Class> = features
@@ -536,6 +540,83 @@ fn mark_pull_quotes(features: &[Features<'_>], labels: &mut [Option<Label>]) {
     }
 }
 
+/// A page's caption marker ("Image caption,", "Media caption:") names the paragraph after it.
+static CAPTION_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    regexes::built_in(r"(?i)^(?:image|media|photo|video|picture)\s+caption\s*[,:.]?$")
+});
+
+/// A photo credit ("Image: REUTERS/Jane Roe", "(AP Photo/John Doe)"), not a writing credit.
+static PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    regexes::built_in(
+        r"(?i)^(?:image|photo|photograph|picture)s?\s*(?:credit)?\s*:|\b(?-i:[A-Z]{2,})/\p{Lu}\p{L}+",
+    )
+});
+
+/// A verb of saying: prose that reports speech is no caption.
+static SAYS: LazyLock<Regex> = LazyLock::new(|| {
+    regexes::built_in(r"(?i)\b(?:said|says|told|added|stated|announced|according to)\b")
+});
+
+/// Longest credit line, in words, that marks the paragraph above it as a caption.
+const PHOTO_CREDIT_MAX_WORDS: usize = 6;
+
+/// Longest caption, in words, that a photo credit below it marks.
+const CAPTION_MAX_WORDS: usize = 60;
+
+/// Photo captions: the paragraph a caption marker introduces, and a one-sentence paragraph
+/// right above a photo credit.
+fn mark_captions(features: &[Features<'_>], labels: &mut [Option<Label>]) {
+    for i in 0..features.len() {
+        let marker = CAPTION_MARKER.is_match(features[i].text);
+        // A credit line of its own under the picture (not one glued to its caption, and not
+        // the "Image source" line some pages print above the caption).
+        let credit = labels[i].as_ref().is_some_and(|l| l.rule == "credit")
+            && features[i].words <= PHOTO_CREDIT_MAX_WORDS
+            && PHOTO_CREDIT.is_match(features[i].text)
+            && !features
+                .get(i + 1)
+                .is_some_and(|next| CAPTION_MARKER.is_match(next.text));
+        if marker && i + 1 < features.len() && labels[i + 1].is_none() {
+            labels[i + 1] = Some(Label::new(Role::Boilerplate, "caption"));
+        }
+        if credit && i > 0 && labels[i - 1].is_none() {
+            let above = &features[i - 1];
+            let one_sentence = !above.text.trim_end().trim_end_matches('.').contains(". ");
+            // A caption shows; it does not report what someone said.
+            let reported = SAYS.is_match(above.text);
+            if above.words <= CAPTION_MAX_WORDS && one_sentence && !reported {
+                labels[i - 1] = Some(Label::new(Role::Boilerplate, "caption"));
+            }
+        }
+    }
+}
+
+/// Standfirsts: the lines right below the title that read as prose but stop short of a full
+/// stop ("Talks have been held online since the spring"), bulleted or not, are content.
+fn mark_standfirst(features: &[Features<'_>], labels: &mut [Option<Label>], title: usize) {
+    for i in title + 1..features.len() {
+        let f = &features[i];
+        let text = f
+            .text
+            .trim_start_matches(['•', '*', '-', '–', '·', '▪', ' ']);
+        let standfirst = labels[i].is_none()
+            && f.words >= STANDFIRST_MIN_WORDS
+            && f.lowercase_share >= 0.5
+            && f.stopword_density >= STANDFIRST_STOPWORDS
+            && !text.trim_end().ends_with(['.', ':'])
+            && f.chars < LENGTH_HIGH;
+        if !standfirst {
+            break;
+        }
+        labels[i] = Some(Label::new(Role::Content, "standfirst"));
+    }
+}
+
+/// Words a standfirst needs.
+const STANDFIRST_MIN_WORDS: usize = 6;
+/// Stopword density a standfirst needs.
+const STANDFIRST_STOPWORDS: f64 = 0.2;
+
 fn context_free_class(f: &Features<'_>) -> Class {
     if f.chars < LENGTH_LOW {
         return Class::Short;
@@ -553,6 +634,15 @@ fn context_free_class(f: &Features<'_>) -> Class {
         return Class::Good;
     }
     if f.stopword_density >= STOPWORDS_LOW || f.is_sentence(8) {
+        return Class::NearGood;
+    }
+    // A run of mostly lower-case words with some function words in it is prose dense with
+    // names and figures ("Qin stressed that China firmly supports regional countries in
+    // upholding …"), not a menu or a tag list (capitalised, with few or none).
+    if f.words >= LONG_PROSE_WORDS
+        && f.stopword_density >= LONG_PROSE_STOPWORDS
+        && f.lowercase_share >= 0.5
+    {
         return Class::NearGood;
     }
     Class::Bad
@@ -597,6 +687,18 @@ fn neighbour(
     }
 }
 
+/// Words a short last paragraph after prose needs to be the article's own text cut short
+/// ("Hundreds are living in sh") rather than a footer link ("Contact us").
+const CUT_LAST_MIN_WORDS: usize = 4;
+
+/// Most words of an in-text section heading.
+const SUBHEAD_MAX_WORDS: usize = 8;
+
+/// Words from which a paragraph with few stopwords is still prose (see `context_free_class`).
+const LONG_PROSE_WORDS: usize = 12;
+/// Stopword density such a long paragraph needs.
+const LONG_PROSE_STOPWORDS: f64 = 0.12;
+
 /// Words a near-good paragraph needs to be kept as a sentence between boilerplate.
 const NEAR_GOOD_SENTENCE_WORDS: usize = 10;
 
@@ -621,6 +723,29 @@ fn revise(classes: &[Class], features: &[Features<'_>]) -> Vec<(Class, &'static 
         let prev = neighbour(classes, i, false, true, sentence);
         let next = neighbour(classes, i, true, true, sentence);
         let own_prose = sentence || f.stopword_density >= STOPWORDS_LOW - 0.05;
+        // Right between near-good prose (or after it at the document's end, cut short), a short
+        // sentence of prose belongs to it, whatever lies further out ("The other side followed
+        // suit later in the day.").
+        let beside_prev = neighbour(classes, i, false, false, false);
+        let beside_next = neighbour(classes, i, true, false, false);
+        let prose_beside = |n: Neighbour| matches!(n, Neighbour::NearGood | Neighbour::Good);
+        // A heading right between paragraphs of prose is the article's own section heading.
+        if f.is_headline_shaped()
+            && f.words <= SUBHEAD_MAX_WORDS
+            && prose_beside(beside_prev)
+            && prose_beside(beside_next)
+        {
+            out[i] = (Class::Good, "subhead");
+            continue;
+        }
+        if own_prose
+            && prose_beside(beside_prev)
+            && ((sentence && prose_beside(beside_next))
+                || (beside_next == Neighbour::Edge && f.words >= CUT_LAST_MIN_WORDS))
+        {
+            out[i] = (Class::Good, "short-in-prose");
+            continue;
+        }
         out[i] = match (prev, next) {
             (Neighbour::Good, Neighbour::Good) => (Class::Good, "short-in-content"),
             (Neighbour::Bad | Neighbour::Edge, Neighbour::Bad)
@@ -834,6 +959,80 @@ mod tests {
                 "content",
                 "boilerplate",
                 "content",
+            ],
+        );
+    }
+
+    #[test]
+    fn captions_by_their_marker_or_the_credit_below() {
+        // A caption marker names the next paragraph; a short photo credit the one above.
+        case(
+            &format!(
+                "{PROSE}\n\nPicture caption,\n\nFishermen wait on the quay at dawn as the ban comes into force\n\n{PROSE} More.\n\nThe two foreign ministers shake hands before their meeting in Nairobi on Monday.\n\nPhoto: KENYA NEWS/Amos Otieno\n\n{PROSE} Again."
+            ),
+            &[
+                "content",
+                "boilerplate",
+                "boilerplate",
+                "content",
+                "boilerplate",
+                "boilerplate",
+                "content",
+            ],
+        );
+        // A credit glued to its own caption marks nothing above it, nor does a credit some
+        // pages print before the caption marker.
+        case(
+            &format!(
+                "{PROSE}\n\nThe talks are expected to resume next month in the capital, though officials in both countries have played down hopes of a breakthrough.\n\nPhoto source, EPA\n\nPicture caption,\n\nThe border crossing stayed closed on Tuesday\n\n{PROSE} More."
+            ),
+            &[
+                "content",
+                "content",
+                "boilerplate",
+                "boilerplate",
+                "boilerplate",
+                "content",
+            ],
+        );
+    }
+
+    #[test]
+    fn standfirsts_subheads_and_dense_prose_are_content() {
+        let body = format!("{PROSE}\n\n{PROSE} Further.");
+        case(
+            &format!(
+                "Lima and Quito Reopen Their Border\n\n• Traders have waited for weeks at the crossing near the coast\n\n• Both governments promise that the customs checks will be faster\n\nBy Ana Torres\n\n{body}\n\nFishing Quotas Still Disputed\n\n{body}"
+            ),
+            &[
+                "title",
+                "content",
+                "content",
+                "boilerplate",
+                "content",
+                "content",
+                "content",
+                "content",
+                "content",
+            ],
+        );
+        // Few stopwords but plainly prose: names, figures and a verb, mostly lower case.
+        case(
+            &format!(
+                "{PROSE}\n\nOfficials stressed that Lima strongly supports regional partners in expanding port capacity, upgrading rail freight corridors and modernising customs\n\n{PROSE} More."
+            ),
+            &["content", "content", "content"],
+        );
+        // A short sentence between paragraphs of near-good prose belongs to them.
+        case(
+            "Menu\n\nHome\n\nOn Thursday the Peruvian president said it was unacceptable and withdrew his envoy.\n\nThe Ecuadorian government followed suit later in the day.\n\nMr Noboa closed the border and declared a state of emergency in the province last Friday.\n\nContact us",
+            &[
+                "boilerplate",
+                "boilerplate",
+                "content",
+                "content",
+                "content",
+                "boilerplate",
             ],
         );
     }

@@ -32,6 +32,8 @@ const WRAP_MIN_WIDTH: usize = 40;
 const WRAP_MAX_WIDTH: usize = 100;
 /// Every line but the last of a wrapped block is at least this share of the block's widest line.
 const WRAP_MIN_FILL: f64 = 0.6;
+/// The widest of the other lines is at least this share of the last line's width.
+const WRAP_LAST_SLACK: f64 = 0.9;
 
 /// Split raw text into paragraphs. See the module docs for the rules.
 #[must_use]
@@ -99,14 +101,23 @@ fn is_wrapped(block: &[(usize, &str)]) -> bool {
     if !(WRAP_MIN_WIDTH..=WRAP_MAX_WIDTH).contains(&widest) {
         return false;
     }
+    // A line printed twice (a headline and its copy) is two lines, not prose.
+    if block.windows(2).any(|w| w[0].1.trim() == w[1].1.trim()) {
+        return false;
+    }
     let body = &block[..block.len() - 1];
     #[allow(clippy::cast_precision_loss)] // widths are line lengths, far below 2^52
     let filled = widths[..body.len()]
         .iter()
         .all(|&w| w as f64 >= WRAP_MIN_FILL * widest as f64);
+    // Wrapping fills every line but the last as far as the width allows, so the last is not
+    // much wider than the others ("ATHENS – AFP" above a headline is two lines, not one).
+    let widest_body = widths[..body.len()].iter().copied().max().unwrap_or(0);
+    #[allow(clippy::cast_precision_loss)]
+    let last_fits = widest_body as f64 >= WRAP_LAST_SLACK * widths[body.len()] as f64;
     // Wrapped prose breaks mid-sentence; a list of full sentences or headings does not.
     let open_ends = body.iter().filter(|(_, l)| !ends_sentence(l)).count();
-    filled && open_ends * 2 >= body.len() && !body.iter().any(|(_, l)| is_list_item(l))
+    filled && last_fits && open_ends * 2 >= body.len() && !body.iter().any(|(_, l)| is_list_item(l))
 }
 
 fn ends_sentence(line: &str) -> bool {
@@ -137,6 +148,14 @@ mod tests {
         assert_eq!(ranges("a\rb\r"), vec![(1, 1), (2, 2)]);
         assert_eq!(ranges(""), Vec::<(usize, usize)>::new());
         assert_eq!(ranges("\n \n\t\n"), Vec::<(usize, usize)>::new());
+    }
+
+    #[test]
+    fn a_dateline_above_a_headline_and_a_doubled_line_are_not_wrapped() {
+        let raw = "LIMA – Agence France-Presse\nPeru says it is ready to reopen the border\n\n\
+                   Peru says it is ready to reopen the border now\n\
+                   Peru says it is ready to reopen the border now\n";
+        assert_eq!(ranges(raw), vec![(1, 1), (2, 2), (4, 4), (5, 5)]);
     }
 
     #[test]
