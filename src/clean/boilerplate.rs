@@ -636,6 +636,16 @@ fn context_free_class(f: &Features<'_>) -> Class {
     if f.stopword_density >= STOPWORDS_LOW || f.is_sentence(8) {
         return Class::NearGood;
     }
+    // A sentence that reports a past action is news prose however dense with names and titles
+    // ("SEOUL – Ruritanian Foreign Minister Jan Novak met Freedonian President Ana Silva on
+    // Friday."); menus, tags and captions (which show, in the present tense) are not.
+    if f.words >= PAST_SENTENCE_MIN_WORDS && f.ends_sentence && reports_past_action(f.text) {
+        return if f.words >= NEAR_GOOD_SENTENCE_WORDS {
+            Class::Good
+        } else {
+            Class::NearGood
+        };
+    }
     // A run of mostly lower-case words with some function words in it is prose dense with
     // names and figures ("Qin stressed that China firmly supports regional countries in
     // upholding …"), not a menu or a tag list (capitalised, with few or none).
@@ -690,6 +700,27 @@ fn neighbour(
 /// Words a short last paragraph after prose needs to be the article's own text cut short
 /// ("Hundreds are living in sh") rather than a footer link ("Contact us").
 const CUT_LAST_MIN_WORDS: usize = 4;
+
+/// Words a name-dense sentence needs to count as prose by its past-tense verb.
+const PAST_SENTENCE_MIN_WORDS: usize = 6;
+
+/// Past-tense verbs without the -ed ending that news leads use.
+const IRREGULAR_PAST: &[&str] = &[
+    "met", "said", "told", "held", "took", "gave", "sent", "flew", "spoke", "made", "won", "led",
+    "left", "began", "struck", "fought", "broke", "came", "went", "brought", "sought", "kept",
+    "paid", "ran", "rose", "fell", "drew", "threw", "wrote", "stood", "lost", "found", "shot",
+    "hit", "cut", "set", "put", "sold", "bought", "chose", "froze", "swore", "withdrew",
+    "overtook",
+];
+
+/// Does the text hold a lower-case past-tense verb ("visited", "met") after its first word?
+fn reports_past_action(text: &str) -> bool {
+    text.split_whitespace().skip(1).any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphabetic());
+        w.starts_with(|c: char| c.is_lowercase())
+            && ((w.len() > 4 && w.ends_with("ed")) || IRREGULAR_PAST.contains(&w))
+    })
+}
 
 /// Most words of an in-text section heading.
 const SUBHEAD_MAX_WORDS: usize = 8;
@@ -1015,6 +1046,13 @@ mod tests {
                 "content",
                 "content",
             ],
+        );
+        // A one-sentence lead full of names and titles reports a past action: prose.
+        case(
+            &format!(
+                "By Ana Torres\n\nLIMA – Peruvian Foreign Minister Javier Soto met Ecuadorian President Daniel Ruiz in Quito on Friday.\n\n{PROSE} More."
+            ),
+            &["boilerplate", "content", "content"],
         );
         // Few stopwords but plainly prose: names, figures and a verb, mostly lower case.
         case(

@@ -252,6 +252,13 @@ fn char_to_byte(text: &str) -> impl Fn(usize) -> usize + '_ {
     move |c| offsets.get(c).copied().unwrap_or(text.len())
 }
 
+/// An appeal or demand whose that-clause runs up to the phrase.
+static DEMANDED_THAT: LazyLock<Regex> = LazyLock::new(|| {
+    regexes::built_in(
+        r"(?i)\b(?:demand|demanded|demands|demanding|insisted|urged|urges|asked|asks|requested|requests|called\s+for|calls\s+for|recommended|proposed)\b[^.;:]*\bthat\b[^.;:]*$",
+    )
+});
+
 /// A decision announced before an intended action: "announced that it will withdraw …",
 /// "announced plans to end …": the action is coded as done, not as a threat.
 static DECIDED: LazyLock<Regex> =
@@ -539,12 +546,36 @@ fn compound(sentence: &str, actors: &[Actor], last: usize) -> Vec<Actor> {
     group
 }
 
+/// The sentence with its date expressions (and a preposition right before one) blanked out, at
+/// the same byte offsets, so a date inside a phrase does not break it ("offered on 10 January
+/// 2024 to mediate").
+fn without_dates(sentence: &str, dates: &[DateMention]) -> String {
+    let mut bytes = sentence.as_bytes().to_vec();
+    for d in dates {
+        let mut start = d.range.start;
+        let before = sentence[..start].trim_end();
+        if let Some(word) = before.rsplit(char::is_whitespace).next()
+            && matches!(
+                word.to_ascii_lowercase().as_str(),
+                "on" | "in" | "at" | "by" | "since" | "until" | "from"
+            )
+        {
+            start = before.len() - word.len();
+        }
+        for b in &mut bytes[start..d.range.end] {
+            *b = b' ';
+        }
+    }
+    // Only whole characters were blanked (date expressions and words are whole characters).
+    String::from_utf8(bytes).unwrap_or_else(|_| sentence.to_string())
+}
+
 /// Every pattern match, longest first at each start, without overlaps; statements last (a
 /// sentence's statement is coded only if nothing else in it is).
 fn phrases(sentence: &str, taxonomy: &Taxonomy) -> Vec<(Range<usize>, usize)> {
     let mut found: Vec<(Range<usize>, usize)> = Vec::new();
     for i in taxonomy.candidates(sentence) {
-        for m in taxonomy.patterns[i].regex.find_iter(sentence) {
+        for m in taxonomy.patterns[i].regex().find_iter(sentence) {
             found.push((m.range(), i));
         }
     }
@@ -568,6 +599,11 @@ fn code_of(sentence: &str, phrase: &Range<usize>, i: usize, taxonomy: &Taxonomy)
     {
         return None;
     }
+    // What someone demanded or urged be done has not happened: "demanded that Ruritania
+    // withdraw its troops" codes the demand alone.
+    if DEMANDED_THAT.is_match(&sentence[..phrase.start]) {
+        return None;
+    }
     match mood(sentence, phrase.start) {
         Mood::Blocked => None,
         Mood::Done | Mood::Scheduled => Some(pattern.code),
@@ -587,10 +623,17 @@ fn code_sentence(
     taxonomy: &Taxonomy,
 ) -> Vec<Event> {
     let mut out = Vec::new();
-    for (phrase, i) in phrases(sentence, taxonomy) {
+    for (phrase, i) in phrases(&without_dates(sentence, dates), taxonomy) {
         let pattern = &taxonomy.patterns[i];
         if pattern.flags.say && !out.is_empty() {
             break;
+        }
+        // A verb inside a name ("States" of "United States") is none.
+        if actors
+            .iter()
+            .any(|a| a.start <= phrase.start && phrase.start < a.end)
+        {
+            continue;
         }
         let Some(code) = code_of(sentence, &phrase, i, taxonomy) else {
             continue;
@@ -793,6 +836,25 @@ impl Scene<'_> {
         })
     }
 
+    /// The subject of a that-clause right after the phrase ("demanded that Ruritania …",
+    /// "warned that the Freedonian government would …").
+    fn that_subject(&self, group: &[EntityRef]) -> Option<EntityRef> {
+        let rest = &self.sentence[self.phrase.end..];
+        let that = rest.find(" that ")? + self.phrase.end + " that ".len();
+        if words(&self.sentence[self.phrase.end..that]) > 6 {
+            return None;
+        }
+        self.actors
+            .iter()
+            .find(|a| {
+                a.start >= that
+                    && !a.place_only
+                    && !group.contains(&a.entity)
+                    && words(&self.sentence[that..a.start]) <= 2
+            })
+            .map(|a| a.entity)
+    }
+
     /// The speaker right after a statement verb ("…, said Pakistani officials").
     fn speaker_after(&self) -> Option<EntityRef> {
         self.right(false)
@@ -931,6 +993,11 @@ impl Scene<'_> {
             .map(|k| self.actors[k].entity);
         if after.is_some() {
             return (after.filter(|&t| t != source), None, false);
+        }
+        if self.flags.that
+            && let Some(subject) = self.that_subject(group)
+        {
+            return (Some(subject), None, false);
         }
         if group.len() > 1 {
             return (Some(group[1]), None, false);
@@ -1163,6 +1230,51 @@ mod tests {
                 None
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn demands_appeals_and_what_they_ask_for() {
+        // The demand's target is the that-clause's subject; what it demands has not happened.
+        assert_eq!(
+            code(
+                "On Monday, Moldova demanded that Russia withdraw its troops.",
+                Some("2024-03-06")
+            ),
+            ["2024-03-04 100 Moldova -> Russia"]
+        );
+        assert_eq!(
+            code(
+                "On Monday, the European Union called on Serbia to resume talks.",
+                Some("2024-03-06")
+            ),
+            ["2024-03-04 020 European Union -> Serbia"]
+        );
+        // A verb inside a name is none: "States" of "United States".
+        assert_eq!(
+            code(
+                "On Monday, Spain extradited a businessman to the United States.",
+                Some("2024-03-06")
+            ),
+            ["2024-03-04 063 Spain -> United States"]
+        );
+    }
+
+    #[test]
+    fn amounts_and_dates_inside_a_phrase() {
+        assert_eq!(
+            code(
+                "Japan provided $4.5 billion in financial assistance to Ukraine in 2024.",
+                None
+            ),
+            ["2024 070 Japan -> Ukraine"]
+        );
+        assert_eq!(
+            code(
+                "Turkey offered on 10 January 2024 to mediate between Russia and Ukraine.",
+                None
+            ),
+            ["2024-01-10 036 Turkey -> Russia"]
         );
     }
 

@@ -80,7 +80,7 @@ fn reprocess_rebuilds_the_same_archive_twice() {
         .arg("reprocess")
         .assert()
         .success()
-        .stderr("reprocessed 11 documents: 11 articles, 1 near-duplicate\n");
+        .stderr("reprocessed 21 documents: 21 articles, 1 near-duplicate\n");
     assert_eq!(
         dump(&env),
         ingested,

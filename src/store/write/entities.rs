@@ -1,6 +1,7 @@
 //! Entity mentions, quotes and discovered entities, and the gazetteer's entities and aliases
 //! brought into the archive.
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::{inserted_id, int};
@@ -150,20 +151,44 @@ pub(super) const INSERT_ALIAS: &str = "
     VALUES (?1, ?2, ?3, 'gazetteer')";
 
 /// Bring the gazetteer's entities and aliases into the archive and return their ids by index.
+///
+/// Every run does this, and an archive usually holds the gazetteer already: what is there is
+/// read in two queries, and only new or changed rows are written.
 pub(super) fn sync_gazetteer(
     conn: &Connection,
     gazetteer: &Gazetteer,
 ) -> rusqlite::Result<Vec<i64>> {
+    let mut stored: HashMap<(String, String), (i64, Option<String>)> = HashMap::new();
+    {
+        let mut rows = conn.prepare("SELECT id, type, name, country FROM entities")?;
+        let mut rows = rows.query([])?;
+        while let Some(r) = rows.next()? {
+            stored.insert((r.get(1)?, r.get(2)?), (r.get(0)?, r.get(3)?));
+        }
+    }
+    let mut aliases: HashSet<(i64, String)> = HashSet::new();
+    {
+        let mut rows = conn.prepare("SELECT entity_id, alias FROM entity_aliases")?;
+        let mut rows = rows.query([])?;
+        while let Some(r) = rows.next()? {
+            aliases.insert((r.get(0)?, r.get(1)?));
+        }
+    }
     let mut upsert = conn.prepare_cached(UPSERT_ENTITY)?;
     let mut alias = conn.prepare_cached(INSERT_ALIAS)?;
     let mut ids = Vec::with_capacity(gazetteer.entities.len());
     for e in &gazetteer.entities {
-        let id: i64 = upsert
-            .query_row(rusqlite::params![e.name, e.kind.as_str(), e.country], |r| {
+        let key = (e.kind.as_str().to_string(), e.name.clone());
+        let id = match stored.get(&key) {
+            Some((id, country)) if *country == e.country => *id,
+            _ => upsert.query_row(rusqlite::params![e.name, e.kind.as_str(), e.country], |r| {
                 r.get(0)
-            })?;
+            })?,
+        };
         for (name, metonym) in &e.aliases {
-            alias.execute(rusqlite::params![id, name, metonym])?;
+            if !aliases.contains(&(id, name.clone())) {
+                alias.execute(rusqlite::params![id, name, metonym])?;
+            }
         }
         ids.push(id);
     }
