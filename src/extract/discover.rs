@@ -124,6 +124,10 @@ static PERSON_CONTEXTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         // An office "of" its country or body, then the holder: "Prime Minister of Ruritania
         // Jan Novak" (the place is the gazetteer's and is cut off the name).
         format!(r"\b{OFFICE}\s+of\s+(?:the\s+)?{name}"),
+        // A speaker's label in a broadcast transcript: "Jan Novak(Governor, Province) :".
+        format!(r"(?m)^\s*{name}\s*\([^)\n]{{2,80}}\)\s*:"),
+        // An apposition, then the verb: "…'s envoy for the region, Jan Novak, said".
+        format!(r",\s+{name},\s+{speech}\b"),
     ]
     .iter()
     .map(|p| regexes::built_in(p))
@@ -450,8 +454,14 @@ fn add_family_names(
     found.extend(extra);
 }
 
-/// The family name: the first word when the given name is hyphenated ("Kim Han-kwon"), else
-/// the last ("Brad Glosserman").
+/// Chinese and Korean family names, which come first in a name.
+static EAST_ASIAN_FAMILY_NAMES: LazyLock<Vec<&str>> = LazyLock::new(|| {
+    crate::text::words(include_str!("../../data/words/east-asian-family-names.txt"))
+});
+
+/// The family name: the first word of a Chinese or Korean name ("Lu Zhengyang", "Kim
+/// Han-kwon": a listed family name, or a given name hyphenated in lower case), else the last
+/// ("Brad Glosserman", "Natasha Singh-Reid").
 ///
 /// A name with particles keeps them ("von der Leyen"); an Arabic article is dropped ("Sisi" of
 /// "Abdel Fattah al-Sisi", as news writes it alone).
@@ -463,11 +473,16 @@ fn family_name(name: &str) -> &str {
     if let Some(&(at, _)) = words.iter().skip(1).find(|(_, w)| PARTICLES.contains(w)) {
         return &name[at..];
     }
+    // "Han-kwon", "Moon-seok": a romanised given name; "Singh-Reid" is a double surname.
     let hyphenated_given = words.len() >= 2
-        && words[1..]
-            .iter()
-            .any(|(_, w)| w.contains('-') && !has_article(w));
-    let last = if hyphenated_given {
+        && words[1..].iter().any(|(_, w)| {
+            w.split_once('-')
+                .is_some_and(|(_, after)| after.starts_with(char::is_lowercase))
+                && !has_article(w)
+        });
+    let family_first =
+        (2..=3).contains(&words.len()) && EAST_ASIAN_FAMILY_NAMES.contains(&words[0].1);
+    let last = if hyphenated_given || family_first {
         words[0].1
     } else {
         words[words.len() - 1].1
@@ -579,12 +594,40 @@ fn organisations(text: &str) -> Vec<(usize, usize, EntityType)> {
                 } else {
                     EntityType::Organization
                 };
-                out.push((words[first].0, words[j].1, kind));
+                // "Jan Novak of the Baltic Institute …": a person, then the body.
+                match person_of(text, &words[first..=j]) {
+                    Some((person_end, body_start)) => {
+                        out.push((words[first].0, person_end, EntityType::Person));
+                        out.push((body_start, words[j].1, kind));
+                    }
+                    None => out.push((words[first].0, words[j].1, kind)),
+                }
             }
         }
         i = j + 1;
     }
     out
+}
+
+/// In a run "Jan Novak of the Baltic Institute for …", the end of the person's name and the
+/// start of the body's: the words before "of" make a name (two or three name words, no
+/// head word), and a head word follows.
+fn person_of(text: &str, run: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let k = (2..=3).find(|&k| {
+        k < run.len()
+            && text[run[k - 1].1..run[k].0]
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| w == "of")
+    })?;
+    let name = &run[..k];
+    let word = |&(s, e): &(usize, usize)| &text[s..e];
+    let name_shaped = name.iter().all(|w| {
+        let w = word(w);
+        !ORG_HEADS.contains(&w) && !not_name(w) && w.chars().nth(1).is_some_and(char::is_lowercase)
+    });
+    let body_has_head = run[k..].iter().any(|w| ORG_HEADS.contains(&word(w)));
+    (name_shaped && body_has_head).then(|| (run[k - 1].1, run[k].0))
 }
 
 fn char_offset(text: &str, byte: usize) -> usize {
@@ -747,6 +790,43 @@ mod tests {
         names(
             &["Crown Prince Yusuf bin Rashid arrived."],
             &[("Yusuf bin Rashid", "person")],
+        );
+    }
+
+    #[test]
+    fn family_names_by_shape_and_people_of_institutes() {
+        // A Chinese or Korean family name comes first; a double surname is the last word.
+        let found = run(&[
+            "Ministry spokesman Zhao Lijun said so, as did minister Lena Marsh-Holt.",
+            "Zhao added more. Marsh-Holt declined.",
+            "Choi Min-ji(Governor, Coastal Province) : \"We are ready.\"",
+        ]);
+        let got: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(n, _, s)| (n.as_str(), s.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Zhao Lijun", "Zhao Lijun"),
+                ("Lena Marsh-Holt", "Lena Marsh-Holt"),
+                ("Zhao Lijun", "Zhao"),
+                ("Lena Marsh-Holt", "Marsh-Holt"),
+                ("Choi Min-ji", "Choi Min-ji")
+            ]
+        );
+        // "Name of the X Institute" is a person and a body.
+        names(
+            &["Omar Haddad of the Levant Institute for Policy Studies expects more aid."],
+            &[
+                ("Omar Haddad", "person"),
+                ("Levant Institute for Policy Studies", "organization"),
+            ],
+        );
+        // An apposition, then the verb.
+        names(
+            &["The bloc's envoy for maritime affairs, Ines Carvalho, said the talks would resume."],
+            &[("Ines Carvalho", "person")],
         );
     }
 

@@ -116,6 +116,7 @@ pub fn extract(
                 .iter()
                 .position(|&(s, e)| s <= span.open && span.open < e);
             let speaker = after(&chars, span, &people)
+                .or_else(|| label(&chars, span, &people))
                 .or_else(|| {
                     let (s, e) = sentences[sentence?];
                     SPEECH.is_match(&outside(s, e)).then(|| {
@@ -168,6 +169,27 @@ pub fn extract(
         }
     }
     out
+}
+
+/// The speaker a transcript or interview labels before the quotation, alone at the start of
+/// the paragraph: "Jan Novak (Governor, Province) : “…”", "Novak: “…”".
+fn label(chars: &[char], span: &Span, people: &[&Mention]) -> Option<EntityRef> {
+    let head: String = chars[..span.open].iter().collect();
+    let head = head.trim_end();
+    let head = head.strip_suffix(':')?.trim_end();
+    // The role in brackets after the name, if any.
+    let name_end = match head.strip_suffix(')') {
+        Some(inner) => inner.rfind('(')?,
+        None => head.len(),
+    };
+    let name = head[..name_end].trim();
+    let start = head.len() - head.trim_start().len();
+    let end = start + name.len();
+    let (start, end) = (head[..start].chars().count(), head[..end].chars().count());
+    people
+        .iter()
+        .find(|m| m.char_start == start && m.char_end == end)
+        .map(|m| m.entity)
 }
 
 /// The first person named in a paragraph's last sentence: usually its subject.
@@ -235,6 +257,36 @@ fn quote_spans(chars: &[char]) -> Vec<Span> {
             close: chars.len(),
         });
     }
+    // Single marks, curly or straight, outside the double ones: an opening mark after a space
+    // or the start, a closing one before a space, punctuation or the end ("don’t" and "the
+    // ministers’ talks" close nothing: a letter follows, or the mark ends a word no mark opened).
+    let inside_double = |i: usize| out.iter().any(|s| s.open <= i && i <= s.close);
+    let mut single = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, &c) in chars.iter().enumerate() {
+        if inside_double(i) {
+            open = None;
+            continue;
+        }
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        let opens = matches!(c, '‘' | '\'')
+            && before.is_none_or(|b| b.is_whitespace() || matches!(b, '(' | ':' | '—' | '–'))
+            && after.is_some_and(char::is_alphanumeric);
+        let closes = matches!(c, '’' | '\'')
+            && before.is_some_and(|b| !b.is_whitespace())
+            && after.is_none_or(|a| a.is_whitespace() || ",.;:!?)—–".contains(a));
+        match open {
+            Some(o) if closes => {
+                single.push(Span { open: o, close: i });
+                open = None;
+            }
+            None if opens => open = Some(i),
+            _ => {}
+        }
+    }
+    out.extend(single);
+    out.sort_by_key(|s| s.open);
     out
 }
 
@@ -386,6 +438,31 @@ mod tests {
         case(
             &["Seoul and Tokyo agreed to launch an “economic security dialogue” soon."],
             &[],
+        );
+        // Apostrophes open and close nothing.
+        case(
+            &[
+                "Fumio Kishida said the ministers’ talks on Japan’s plan don’t change the '90s deal.",
+            ],
+            &[],
+        );
+    }
+
+    #[test]
+    fn single_marks_and_transcript_labels() {
+        case(
+            &["Fumio Kishida said: ‘We will rebuild every house that burned.’"],
+            &[("Fumio Kishida", "We will rebuild")],
+        );
+        case(
+            &["Fumio Kishida said it was 'a turning point for both countries', and left."],
+            &[("Fumio Kishida", "a turning point")],
+        );
+        case(
+            &[
+                "Fumio Kishida(Prime Minister, Japan) : \"We will rebuild every house that burned.\"",
+            ],
+            &[("Fumio Kishida", "We will rebuild")],
         );
     }
 }
