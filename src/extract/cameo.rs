@@ -239,6 +239,7 @@ impl Taxonomy {
         let own = &self.codes[code];
         let to = match own.root() {
             "03" | "13" | "15" => return Some(code),
+            "04" if own.code == "045" => "039",
             "04" => "036",
             "05" => "032",
             "06" => "031",

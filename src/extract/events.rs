@@ -570,9 +570,10 @@ fn without_dates(sentence: &str, dates: &[DateMention]) -> String {
     String::from_utf8(bytes).unwrap_or_else(|_| sentence.to_string())
 }
 
-/// Every pattern match, longest first at each start, without overlaps; statements last (a
-/// sentence's statement is coded only if nothing else in it is).
-fn phrases(sentence: &str, taxonomy: &Taxonomy) -> Vec<(Range<usize>, usize)> {
+/// Every pattern match, grouped by the word it starts at (longest first within a group), the
+/// groups without overlaps (each group spans as far as its longest phrase); statements last
+/// (a sentence's statement is coded only if nothing else in it is).
+fn phrases(sentence: &str, taxonomy: &Taxonomy) -> Vec<Vec<(Range<usize>, usize)>> {
     let mut found: Vec<(Range<usize>, usize)> = Vec::new();
     for i in taxonomy.candidates(sentence) {
         for m in taxonomy.patterns[i].regex().find_iter(sentence) {
@@ -580,14 +581,16 @@ fn phrases(sentence: &str, taxonomy: &Taxonomy) -> Vec<(Range<usize>, usize)> {
         }
     }
     found.sort_by_key(|(r, i)| (r.start, std::cmp::Reverse(r.end), *i));
-    let mut kept: Vec<(Range<usize>, usize)> = Vec::new();
+    let mut groups: Vec<Vec<(Range<usize>, usize)>> = Vec::new();
     for (r, i) in found {
-        if kept.last().is_none_or(|(k, _)| r.start >= k.end) {
-            kept.push((r, i));
+        match groups.last_mut() {
+            Some(group) if group[0].0.start == r.start => group.push((r, i)),
+            Some(group) if r.start < group[0].0.end => {}
+            _ => groups.push(vec![(r, i)]),
         }
     }
-    kept.sort_by_key(|(_, i)| taxonomy.patterns[*i].flags.say);
-    kept
+    groups.sort_by_key(|g| taxonomy.patterns[g[0].1].flags.say);
+    groups
 }
 
 /// The code pattern `i` gives at `phrase`, after its mood; `None` when it is no event there.
@@ -623,31 +626,63 @@ fn code_sentence(
     taxonomy: &Taxonomy,
 ) -> Vec<Event> {
     let mut out = Vec::new();
-    for (phrase, i) in phrases(&without_dates(sentence, dates), taxonomy) {
-        let pattern = &taxonomy.patterns[i];
-        if pattern.flags.say && !out.is_empty() {
-            break;
+    for group in phrases(&without_dates(sentence, dates), taxonomy) {
+        // Phrases starting at one word, longest first: the first that codes an event wins
+        // ("fired a missile at Ruritania" is an attack; "fired a missile into the sea", a test).
+        for (phrase, i) in group {
+            let pattern = &taxonomy.patterns[i];
+            if pattern.flags.say && !out.is_empty() {
+                break;
+            }
+            let scene = Phrase {
+                sentence,
+                dates,
+                actors,
+                span: phrase,
+                pattern: i,
+            };
+            if let Some(events) = scene.code(state, taxonomy) {
+                out.extend(events);
+                break;
+            }
         }
+    }
+    out
+}
+
+/// One phrase of a sentence, to be coded.
+struct Phrase<'a> {
+    sentence: &'a str,
+    dates: &'a [DateMention],
+    actors: &'a [Actor],
+    /// Where it matched, in bytes.
+    span: Range<usize>,
+    /// Its index in [`Taxonomy::patterns`].
+    pattern: usize,
+}
+
+impl Phrase<'_> {
+    /// The phrase's event (two for "brought A and B together"), or `None`.
+    fn code(&self, state: &mut State, taxonomy: &Taxonomy) -> Option<Vec<Event>> {
+        let (sentence, phrase) = (self.sentence, &self.span);
+        let pattern = &taxonomy.patterns[self.pattern];
         // A verb inside a name ("States" of "United States") is none.
-        if actors
+        if self
+            .actors
             .iter()
             .any(|a| a.start <= phrase.start && phrase.start < a.end)
         {
-            continue;
+            return None;
         }
-        let Some(code) = code_of(sentence, &phrase, i, taxonomy) else {
-            continue;
-        };
-        let Some(date) = nearest_date(dates, &phrase) else {
-            continue;
-        };
+        let code = code_of(sentence, phrase, self.pattern, taxonomy)?;
+        let date = nearest_date(self.dates, phrase)?;
         // A noun names an event of its own only with its date beside it ("talks with Freedonia
         // on Monday"), and after it when an actor owns it ("Ruritania's attack on Monday");
         // elsewhere it is a reference ("condemned Ruritania's invasion last summer").
         // So does a statement: "said on Monday" is one, "said the war that began in 2014 …"
         // is not.
-        let near = distance(&date.range, &phrase) <= NOUN_DATE_REACH;
-        let owned = actors.iter().any(|a| {
+        let near = distance(&date.range, phrase) <= NOUN_DATE_REACH;
+        let owned = self.actors.iter().any(|a| {
             a.end <= phrase.start
                 && possessive(sentence, a.end)
                 && words(&sentence[a.end..phrase.start]) <= 3
@@ -655,25 +690,24 @@ fn code_sentence(
         if (pattern.flags.noun && !(near && (!owned || date.range.start >= phrase.end)))
             || (pattern.flags.say && !near)
         {
-            continue;
+            return None;
         }
-        let scope = clause(sentence, &phrase);
+        let scope = clause(sentence, phrase);
         // A statement's speaker is never inside the quotation it reports.
         let unquoted: Vec<Actor>;
         let actors = if pattern.flags.say {
             let quoted = quoted_spans(sentence);
-            unquoted = actors
+            unquoted = self
+                .actors
                 .iter()
                 .filter(|a| !quoted.iter().any(|q| q.start <= a.start && a.end <= q.end))
                 .copied()
                 .collect();
             &unquoted[..]
         } else {
-            actors
+            self.actors
         };
-        let Some(coded) = actors_of(sentence, actors, &phrase, &scope, pattern.flags, state) else {
-            continue;
-        };
+        let coded = actors_of(sentence, actors, phrase, &scope, pattern.flags, state)?;
         let mut confidence: f64 = 0.9;
         if coded.pronoun {
             confidence -= 0.2;
@@ -698,19 +732,19 @@ fn code_sentence(
             confidence: (confidence * 100.0).round() / 100.0,
             reciprocal: pattern.flags.symmetric && coded.compound,
         };
-        if let Some(second) = coded.pair_second {
-            out.push(base.clone());
-            out.push(Event {
-                source: base.target.unwrap_or(base.source),
-                target: Some(second),
-                reciprocal: true,
-                ..base
-            });
-        } else {
-            out.push(base);
-        }
+        Some(match coded.pair_second {
+            Some(second) => vec![
+                base.clone(),
+                Event {
+                    source: base.target.unwrap_or(base.source),
+                    target: Some(second),
+                    reciprocal: true,
+                    ..base
+                },
+            ],
+            None => vec![base],
+        })
     }
-    out
 }
 
 fn nearest_date<'d>(dates: &'d [DateMention], phrase: &Range<usize>) -> Option<&'d DateMention> {
@@ -893,9 +927,14 @@ impl Scene<'_> {
     /// the rest of a compound subject); else a pronoun opening the clause.
     fn subject(&self, state: &State) -> Option<(Vec<EntityRef>, bool)> {
         let before = &self.sentence[self.scope.start..self.phrase.start];
-        let slot = words_back(before)
-            .map_while(|w| w)
-            .find(|w| !ADVERBS.contains(&w.as_str()));
+        // The subject's slot: the word before the phrase, past adverbs and what makes the
+        // phrase intended ("it would send", "it was ready to mediate").
+        let slot = words_back(before).map_while(|w| w).find(|w| {
+            !ADVERBS.contains(&w.as_str())
+                && !matches!(w.as_str(), "will" | "would" | "shall" | "to")
+                && !INTENT_BEFORE_TO.contains(&w.as_str())
+                && !SCHEDULED_BEFORE_TO.contains(&w.as_str())
+        });
         let pronoun_group = |w: &str| -> Option<Vec<EntityRef>> {
             if PRONOUNS_ONE.contains(&w) {
                 state.last_person.map(|p| vec![p])
@@ -910,10 +949,11 @@ impl Scene<'_> {
         }
         // "Ruritania said it had recalled …": "it" is the country or body that spoke.
         if slot.as_deref() == Some("it") {
+            let it_at = self.scope.start + before.rfind("it ").unwrap_or(0);
             return (0..self.actors.len())
                 .rev()
                 .map(|k| self.actors[k])
-                .find(|a| !a.place_only && !a.person && a.end <= self.scope.start)
+                .find(|a| !a.place_only && !a.person && a.end <= it_at)
                 .map(|a| (vec![a.entity], true));
         }
         if !state.last_group.is_empty() && GROUP_SUBJECT.is_match(before) {
@@ -1257,6 +1297,40 @@ mod tests {
                 Some("2024-03-06")
             ),
             ["2024-03-04 063 Spain -> United States"]
+        );
+    }
+
+    #[test]
+    fn intents_reported_with_it_and_fallbacks_at_one_word() {
+        // "it" is the body that spoke; the modal makes the action an intent.
+        assert_eq!(
+            code(
+                "Canada said on Tuesday that it would send $40 million in aid to Haiti.",
+                Some("2024-01-12")
+            ),
+            ["2024-01-09 033 Canada -> Haiti"]
+        );
+        assert_eq!(
+            code(
+                "Qatar said on Tuesday it was ready to mediate between Sudan and Chad.",
+                Some("2024-01-12")
+            ),
+            ["2024-01-09 039 Qatar -> Sudan"]
+        );
+        // The longest phrase at a word codes nothing without its target; the next one does.
+        assert_eq!(
+            code(
+                "North Korea fired a ballistic missile into the sea on Tuesday.",
+                Some("2024-01-12")
+            ),
+            ["2024-01-09 150 North Korea -> -"]
+        );
+        assert_eq!(
+            code(
+                "Iran fired a wave of drones at Israel on Tuesday.",
+                Some("2024-01-12")
+            ),
+            ["2024-01-09 195 Iran -> Israel"]
         );
     }
 
