@@ -113,7 +113,8 @@ static PERSON_CONTEXTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
         format!(r"\b{speech}\s+(?:(?:{TITLE}|analyst|expert|researcher|professor|scholar)\s+)*{name}"),
         format!(r"\baccording\s+to\s+(?:{TITLE}\s+)?{name}"),
-        format!(r"{name}\s+{speech}\b"),
+        // "Jan Novak said", and after an apposition, "…'s envoy, Jan Novak, said".
+        format!(r"{name},?\s+{speech}\b"),
         format!(r"{name},\s+(?:a|an|the)\s+(?:[\p{{L}}-]+\s+){{0,4}}?{ROLE}\b"),
         format!(r"\b{TITLE}\s+{name}"),
         format!(r"\b{OFFICE}\s+{name}"),
@@ -124,15 +125,16 @@ static PERSON_CONTEXTS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         // An office "of" its country or body, then the holder: "Prime Minister of Ruritania
         // Jan Novak" (the place is the gazetteer's and is cut off the name).
         format!(r"\b{OFFICE}\s+of\s+(?:the\s+)?{name}"),
-        // A speaker's label in a broadcast transcript: "Jan Novak(Governor, Province) :".
-        format!(r"(?m)^\s*{name}\s*\([^)\n]{{2,80}}\)\s*:"),
-        // An apposition, then the verb: "…'s envoy for the region, Jan Novak, said".
-        format!(r",\s+{name},\s+{speech}\b"),
     ]
     .iter()
     .map(|p| regexes::built_in(p))
     .collect()
 });
+
+/// A speaker's label in a broadcast transcript: "Jan Novak(Governor, Province) :". Tried only
+/// on paragraphs with a bracket closed before a colon.
+static TRANSCRIPT_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| regexes::built_in(&format!(r"^\s*{}\s*\([^)\n]{{2,80}}\)\s*:", &*NAME)));
 
 /// Titles and offices after which a single capitalised word is a person's family name:
 /// "Mr Novak", "Prime Minister Novak", "Foreign Minister Novak".
@@ -347,7 +349,8 @@ fn candidates(text: &str) -> Vec<(usize, usize, Discovered)> {
             },
         ));
     }
-    for re in PERSON_CONTEXTS.iter() {
+    let transcript = (text.contains("):") || text.contains(") :")).then_some(&*TRANSCRIPT_LABEL);
+    for re in PERSON_CONTEXTS.iter().chain(transcript) {
         // Capturing is costly; most paragraphs match no context at all.
         if !re.is_match(text) {
             continue;
