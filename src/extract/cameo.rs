@@ -85,7 +85,7 @@ impl Pattern {
     /// # Panics
     ///
     /// Never for the built-in patterns (a test compiles every one) nor for any phrase
-    /// [`compile`] makes: escaped words, fixed gaps and alternations.
+    /// the pattern language makes: escaped words, fixed gaps and alternations.
     pub fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| {
             Regex::new(&self.source).unwrap_or_else(|e| panic!("pattern {}: {e}", self.rule))
