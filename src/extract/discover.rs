@@ -658,6 +658,17 @@ mod tests {
             .collect()
     }
 
+    /// Each mention as (entity name, surface) is `want`.
+    #[track_caller]
+    fn surfaces(paragraphs: &[&str], want: &[(&str, &str)]) {
+        let got: Vec<(String, String)> = run(paragraphs)
+            .into_iter()
+            .map(|(n, _, s)| (n, s))
+            .collect();
+        let got: Vec<(&str, &str)> = got.iter().map(|(n, s)| (n.as_str(), s.as_str())).collect();
+        assert_eq!(got, want, "{paragraphs:?}");
+    }
+
     #[track_caller]
     fn names(paragraphs: &[&str], want: &[(&str, &str)]) {
         let got: Vec<(String, String)> = run(paragraphs)
@@ -746,23 +757,18 @@ mod tests {
 
     #[test]
     fn later_family_names_resolve_to_the_full_name() {
-        let found = run(&[
-            "said Brad Glosserman, a director.",
-            "“No,” Glosserman said.",
-            "Kim Han-kwon, a professor, spoke. Kim added more.",
-        ]);
-        let surfaces: Vec<(&str, &str)> = found
-            .iter()
-            .map(|(n, _, s)| (n.as_str(), s.as_str()))
-            .collect();
-        assert_eq!(
-            surfaces,
-            [
+        surfaces(
+            &[
+                "said Brad Glosserman, a director.",
+                "“No,” Glosserman said.",
+                "Kim Han-kwon, a professor, spoke. Kim added more.",
+            ],
+            &[
                 ("Brad Glosserman", "Brad Glosserman"),
                 ("Brad Glosserman", "Glosserman"),
                 ("Kim Han-kwon", "Kim Han-kwon"),
-                ("Kim Han-kwon", "Kim")
-            ]
+                ("Kim Han-kwon", "Kim"),
+            ],
         );
     }
 
@@ -799,24 +805,19 @@ mod tests {
     #[test]
     fn family_names_by_shape_and_people_of_institutes() {
         // A Chinese or Korean family name comes first; a double surname is the last word.
-        let found = run(&[
-            "Ministry spokesman Zhao Lijun said so, as did minister Lena Marsh-Holt.",
-            "Zhao added more. Marsh-Holt declined.",
-            "Choi Min-ji(Governor, Coastal Province) : \"We are ready.\"",
-        ]);
-        let got: Vec<(&str, &str)> = found
-            .iter()
-            .map(|(n, _, s)| (n.as_str(), s.as_str()))
-            .collect();
-        assert_eq!(
-            got,
-            [
+        surfaces(
+            &[
+                "Ministry spokesman Zhao Lijun said so, as did minister Lena Marsh-Holt.",
+                "Zhao added more. Marsh-Holt declined.",
+                "Choi Min-ji(Governor, Coastal Province) : \"We are ready.\"",
+            ],
+            &[
                 ("Zhao Lijun", "Zhao Lijun"),
                 ("Lena Marsh-Holt", "Lena Marsh-Holt"),
                 ("Zhao Lijun", "Zhao"),
                 ("Lena Marsh-Holt", "Marsh-Holt"),
-                ("Choi Min-ji", "Choi Min-ji")
-            ]
+                ("Choi Min-ji", "Choi Min-ji"),
+            ],
         );
         // "Name of the X Institute" is a person and a body.
         names(
@@ -840,22 +841,17 @@ mod tests {
             &[("Halvorsen", "person"), ("Okonjo", "person")],
         );
         // The full name elsewhere in the article wins; the lone name is its mention.
-        let found = run(&[
-            "Prime Minister Okonjo arrived on Monday.",
-            "Grace Okonjo, the prime minister, said little.",
-            "Later Okonjo left.",
-        ]);
-        let got: Vec<(&str, &str)> = found
-            .iter()
-            .map(|(n, _, s)| (n.as_str(), s.as_str()))
-            .collect();
-        assert_eq!(
-            got,
-            [
+        surfaces(
+            &[
+                "Prime Minister Okonjo arrived on Monday.",
+                "Grace Okonjo, the prime minister, said little.",
+                "Later Okonjo left.",
+            ],
+            &[
                 ("Grace Okonjo", "Okonjo"),
                 ("Grace Okonjo", "Grace Okonjo"),
-                ("Grace Okonjo", "Okonjo")
-            ]
+                ("Grace Okonjo", "Okonjo"),
+            ],
         );
         // Not a name: an office's other words, or a given name followed by more.
         names(
