@@ -5,6 +5,7 @@
 # committed; run this only to update it, and again after editing a hand-made file, since each
 # generated file leaves to the others the spellings they have (cities and countries win).
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1  # the generators import scripts/gazetteer_files.py
 cd "$(dirname "$0")/.."
 venv=$(mktemp -d)
 trap 'rm -rf "$venv"' EXIT

