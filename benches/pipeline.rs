@@ -14,7 +14,7 @@ use dossier::extract::Resources;
 use dossier::extract::entities::{EntityRef, EntityType};
 use dossier::extract::{discover, events, quotes};
 use dossier::pipeline::{self, NoLineCounts};
-use dossier::source::Meta;
+use dossier::source::{DocFormat, Meta};
 use dossier::text::{normalize, segment};
 
 const SEEDS: &[&str] = &[
@@ -101,7 +101,7 @@ fn stages(c: &mut Criterion) {
     let articles: Vec<Article> = SEEDS
         .iter()
         .map(|raw| {
-            let prepared = pipeline::prepare(raw, &meta, &NoLineCounts, r);
+            let prepared = pipeline::prepare(raw, DocFormat::Text, &meta, &NoLineCounts, r);
             let texts = prepared.paragraphs.iter().map(|q| q.text.clone()).collect();
             Article {
                 raw,
@@ -131,7 +131,7 @@ fn stages(c: &mut Criterion) {
         (
             "prepare",
             Box::new(|a| {
-                pipeline::prepare(a.raw, &meta, &NoLineCounts, r)
+                pipeline::prepare(a.raw, DocFormat::Text, &meta, &NoLineCounts, r)
                     .paragraphs
                     .len()
             }),

@@ -15,7 +15,7 @@ use std::io::{BufWriter, Write};
 
 use dossier::clean::boilerplate::Role;
 use dossier::pipeline::{NoLineCounts, prepare};
-use dossier::source::Meta;
+use dossier::source::{DocFormat, Meta};
 use dossier::text::dates::MONTHS;
 
 const SEEDS: &[&str] = &[
@@ -169,7 +169,15 @@ fn sentence_pool() -> Vec<String> {
     let resources = dossier::extract::Resources::built_in();
     let mut pool = Vec::new();
     for seed in SEEDS {
-        for p in prepare(seed, &Meta::default(), &NoLineCounts, &resources).paragraphs {
+        for p in prepare(
+            seed,
+            DocFormat::Text,
+            &Meta::default(),
+            &NoLineCounts,
+            &resources,
+        )
+        .paragraphs
+        {
             if p.role != Role::Content {
                 continue;
             }

@@ -18,7 +18,7 @@
 use std::io::{BufRead, Write};
 
 use dossier::pipeline::{self, NoLineCounts};
-use dossier::source::Meta;
+use dossier::source::{DocFormat, Meta};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args()
@@ -37,7 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             published: record["published"].as_str().map(str::to_string),
             ..Meta::default()
         };
-        let prepared = pipeline::prepare(text, &meta, &NoLineCounts, &resources);
+        let prepared = pipeline::prepare(text, DocFormat::Text, &meta, &NoLineCounts, &resources);
         paragraphs += prepared.paragraphs.len();
         events += prepared.events.len();
     }

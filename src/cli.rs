@@ -101,8 +101,14 @@ pub struct ReprocessArgs {
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Folder of gold files: `NAME.json` for each document `NAME.txt`.
-    #[arg(long, value_name = "DIR")]
-    pub gold: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "html_truth")]
+    pub gold: Option<PathBuf>,
+
+    /// Score saved pages' article text instead: a JSON file mapping each page's id (its file
+    /// name without `.html`) to `{"articleBody": …}`, scored with the shingle metric of the Zyte
+    /// article extraction benchmark. Example: dossier eval --html-truth truth.json pages/
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["gold", "explain"])]
+    pub html_truth: Option<PathBuf>,
 
     /// Print the scores as JSON instead of a table.
     #[arg(long)]
@@ -164,11 +170,14 @@ fn similarity(value: &str) -> Result<f64, String> {
 /// Input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
-    /// By extension: .jsonl/.ndjson as JSON Lines, .json as JSON, anything else as text (HTML
-    /// pages are refused until dossier reads them); stdin by its first line.
+    /// By extension: .html/.htm as pages, .jsonl/.ndjson as JSON Lines, .json as JSON,
+    /// anything else as text (a text file that opens as a page is read as one); stdin by its
+    /// first line.
     Auto,
     /// One article per file, plain UTF-8 text (a saved page's markup too, if you insist).
     Text,
+    /// One saved web page per file, in any charset it declares or that can be detected.
+    Html,
     /// One JSON object per line: {"text": …, "title", "url", "outlet", "published", "id"}.
     Jsonl,
     /// One JSON object, or an array of them, per file.

@@ -19,25 +19,37 @@ pub enum Error {
     },
     /// A folder that holds no file dossier reads.
     #[error(
-        "{}: no articles found (looked for .txt, .md, .jsonl, .ndjson and .json files{})",
+        "{}: no articles found (looked for .txt, .md, .html, .htm, .jsonl, .ndjson and .json files{})",
         .path.display(),
         .skipped.as_deref().map(|s| format!("; skipped {s}")).unwrap_or_default()
     )]
     NoArticles {
         /// The folder.
         path: PathBuf,
-        /// What the walk passed over, e.g. `3 .html files (HTML pages are not read yet)`.
+        /// What the walk passed over, e.g. `3 files dossier does not read (3 .pdf)`.
         skipped: Option<String>,
     },
-    /// A saved web page, which dossier does not read yet.
+    /// A file read as an HTML page that is not one.
     #[error(
-        "{}: an HTML page; dossier does not read HTML yet: save the article's text as .txt or \
-         JSON Lines (or pass `--format text` to archive the markup as text)",
-        .path.display()
+        "{}: not an HTML page ({}); pass `--format text` to read it as text",
+        .path.display(),
+        .reason
     )]
-    Html {
+    NotHtml {
         /// The file.
         path: PathBuf,
+        /// What it looks like instead.
+        reason: String,
+    },
+    /// A page that holds no article to read: no visible text, a frameset, a redirect.
+    #[error("{}{}: {}", .path.display(), .line.map(|l| format!(":{l}")).unwrap_or_default(), .message)]
+    EmptyPage {
+        /// The file.
+        path: PathBuf,
+        /// The JSON Lines line, if the page came in one.
+        line: Option<u64>,
+        /// What the page is instead, and what to do.
+        message: String,
     },
     /// The run was stopped by Ctrl-C (or SIGTERM) before its end.
     #[error("interrupted")]

@@ -19,7 +19,8 @@ use crate::extract::discover::{self, Claim, Claimed, Discovered};
 use crate::extract::entities::{EntityRef, EntityType, Gazetteer, Mention};
 use crate::extract::events::{self, Event};
 use crate::extract::quotes::{self, Quote};
-use crate::source::Meta;
+use crate::html;
+use crate::source::{DocFormat, Meta};
 use crate::text::dates;
 use crate::text::hashing::ContentHash;
 use crate::text::normalize;
@@ -73,6 +74,7 @@ pub fn counts_agree(prepared: &Prepared, outlet: Option<&str>, counts: &dyn Line
 pub fn with_counts(
     mut prepared: Box<Prepared>,
     raw: &str,
+    format: DocFormat,
     meta: &Meta,
     counts: &dyn LineCounts,
     resources: &Resources,
@@ -97,7 +99,7 @@ pub fn with_counts(
         .zip(&prepared.paragraphs)
         .all(|(label, p)| label.role == p.role && label.rule == p.rule);
     if !unchanged {
-        return Box::new(prepare(raw, meta, counts, resources));
+        return Box::new(prepare(raw, format, meta, counts, resources));
     }
     for (p, seen) in prepared.paragraphs.iter_mut().zip(repeats) {
         p.repeat_level = boilerplate::repeat_level(seen);
@@ -105,9 +107,13 @@ pub fn with_counts(
     prepared
 }
 
-/// The distinct keys of a raw text's short lines (those that take part in line counting).
+/// The distinct keys of a raw text's short lines (those that take part in line counting; none
+/// of a page's).
 #[must_use]
-pub fn line_keys(raw: &str) -> Vec<i64> {
+pub fn line_keys(raw: &str, format: DocFormat) -> Vec<i64> {
+    if format == DocFormat::Html {
+        return Vec::new();
+    }
     let mut keys: Vec<i64> = segment::segment(raw)
         .iter()
         .map(|s| normalize::display(&s.joined()))
@@ -155,8 +161,20 @@ pub struct Prepared {
     pub title: Option<String>,
     /// Publication date: from the metadata, else from a dateline near the top of the text.
     pub published: Option<String>,
-    /// Where `published` came from: `metadata` or `text`.
+    /// Where `published` came from: `metadata` (the sidecar, the JSON record or the page's own
+    /// metadata) or `text`.
     pub published_source: Option<&'static str>,
+    /// Where it was published: the metadata's URL, else the page's canonical one.
+    pub url: Option<String>,
+    /// The publication: the metadata's, else the page's site name.
+    pub outlet: Option<String>,
+    /// The authors a page names.
+    pub byline: Option<String>,
+    /// Where each field came from, in order: (`title`, `og:title`), (`published`, `text`)…
+    pub sources: Vec<(&'static str, &'static str)>,
+    /// Why a page holds no article (no visible text, a frameset, a redirect): the input is
+    /// refused with this message rather than archived.
+    pub empty: Option<String>,
     /// Words in content paragraphs.
     pub words: usize,
     /// Every paragraph, in order.
@@ -175,10 +193,38 @@ pub struct Prepared {
     pub events: Vec<Event>,
 }
 
-/// Run the text pipeline over one raw input. `counts` tells how often its short lines were seen
-/// in other documents of the same outlet.
+/// One paragraph as segmentation and labelling give it, before hashing.
+struct Labelled {
+    text: String,
+    role: Role,
+    rule: &'static str,
+    line_start: usize,
+    line_end: usize,
+}
+
+/// Run the pipeline over one raw input, read as `format`. `counts` tells how often its short
+/// lines were seen in other documents of the same outlet (plain text only: a page's structure
+/// says what its furniture is).
 #[must_use]
-pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts, resources: &Resources) -> Prepared {
+pub fn prepare(
+    raw: &str,
+    format: DocFormat,
+    meta: &Meta,
+    counts: &dyn LineCounts,
+    resources: &Resources,
+) -> Prepared {
+    match format {
+        DocFormat::Text => prepare_text(raw, meta, counts, resources),
+        DocFormat::Html => prepare_page(raw, meta, resources),
+    }
+}
+
+fn prepare_text(
+    raw: &str,
+    meta: &Meta,
+    counts: &dyn LineCounts,
+    resources: &Resources,
+) -> Prepared {
     let segments = segment::segment(raw);
     let texts: Vec<String> = segments
         .iter()
@@ -198,25 +244,101 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts, resources: &Reso
         .map(|k| k.map_or(0, |k| counts.documents_with(k, outlet)))
         .collect();
     let labels = boilerplate::classify_keyed(&texts, &keys, meta.title.as_deref(), &repeats);
-
-    let paragraphs: Vec<PreparedParagraph> = segments
+    let labelled = segments
         .iter()
         .zip(texts)
         .zip(labels)
-        .zip(hashes.into_iter().zip(line_keys).zip(&repeats))
-        .map(
-            |(((seg, text), label), ((sha256, line_key), &seen))| PreparedParagraph {
-                sha256,
-                line_key,
-                repeat_level: boilerplate::repeat_level(seen),
-                words: normalize::word_count(&text),
+        .map(|((seg, text), label)| Labelled {
+            text,
+            role: label.role,
+            rule: label.rule,
+            line_start: seg.line_start,
+            line_end: seg.line_end,
+        })
+        .collect();
+    let counted = line_keys.into_iter().zip(repeats).collect();
+    let given = |value: &Option<String>| value.clone().map(|v| (v, "metadata"));
+    let found = Found {
+        title: given(&meta.title),
+        published: given(&meta.published),
+        url: given(&meta.url),
+        outlet: given(&meta.outlet),
+        byline: None,
+    };
+    assemble(labelled, &keys, hashes, counted, found, None, resources)
+}
+
+/// A page: blocks and roles from its structure ([`html::read`]), metadata from the sidecar or
+/// record first, then from the page itself.
+fn prepare_page(raw: &str, meta: &Meta, resources: &Resources) -> Prepared {
+    let page = html::read(raw);
+    let labelled: Vec<Labelled> = page
+        .blocks
+        .into_iter()
+        .filter_map(|b| {
+            let text = normalize::display(&b.text);
+            (!text.is_empty()).then_some(Labelled {
                 text,
-                role: label.role,
-                rule: label.rule,
-                line_start: seg.line_start,
-                line_end: seg.line_end,
-            },
-        )
+                role: b.role,
+                rule: b.rule,
+                line_start: b.line_start,
+                line_end: b.line_end,
+            })
+        })
+        .collect();
+    let keys: Vec<String> = labelled.iter().map(|p| normalize::key(&p.text)).collect();
+    let hashes: Vec<ContentHash> = keys.iter().map(|k| ContentHash::of(k.as_bytes())).collect();
+    let counted = vec![(None, 0); labelled.len()];
+    let given = |value: &Option<String>| value.clone().map(|v| (v, "metadata"));
+    let found = Found {
+        title: given(&meta.title).or(page.meta.title),
+        published: given(&meta.published).or(page.meta.published),
+        url: given(&meta.url).or(page.meta.url),
+        outlet: given(&meta.outlet).or(page.meta.outlet),
+        byline: page.meta.byline,
+    };
+    let empty = labelled.is_empty().then_some(
+        page.empty
+            .unwrap_or_else(|| "the page has no visible text (an empty body)".to_string()),
+    );
+    assemble(labelled, &keys, hashes, counted, found, empty, resources)
+}
+
+/// Metadata found for an article, each value with where it came from.
+struct Found {
+    title: Option<(String, &'static str)>,
+    published: Option<(String, &'static str)>,
+    url: Option<(String, &'static str)>,
+    outlet: Option<(String, &'static str)>,
+    byline: Option<(String, &'static str)>,
+}
+
+/// The stages after labelling, the same for text and pages: hashes, title and date, shingles,
+/// and the readers.
+fn assemble(
+    labelled: Vec<Labelled>,
+    keys: &[String],
+    hashes: Vec<ContentHash>,
+    counted: Vec<(Option<i64>, u32)>,
+    found: Found,
+    empty: Option<String>,
+    resources: &Resources,
+) -> Prepared {
+    let paragraphs: Vec<PreparedParagraph> = labelled
+        .into_iter()
+        .zip(hashes)
+        .zip(counted)
+        .map(|((p, sha256), (line_key, seen))| PreparedParagraph {
+            sha256,
+            line_key,
+            repeat_level: boilerplate::repeat_level(seen),
+            words: normalize::word_count(&p.text),
+            text: p.text,
+            role: p.role,
+            rule: p.rule,
+            line_start: p.line_start,
+            line_end: p.line_end,
+        })
         .collect();
 
     let content: Vec<&PreparedParagraph> = paragraphs
@@ -225,7 +347,7 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts, resources: &Reso
         .collect();
     let content_keys: Vec<&str> = paragraphs
         .iter()
-        .zip(&keys)
+        .zip(keys)
         .filter(|(p, _)| p.role == Role::Content)
         .map(|(_, k)| k.as_str())
         .collect();
@@ -238,24 +360,43 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts, resources: &Reso
     } else {
         ContentHash::of_lines(content_keys.iter().copied())
     };
-    let title = meta
+    let mut sources: Vec<(&'static str, &'static str)> = Vec::new();
+    let title = found
         .title
-        .clone()
-        .map(|t| normalize::display(&t))
-        .filter(|t| !t.is_empty())
+        .map(|(t, from)| (normalize::display(&t), from))
+        .filter(|(t, _)| !t.is_empty())
         .or_else(|| {
             paragraphs
                 .iter()
                 .find(|p| p.role == Role::Title)
-                .map(|p| p.text.clone())
+                .map(|p| (p.text.clone(), "text"))
+        })
+        .map(|(t, from)| {
+            sources.push(("title", from));
+            t
         });
-    let (published, published_source) = match &meta.published {
-        Some(date) => (Some(date.clone()), Some("metadata")),
+    let (published, published_source) = match found.published {
+        Some((date, from)) => {
+            sources.push(("published", from));
+            (Some(date), Some("metadata"))
+        }
         None => match dates::publication_date(paragraphs.iter().map(|p| p.text.as_str())) {
-            Some(date) => (Some(date.to_string()), Some("text")),
+            Some(date) => {
+                sources.push(("published", "text"));
+                (Some(date.to_string()), Some("text"))
+            }
             None => (None, None),
         },
     };
+    let mut take = |field: &'static str, value: Option<(String, &'static str)>| {
+        value.map(|(v, from)| {
+            sources.push((field, from));
+            v
+        })
+    };
+    let url = take("url", found.url);
+    let outlet = take("outlet", found.outlet);
+    let byline = take("byline", found.byline);
     let read = read_content(&paragraphs, published.as_deref(), resources);
     let shingles = minhash::shingles_of_keys(content_keys);
     let buckets = minhash::buckets(&shingles);
@@ -270,6 +411,11 @@ pub fn prepare(raw: &str, meta: &Meta, counts: &dyn LineCounts, resources: &Reso
         title,
         published,
         published_source,
+        url,
+        outlet,
+        byline,
+        sources,
+        empty,
         words: content.iter().map(|p| p.words).sum(),
         paragraphs,
     }
@@ -399,8 +545,8 @@ mod tests {
             "Advertisement\r\n\r\nTalks Resume Between The Two Neighbours\r\n\r\n  {}  \r\n\r\n\"It's a start,\" he said, speaking to reporters outside.\r\n\r\nShare this article\r\n",
             BODY.replace(", ", ",  ")
         );
-        let pa = prepare(&a, &Meta::default(), &NoLineCounts, &BUILT);
-        let pb = prepare(&b, &Meta::default(), &NoLineCounts, &BUILT);
+        let pa = prepare(&a, DocFormat::Text, &Meta::default(), &NoLineCounts, &BUILT);
+        let pb = prepare(&b, DocFormat::Text, &Meta::default(), &NoLineCounts, &BUILT);
         assert_eq!(pa.sha256, pb.sha256);
         assert_eq!(
             pa.title.as_deref(),
@@ -417,7 +563,7 @@ mod tests {
             published: Some("2020-02".into()),
             ..Meta::default()
         };
-        let p = prepare(BODY, &meta, &NoLineCounts, &BUILT);
+        let p = prepare(BODY, DocFormat::Text, &meta, &NoLineCounts, &BUILT);
         assert_eq!(p.title.as_deref(), Some("Given Title"));
         assert_eq!(p.published.as_deref(), Some("2020-02"));
         assert_eq!(p.published_source, Some("metadata"));
@@ -443,9 +589,9 @@ mod tests {
             let cuts: Vec<usize> = seed.char_indices().map(|(i, _)| i).step_by(97).collect();
             for &cut in &cuts {
                 let text = &seed[..cut];
-                let _ = prepare(text, &meta, &NoLineCounts, &BUILT);
+                let _ = prepare(text, DocFormat::Text, &meta, &NoLineCounts, &BUILT);
                 let mangled = format!("{text}“ \" - . Kim Han- “said"); // open quotes, dangling marks
-                let p = prepare(&mangled, &meta, &NoLineCounts, &BUILT);
+                let p = prepare(&mangled, DocFormat::Text, &meta, &NoLineCounts, &BUILT);
                 for m in &p.mentions {
                     let para: Vec<char> = p.paragraphs[m.paragraph].text.chars().collect();
                     let surface: String = para[m.char_start..m.char_end].iter().collect();
@@ -459,11 +605,18 @@ mod tests {
     fn all_furniture_page_gets_its_own_hash() {
         let a = prepare(
             "Advertisement\n\nShare this article\n",
+            DocFormat::Text,
             &Meta::default(),
             &NoLineCounts,
             &BUILT,
         );
-        let b = prepare("Advertisement\n", &Meta::default(), &NoLineCounts, &BUILT);
+        let b = prepare(
+            "Advertisement\n",
+            DocFormat::Text,
+            &Meta::default(),
+            &NoLineCounts,
+            &BUILT,
+        );
         assert_ne!(a.sha256, b.sha256);
         assert_eq!(a.words, 0);
     }
@@ -501,9 +654,9 @@ mod tests {
             .into_iter()
             .flat_map(|only| levels.iter().enumerate().map(move |l| (only, l)))
         {
-            let early = prepare(&raw, &meta, &Seen(before, only), &BUILT);
+            let early = prepare(&raw, DocFormat::Text, &meta, &Seen(before, only), &BUILT);
             for &after in &levels[i..] {
-                let exact = prepare(&raw, &meta, &Seen(after, only), &BUILT);
+                let exact = prepare(&raw, DocFormat::Text, &meta, &Seen(after, only), &BUILT);
                 let roles_kept = early
                     .paragraphs
                     .iter()
@@ -519,6 +672,7 @@ mod tests {
                 let again = with_counts(
                     Box::new(early.clone()),
                     &raw,
+                    DocFormat::Text,
                     &meta,
                     &Seen(after, only),
                     &BUILT,

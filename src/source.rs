@@ -4,14 +4,16 @@
 //! not empty, not binary, valid UTF-8, under [`MAX_ARTICLE_BYTES`]. Each input that fails is
 //! reported as its own [`Error`] naming the file (and line) and the others carry on.
 //!
+//! Saved web pages (`.html`, `.htm`, `--format html`, a JSON record's `html` field, a text file
+//! or stdin that opens as a page) are read as [`DocFormat::Html`]: decoded by their charset
+//! ([`crate::html::charset`]), with their bytes kept as given when they are not UTF-8, up to
+//! [`MAX_PAGE_BYTES`].
+//!
 //! Folders are walked recursively in sorted order, skipping hidden entries; `NAME.meta.json`
 //! beside `NAME.txt` is that article's sidecar, not an article. Files of other kinds are passed
 //! over and counted, so the user is told what was not read. JSON Lines are streamed line by
 //! line, so memory does not grow with the file; stdin is JSON Lines when its first non-blank
 //! line is a JSON object, else one text article.
-//!
-//! Saved web pages are not read yet: one named on the command line (or a text file that is
-//! plainly a page) is refused with an error saying so, unless `--format text` asks for it.
 //!
 //! Metadata that is there but unusable (a sidecar date like `27/08/2024`) does not cost the
 //! article: the field is left empty and the input carries a warning naming the file and field.
@@ -24,13 +26,20 @@ use serde_json::{Map, Value};
 
 use crate::cli::InputFormat;
 use crate::error::{Error, Result};
+use crate::text::hashing::ContentHash;
 
 /// The largest single article dossier accepts, in bytes (16 MiB). News articles are a few
 /// kilobytes; anything this large is a mistake, and refusing it keeps memory bounded.
 pub const MAX_ARTICLE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The largest saved page dossier reads, in bytes (64 MiB): pages carry scripts, styles and
+/// inline images around a few kilobytes of article.
+pub const MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// File extensions read when walking a folder.
-const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "jsonl", "ndjson", "json"];
+const ARTICLE_EXTENSIONS: &[&str] = &[
+    "txt", "md", "jsonl", "ndjson", "json", "html", "htm", "xhtml", "shtml",
+];
 /// Extensions of saved web pages.
 const HTML_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml"];
 const SIDECAR_SUFFIX: &str = ".meta.json";
@@ -50,6 +59,37 @@ pub struct Meta {
     pub external_id: Option<String>,
 }
 
+/// What kind of document an input is: how its text is read into paragraphs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DocFormat {
+    /// Plain text: paragraphs by blank lines, boilerplate by the text classifier.
+    #[default]
+    Text,
+    /// A web page: paragraphs by its elements, boilerplate by the page's structure.
+    Html,
+}
+
+impl DocFormat {
+    /// The name stored in `documents.format`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Html => "html",
+        }
+    }
+
+    /// The format a `documents.format` value names (`text` for anything unknown).
+    #[must_use]
+    pub fn from_name(name: &str) -> Self {
+        if name == "html" {
+            Self::Html
+        } else {
+            Self::Text
+        }
+    }
+}
+
 /// One article as read, before any processing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawInput {
@@ -57,13 +97,48 @@ pub struct RawInput {
     pub path: PathBuf,
     /// 1-based line (JSON Lines) or record number (JSON array).
     pub line: Option<u64>,
-    /// The text exactly as given.
+    /// The text exactly as given; for a page in another charset than UTF-8, its decoding.
     pub raw: String,
+    /// Text or a web page.
+    pub format: DocFormat,
+    /// The bytes exactly as given, when `raw` is a decoding of them (a page not in UTF-8).
+    pub bytes: Option<Vec<u8>>,
+    /// The charset a page was read in (`UTF-8`, `windows-1251`…); `None` for text.
+    pub encoding: Option<&'static str>,
     /// Metadata from the sidecar or the JSON record.
     pub meta: Meta,
     /// What the user should hear about this input although it is read, e.g. a date left out
     /// (each names the file, and the line where there is one).
     pub warnings: Vec<String>,
+}
+
+impl RawInput {
+    /// A text input with no metadata (for tests and callers that make their own).
+    #[must_use]
+    pub fn text(path: impl Into<PathBuf>, raw: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            line: None,
+            raw: raw.into(),
+            format: DocFormat::Text,
+            bytes: None,
+            encoding: None,
+            meta: Meta::default(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The bytes as given: what `documents.sha256` hashes.
+    #[must_use]
+    pub fn given_bytes(&self) -> &[u8] {
+        self.bytes.as_deref().unwrap_or(self.raw.as_bytes())
+    }
+
+    /// The SHA-256 of the bytes as given.
+    #[must_use]
+    pub fn sha(&self) -> ContentHash {
+        ContentHash::of(self.given_bytes())
+    }
 }
 
 /// Something to read articles from.
@@ -73,10 +148,10 @@ pub enum Source {
     File {
         /// The path.
         path: PathBuf,
-        /// Text, JSON Lines or JSON (never `Auto`).
+        /// Text, HTML, JSON Lines or JSON (never `Auto`).
         format: InputFormat,
         /// Whether the format came from the extension (`--format auto`): a text file that is
-        /// plainly an HTML page is then refused rather than archived as markup.
+        /// plainly an HTML page is then read as one.
         guessed: bool,
     },
     /// Standard input.
@@ -138,17 +213,11 @@ pub fn expand(paths: &[PathBuf], format: InputFormat) -> Expanded {
                         .push(format!("{}: skipped {skipped}", path.display()));
                 }
             }
-            Ok(m) if m.is_file() => {
-                if format == InputFormat::Auto && has_extension(path, HTML_EXTENSIONS) {
-                    out.push(Err(Error::Html { path: path.clone() }));
-                } else {
-                    out.push(Ok(Source::File {
-                        path: path.clone(),
-                        format: resolve_format(path, format),
-                        guessed: format == InputFormat::Auto,
-                    }));
-                }
-            }
+            Ok(m) if m.is_file() => out.push(Ok(Source::File {
+                path: path.clone(),
+                format: resolve_format(path, format),
+                guessed: format == InputFormat::Auto,
+            })),
             Ok(_) => out.push(Err(Error::NotRegular { path: path.clone() })),
         }
     }
@@ -168,8 +237,7 @@ impl Skipped {
         *self.0.entry(extension).or_default() += 1;
     }
 
-    /// `3 files dossier does not read (2 .html, 1 .pdf); HTML pages are not read yet`, or
-    /// `None` when nothing was passed over.
+    /// `3 files dossier does not read (2 .pdf, 1 .csv)`, or `None` when nothing was passed over.
     fn describe(&self) -> Option<String> {
         let total: u64 = self.0.values().sum();
         if total == 0 {
@@ -184,14 +252,10 @@ impl Skipped {
             })
             .collect();
         let files = if total == 1 { "file" } else { "files" };
-        let mut said = format!(
+        Some(format!(
             "{total} {files} dossier does not read ({})",
             kinds.join(", ")
-        );
-        if self.0.keys().any(|e| HTML_EXTENSIONS.contains(&e.as_str())) {
-            said.push_str("; HTML pages are not read yet");
-        }
-        Some(said)
+        ))
     }
 }
 
@@ -201,12 +265,38 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
         .is_some_and(|e| extensions.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-/// Whether `text` is plainly a web page: it opens (after a BOM and white space) with an HTML
+/// Whether `bytes` are plainly a web page: they open (after a BOM and white space) with an HTML
 /// doctype or `<html`.
-fn looks_like_html(text: &str) -> bool {
-    let start = text.trim_start_matches(|c: char| c == '\u{feff}' || c.is_whitespace());
-    let head = start.get(..14).unwrap_or(start).to_ascii_lowercase();
-    head.starts_with("<!doctype html") || head.starts_with("<html")
+fn looks_like_html(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let start = bytes.trim_ascii_start();
+    let head = start[..start.len().min(14)].to_ascii_lowercase();
+    head.starts_with(b"<!doctype html") || head.starts_with(b"<html")
+}
+
+/// Why decoded text is not an HTML page, if it is not: it holds a NUL character (binary), or no
+/// HTML tag at all in its first 64 KiB.
+fn not_html(text: &str) -> Option<String> {
+    if let Some(offset) = text.find('\0') {
+        return Some(format!("binary data: a NUL character at byte {offset}"));
+    }
+    let mut head = &text[..text.len().min(65_536)];
+    while !head.is_char_boundary(head.len()) {
+        head = &text[..head.len() - 1];
+    }
+    let lower = head.to_ascii_lowercase();
+    let tagged = lower.match_indices('<').any(|(i, _)| {
+        let rest = &lower[i + 1..];
+        let name: String = rest
+            .trim_start_matches(['/', '!'])
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        rest.starts_with("!doctype html")
+            || rest.starts_with("!--")
+            || crate::html::is_html_tag(&name)
+    });
+    (!tagged).then(|| "no HTML tags in it".to_string())
 }
 
 /// Walk a folder into `out`; returns what it passed over.
@@ -256,6 +346,7 @@ fn resolve_format(path: &Path, format: InputFormat) -> InputFormat {
     {
         Some("jsonl" | "ndjson") => InputFormat::Jsonl,
         Some("json") => InputFormat::Json,
+        Some(e) if HTML_EXTENSIONS.contains(&e) => InputFormat::Html,
         _ => InputFormat::Text,
     }
 }
@@ -280,6 +371,11 @@ pub fn read(source: &Source, sink: &mut dyn FnMut(Result<RawInput>) -> Result<()
             Ok(text) => read_json(path, &text, sink),
             Err(e) => sink(Err(e)),
         },
+        Source::File {
+            path,
+            format: InputFormat::Html,
+            ..
+        } => sink(read_html_file(path)),
         Source::File { path, guessed, .. } => sink(read_text_file(path, *guessed)),
         Source::Stdin { format } => {
             let path = PathBuf::from("-");
@@ -293,9 +389,13 @@ pub fn read(source: &Source, sink: &mut dyn FnMut(Result<RawInput>) -> Result<()
                 return read_jsonl(&path, stdin, sink);
             }
             let mut bytes = Vec::new();
-            let limited = stdin.take(MAX_ARTICLE_BYTES + 1).read_to_end(&mut bytes);
+            let limited = stdin.take(MAX_PAGE_BYTES + 1).read_to_end(&mut bytes);
             let result = limited.map_err(|e| Error::io(&path, e)).and_then(|_| {
-                check_size(&path, bytes.len() as u64)?;
+                if format == InputFormat::Html {
+                    check_size(&path, bytes.len() as u64, MAX_PAGE_BYTES)?;
+                    return page(&path, None, bytes, Meta::default(), Vec::new());
+                }
+                check_size(&path, bytes.len() as u64, MAX_ARTICLE_BYTES)?;
                 let raw = decode(&path, bytes)?;
                 if format == InputFormat::Json {
                     return Err(Error::Record {
@@ -304,13 +404,7 @@ pub fn read(source: &Source, sink: &mut dyn FnMut(Result<RawInput>) -> Result<()
                         message: "JSON from stdin is not supported; use `--format jsonl`".into(),
                     });
                 }
-                Ok(RawInput {
-                    path: path.clone(),
-                    line: None,
-                    raw,
-                    meta: Meta::default(),
-                    warnings: Vec::new(),
-                })
+                Ok(RawInput::text(path.clone(), raw))
             });
             sink(result)
         }
@@ -318,7 +412,7 @@ pub fn read(source: &Source, sink: &mut dyn FnMut(Result<RawInput>) -> Result<()
 }
 
 /// Read stdin up to and including its first non-blank line, and say how to read it: JSON Lines
-/// when that line is a JSON object, else text. Returns the bytes read, to be read again.
+/// when that line is a JSON object, a page when it opens one, else text. Returns the bytes read, to be read again.
 fn sniff(stdin: &mut impl BufRead) -> std::io::Result<(InputFormat, Vec<u8>)> {
     let mut head = Vec::new();
     loop {
@@ -339,6 +433,8 @@ fn sniff(stdin: &mut impl BufRead) -> std::io::Result<(InputFormat, Vec<u8>)> {
             && serde_json::from_slice::<Value>(line).is_ok_and(|v| v.is_object());
         let format = if object {
             InputFormat::Jsonl
+        } else if looks_like_html(line) {
+            InputFormat::Html
         } else {
             InputFormat::Text
         };
@@ -346,38 +442,106 @@ fn sniff(stdin: &mut impl BufRead) -> std::io::Result<(InputFormat, Vec<u8>)> {
     }
 }
 
-/// A text file and its sidecar. With `guessed`, a file that is plainly an HTML page is refused.
+/// A text file and its sidecar. With `guessed`, a file that is plainly an HTML page is read as
+/// one.
 fn read_text_file(path: &Path, guessed: bool) -> Result<RawInput> {
-    let raw = read_file(path)?;
-    if guessed && looks_like_html(&raw) {
-        return Err(Error::Html {
+    let size = fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    let limit = if guessed {
+        MAX_PAGE_BYTES
+    } else {
+        MAX_ARTICLE_BYTES
+    };
+    check_size(path, size, limit)?;
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    let mut warnings = Vec::new();
+    if guessed && looks_like_html(&bytes) {
+        let meta = read_sidecar(path, &mut warnings)?;
+        return page(path, None, bytes, meta, warnings);
+    }
+    check_size(path, size, MAX_ARTICLE_BYTES)?;
+    let raw = decode(path, bytes)?;
+    let meta = read_sidecar(path, &mut warnings)?;
+    Ok(RawInput {
+        meta,
+        warnings,
+        ..RawInput::text(path, raw)
+    })
+}
+
+/// A saved page and its sidecar.
+fn read_html_file(path: &Path) -> Result<RawInput> {
+    let size = fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    check_size(path, size, MAX_PAGE_BYTES)?;
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    let mut warnings = Vec::new();
+    let meta = read_sidecar(path, &mut warnings)?;
+    page(path, None, bytes, meta, warnings)
+}
+
+/// A page's bytes as an input: decoded by their charset, kept as given when that is not UTF-8.
+/// Bytes invalid in the charset are read as U+FFFD, with a warning.
+fn page(
+    path: &Path,
+    line: Option<u64>,
+    bytes: Vec<u8>,
+    meta: Meta,
+    mut warnings: Vec<String>,
+) -> Result<RawInput> {
+    if bytes.trim_ascii().is_empty() {
+        return Err(Error::Empty {
             path: path.to_path_buf(),
         });
     }
-    let mut warnings = Vec::new();
-    let meta = read_sidecar(path, &mut warnings)?;
+    let decoded = crate::html::charset::decode(&bytes);
+    let encoding = decoded.encoding.name();
+    if let Some(reason) = not_html(&decoded.text) {
+        return Err(Error::NotHtml {
+            path: path.to_path_buf(),
+            reason,
+        });
+    }
+    if decoded.malformed {
+        let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+        warnings.push(format!(
+            "{}{at}: bytes that are not valid {encoding} were read as U+FFFD",
+            path.display()
+        ));
+    }
+    let (raw, bytes) = match decoded.text {
+        std::borrow::Cow::Borrowed(_) => {
+            // Valid UTF-8 as given: the text is the bytes.
+            let raw = String::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
+                path: path.to_path_buf(),
+                offset: e.utf8_error().valid_up_to(),
+            })?;
+            (raw, None)
+        }
+        std::borrow::Cow::Owned(text) => (text, Some(bytes)),
+    };
     Ok(RawInput {
-        path: path.to_path_buf(),
-        line: None,
-        raw,
+        line,
+        format: DocFormat::Html,
+        bytes,
+        encoding: Some(encoding),
         meta,
         warnings,
+        ..RawInput::text(path, raw)
     })
 }
 
 fn read_file(path: &Path) -> Result<String> {
     let size = fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
-    check_size(path, size)?;
+    check_size(path, size, MAX_ARTICLE_BYTES)?;
     let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
     decode(path, bytes)
 }
 
-fn check_size(path: &Path, bytes: u64) -> Result<()> {
-    if bytes > MAX_ARTICLE_BYTES {
+fn check_size(path: &Path, bytes: u64, limit: u64) -> Result<()> {
+    if bytes > limit {
         return Err(Error::TooLarge {
             path: path.to_path_buf(),
             bytes,
-            limit: MAX_ARTICLE_BYTES,
+            limit,
         });
     }
     Ok(())
@@ -541,10 +705,39 @@ fn record(path: &Path, line: u64, value: Value) -> Result<RawInput> {
             "expected a JSON object with a `text` field".into(),
         ));
     };
-    let raw = match fields.remove("text") {
-        Some(Value::String(text)) => text,
-        None | Some(Value::Null) => return Err(record_error("no `text` field".into())),
-        Some(_) => return Err(record_error("`text` must be a string".into())),
+    let html = match fields.remove("html") {
+        Some(Value::String(html)) => Some(html),
+        None | Some(Value::Null) => None,
+        Some(_) => return Err(record_error("`html` must be a string".into())),
+    };
+    let raw = match (fields.remove("text"), html) {
+        (Some(Value::String(_)), Some(_)) => {
+            return Err(record_error(
+                "both `text` and `html`; give one (the page, or its text)".into(),
+            ));
+        }
+        (None | Some(Value::Null), Some(html)) => {
+            let mut unusable = Vec::new();
+            let meta = meta_from_fields(&fields, &mut unusable).map_err(record_error)?;
+            let warnings = unusable
+                .into_iter()
+                .map(|w| format!("{}:{line}: {w}", path.display()))
+                .collect();
+            return page(path, Some(line), html.into_bytes(), meta, warnings).map_err(
+                |e| match e {
+                    Error::Empty { .. } => record_error("`html` is empty".into()),
+                    Error::NotHtml { reason, .. } => {
+                        record_error(format!("`html` is not an HTML page ({reason})"))
+                    }
+                    other => other,
+                },
+            );
+        }
+        (Some(Value::String(text)), None) => text,
+        (None | Some(Value::Null), None) => {
+            return Err(record_error("no `text` (or `html`) field".into()));
+        }
+        (Some(_), _) => return Err(record_error("`text` must be a string".into())),
     };
     if raw.chars().all(|c| c.is_whitespace() || c == '\u{feff}') {
         return Err(record_error("`text` is empty".into()));
@@ -557,14 +750,13 @@ fn record(path: &Path, line: u64, value: Value) -> Result<RawInput> {
     let mut unusable = Vec::new();
     let meta = meta_from_fields(&fields, &mut unusable).map_err(record_error)?;
     Ok(RawInput {
-        path: path.to_path_buf(),
         line: Some(line),
-        raw,
         meta,
         warnings: unusable
             .into_iter()
             .map(|w| format!("{}:{line}: {w}", path.display()))
             .collect(),
+        ..RawInput::text(path, raw)
     })
 }
 
@@ -738,7 +930,10 @@ mod tests {
             err(b"{not json"),
             "a.jsonl:2: malformed JSON at column 2: key must be a string"
         );
-        assert_eq!(err(br#"{"title":"x"}"#), "a.jsonl:2: no `text` field");
+        assert_eq!(
+            err(br#"{"title":"x"}"#),
+            "a.jsonl:2: no `text` (or `html`) field"
+        );
         assert_eq!(err(br#"{"text":5}"#), "a.jsonl:2: `text` must be a string");
         assert_eq!(
             err(br#"{"text":"x","url":["a"]}"#),

@@ -25,7 +25,7 @@ use std::sync::{LazyLock, Mutex};
 
 use dossier::extract::Resources;
 use dossier::pipeline::{NoLineCounts, Prepared, prepare};
-use dossier::source::{Meta, RawInput};
+use dossier::source::{DocFormat, Meta, RawInput};
 use dossier::store::Store;
 use dossier::store::write::{self, Batch};
 use dossier::text::hashing::ContentHash;
@@ -290,15 +290,21 @@ fn check(raw: &str, prepared: &Prepared) -> Result<(), TestCaseError> {
 }
 
 fn run(raw: &str, meta: &Meta) -> Result<(), TestCaseError> {
-    let prepared = prepare(raw, meta, &NoLineCounts, &RESOURCES);
+    let prepared = prepare(raw, DocFormat::Text, meta, &NoLineCounts, &RESOURCES);
     check(raw, &prepared)?;
     prop_assert_eq!(
-        &prepare(raw, meta, &NoLineCounts, &RESOURCES),
+        &prepare(raw, DocFormat::Text, meta, &NoLineCounts, &RESOURCES),
         &prepared,
         "not deterministic"
     );
     if !raw.contains('\r') {
-        let crlf = prepare(&raw.replace('\n', "\r\n"), meta, &NoLineCounts, &RESOURCES);
+        let crlf = prepare(
+            &raw.replace('\n', "\r\n"),
+            DocFormat::Text,
+            meta,
+            &NoLineCounts,
+            &RESOURCES,
+        );
         prop_assert_eq!(&crlf, &prepared, "CRLF differs from LF");
     }
     Ok(())
@@ -366,13 +372,10 @@ fn archive_and_read_back(raw: &str, meta: &Meta) -> Result<(), TestCaseError> {
         &RESOURCES,
     );
     let known = batch.find_document(&sha).unwrap();
-    let prepared = prepare(raw, meta, &NoLineCounts, &RESOURCES);
+    let prepared = prepare(raw, DocFormat::Text, meta, &NoLineCounts, &RESOURCES);
     let input = RawInput {
-        path: "roundtrip.txt".into(),
-        line: None,
-        raw: raw.to_string(),
         meta: meta.clone(),
-        warnings: Vec::new(),
+        ..RawInput::text("roundtrip.txt", raw)
     };
     batch
         .article(&input, &sha, known, known.is_none().then_some(&prepared))

@@ -428,6 +428,23 @@ fn repeated_across_documents(f: &Features<'_>, seen: u32) -> Option<Label> {
         .then_some(Label::new(Role::Boilerplate, "repeated-across-documents"))
 }
 
+/// The name of the `data/boilerplate.tsv` pattern a paragraph matches, if any (each pattern
+/// only up to its word count): site furniture whatever page it is on. The HTML extractor asks
+/// this of the blocks its markup leaves in doubt.
+#[must_use]
+pub fn furniture_pattern(text: &str) -> Option<&'static str> {
+    let patterns = &*PATTERNS;
+    let words = normalize::word_count(text);
+    if words > patterns.max_words {
+        return None;
+    }
+    patterns
+        .rows
+        .iter()
+        .find(|p| words <= p.max_words && p.regex.is_match(text))
+        .map(|p| p.name)
+}
+
 fn hard_rule(f: &Features<'_>) -> Option<Label> {
     let patterns = &*PATTERNS;
     if f.words <= patterns.max_words

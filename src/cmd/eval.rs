@@ -7,11 +7,19 @@ use std::process::ExitCode;
 use crate::cli::EvalArgs;
 use crate::error::{Error, Result};
 use crate::eval::archive::{self, MatchScores, Report, Scores};
+use crate::eval::pages;
 use crate::extract::Resources;
 
 /// Run `dossier eval`.
 pub fn run(args: &EvalArgs, resources: &Resources) -> Result<ExitCode> {
-    let (docs, notes) = archive::load(&args.gold, &args.paths)?;
+    // clap requires one of the two.
+    let (Some(gold), None) = (&args.gold, &args.html_truth) else {
+        return match &args.html_truth {
+            Some(truth) => run_pages(args, truth, resources),
+            None => Ok(ExitCode::from(2)),
+        };
+    };
+    let (docs, notes) = archive::load(gold, &args.paths)?;
     for note in &notes {
         crate::cmd::say(note);
     }
@@ -28,6 +36,64 @@ pub fn run(args: &EvalArgs, resources: &Resources) -> Result<ExitCode> {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("stdout", e)),
         _ => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// `dossier eval --html-truth`: the pages' scores, a row each, then `all`.
+fn run_pages(args: &EvalArgs, truth: &std::path::Path, resources: &Resources) -> Result<ExitCode> {
+    let (report, notes) = pages::evaluate(truth, &args.paths, resources)?;
+    for note in &notes {
+        crate::cmd::say(note);
+    }
+    let mut out = std::io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        write_pages(&mut out, &report)
+    };
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("stdout", e)),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn write_pages(out: &mut impl Write, report: &pages::PagesReport) -> std::io::Result<()> {
+    let width = report
+        .pages
+        .iter()
+        .map(|p| p.page.len())
+        .max()
+        .unwrap_or(0)
+        .max(5);
+    writeln!(
+        out,
+        "{:<width$}  {:>9}  {:>6}  {:>5}",
+        "page", "precision", "recall", "f1"
+    )?;
+    for p in &report.pages {
+        let f1 = if p.precision + p.recall > 0.0 {
+            2.0 * p.precision * p.recall / (p.precision + p.recall)
+        } else {
+            0.0
+        };
+        writeln!(
+            out,
+            "{:<width$}  {:>9.3}  {:>6.3}  {:>5.3}",
+            p.page, p.precision, p.recall, f1
+        )?;
+    }
+    let s = &report.summary;
+    writeln!(
+        out,
+        "{:<width$}  {:>9.3}  {:>6.3}  {:>5.3}",
+        "all", s.precision, s.recall, s.f1
+    )?;
+    writeln!(
+        out,
+        "\n{} pages; extraction alone: {:.0} pages per second",
+        s.pages, report.pages_per_second
+    )
 }
 
 /// A section of the table for entity or quote scores: a row per scored document, then `all`.

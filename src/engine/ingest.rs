@@ -99,7 +99,7 @@ enum Job {
 enum Item {
     /// An input, its raw hash, and the pipeline's result unless the document was archived.
     Input {
-        input: RawInput,
+        input: Box<RawInput>,
         sha: ContentHash,
         prepared: Option<Box<Prepared>>,
     },
@@ -295,18 +295,19 @@ fn work(
         let Ok((seq, job)) = next else { return Ok(()) };
         let item = match job {
             Job::Input(input) => {
-                let sha = ContentHash::of(input.raw.as_bytes());
+                let sha = input.sha();
                 let skip = read::document_exists(&archive, &sha)? || claims.earlier(sha, seq);
                 let prepared = (!skip).then(|| {
                     Box::new(pipeline::prepare(
                         &input.raw,
+                        input.format,
                         &input.meta,
                         &counts,
                         resources,
                     ))
                 });
                 Item::Input {
-                    input,
+                    input: Box::new(input),
                     sha,
                     prepared,
                 }
@@ -345,7 +346,10 @@ fn write_all(
                     for warning in &input.warnings {
                         report.warning(warning);
                     }
-                    store(batch, &input, &sha, prepared, resources)?;
+                    if let Some(refused) = store(batch, &input, &sha, prepared, resources)? {
+                        batch.counts.failed += 1;
+                        report.failed(&refused);
+                    }
                 }
                 Item::Failed(e) => {
                     batch.counts.inputs += 1;
@@ -373,13 +377,16 @@ fn write_all(
 /// (a repetition threshold crossed within the last batch), the article is classified again with
 /// them ([`pipeline::with_counts`]), so the archive is what a sequential ingest would make,
 /// whatever the timing.
+///
+/// Returns the error to report, writing nothing, when the input is a page with no article in
+/// it (no visible text, a frameset, a redirect).
 fn store(
     batch: &mut Batch<'_>,
     input: &RawInput,
     sha: &ContentHash,
     prepared: Option<Box<Prepared>>,
     resources: &Resources,
-) -> Result<()> {
+) -> Result<Option<Error>> {
     let known = batch.find_document(sha)?;
     let exact = batch.exact_line_counts();
     let prepared = match (known, prepared) {
@@ -387,32 +394,50 @@ fn store(
         (None, Some(p)) => Some(pipeline::with_counts(
             p,
             &input.raw,
+            input.format,
             &input.meta,
             &exact,
             resources,
         )),
         (None, None) => Some(Box::new(pipeline::prepare(
             &input.raw,
+            input.format,
             &input.meta,
             &exact,
             resources,
         ))),
     };
     exact.finish()?;
+    if let Some(refused) = prepared.as_deref().and_then(|p| refusal(input, p)) {
+        return Ok(Some(refused));
+    }
     batch.article(input, sha, known, prepared.as_deref())?;
-    Ok(())
+    Ok(None)
+}
+
+/// The error for a page that holds no article, naming the file (and line).
+fn refusal(input: &RawInput, prepared: &Prepared) -> Option<Error> {
+    prepared.empty.as_ref().map(|message| Error::EmptyPage {
+        path: input.path.clone(),
+        line: input.line,
+        message: message.clone(),
+    })
 }
 
 /// Store one input on this thread: a sighting if its raw bytes are archived, else the whole
 /// pipeline. For small jobs (`dossier eval`) and tests; [`run`] does the same in parallel.
+/// A page with no article in it is an error ([`Error::EmptyPage`]); nothing is written.
 pub fn ingest_one(batch: &mut Batch<'_>, input: &RawInput, resources: &Resources) -> Result<()> {
-    let sha = ContentHash::of(input.raw.as_bytes());
+    let sha = input.sha();
     let known = batch.find_document(&sha)?;
     let counts = batch.exact_line_counts();
     let prepared = known
         .is_none()
-        .then(|| pipeline::prepare(&input.raw, &input.meta, &counts, resources));
+        .then(|| pipeline::prepare(&input.raw, input.format, &input.meta, &counts, resources));
     counts.finish()?;
+    if let Some(refused) = prepared.as_ref().and_then(|p| refusal(input, p)) {
+        return Err(refused);
+    }
     batch.article(input, &sha, known, prepared.as_ref())?;
     Ok(())
 }
@@ -456,13 +481,7 @@ mod tests {
     }
 
     fn input(text: &str) -> RawInput {
-        RawInput {
-            path: "test.txt".into(),
-            line: None,
-            raw: text.to_string(),
-            meta: Meta::default(),
-            warnings: Vec::new(),
-        }
+        RawInput::text("test.txt", text)
     }
 
     #[test]
@@ -521,6 +540,7 @@ mod tests {
         let tagline = "Example Daily, independent news from Asia since 1998";
         let key = pipeline::prepare(
             tagline,
+            crate::source::DocFormat::Text,
             &Meta::default(),
             &pipeline::NoLineCounts,
             &resources,

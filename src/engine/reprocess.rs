@@ -72,7 +72,7 @@ impl CorpusCounts {
     fn add(&mut self, document: &ArchivedDocument) {
         let outlet = document.meta.outlet.clone().unwrap_or_default();
         let lines = self.0.entry(outlet).or_default();
-        for key in pipeline::line_keys(&document.raw) {
+        for key in pipeline::line_keys(&document.raw, document.format) {
             *lines.entry(key).or_default() += 1;
         }
     }
@@ -106,9 +106,15 @@ fn produce(
         Ok(())
     })?;
     let mut stopped = false;
-    read::each_document(&archive, &mut |ArchivedDocument { id, raw, meta }| {
+    read::each_document(&archive, &mut |document| {
+        let ArchivedDocument {
+            id,
+            raw,
+            format,
+            meta,
+        } = document;
         if !stopped {
-            let prepared = Box::new(pipeline::prepare(&raw, &meta, &counts, resources));
+            let prepared = Box::new(pipeline::prepare(&raw, format, &meta, &counts, resources));
             stopped = tx.send((id, meta, prepared)).is_err();
         }
         Ok(())

@@ -21,7 +21,6 @@ use crate::pipeline;
 use crate::source::{self, RawInput, Source};
 use crate::store::write::{self, Batch};
 use crate::store::{Store, read};
-use crate::text::hashing::ContentHash;
 
 /// One document's scores.
 #[derive(Debug, Serialize)]
@@ -209,12 +208,11 @@ pub fn evaluate(docs: &[Annotated], resources: &Resources, explain: bool) -> Res
     for (input, gold) in docs {
         let mut why = Explanation::default();
         // The article the document's content is, as `score.py` finds it (ingest archived them all).
-        let article = read::article_of(&store, &ContentHash::of(input.raw.as_bytes()))?
-            .ok_or_else(|| Error::Record {
-                path: input.path.clone(),
-                line: input.line.unwrap_or(0),
-                message: "not archived by the scoring ingest".into(),
-            })?;
+        let article = read::article_of(&store, &input.sha())?.ok_or_else(|| Error::Record {
+            path: input.path.clone(),
+            line: input.line.unwrap_or(0),
+            message: "not archived by the scoring ingest".into(),
+        })?;
         let predicted = predicted_boilerplate(&store, input, resources)?;
         let counts = score_lines(&input.raw, &predicted, gold);
         total.add(&counts);
@@ -336,7 +334,7 @@ fn predicted_boilerplate(
     input: &RawInput,
     resources: &Resources,
 ) -> Result<HashSet<usize>> {
-    let ranges = match read::boilerplate_lines(store, &ContentHash::of(input.raw.as_bytes()))? {
+    let ranges = match read::boilerplate_lines(store, &input.sha())? {
         Some(ranges) => ranges,
         None => prepare(store, input, resources)
             .paragraphs
@@ -352,6 +350,7 @@ fn predicted_boilerplate(
 fn prepare(store: &Store, input: &RawInput, resources: &Resources) -> pipeline::Prepared {
     pipeline::prepare(
         &input.raw,
+        input.format,
         &input.meta,
         &read::LineCountsTable(store),
         resources,

@@ -9,6 +9,8 @@
 //! of gold non-boilerplate lines that were kept (title or content).
 
 pub mod archive;
+pub mod pages;
+pub mod shingles;
 
 use std::collections::HashSet;
 

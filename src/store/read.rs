@@ -267,14 +267,16 @@ pub fn document_exists(store: &Store, document: &ContentHash) -> Result<bool> {
 pub struct ArchivedDocument {
     /// `documents.id`.
     pub id: i64,
-    /// The raw text.
+    /// The raw text (a page's decoding, when it was not UTF-8).
     pub raw: String,
+    /// Text or a page.
+    pub format: crate::source::DocFormat,
     /// Title, URL, outlet and date from the document's first sighting.
     pub meta: crate::source::Meta,
 }
 
 const DOCUMENTS: &str = "
-    SELECT d.id, d.raw, s.title, s.url, s.outlet, s.published, s.external_id
+    SELECT d.id, d.raw, s.title, s.url, s.outlet, s.published, s.external_id, d.format
     FROM documents d
     JOIN sightings s ON s.id = (SELECT min(id) FROM sightings WHERE document_id = d.id)
     ORDER BY d.id";
@@ -300,7 +302,14 @@ pub fn each_document(
         };
         let id = row.get(0).map_err(|e| store.error(e))?;
         let raw = row.get(1).map_err(|e| store.error(e))?;
-        each(ArchivedDocument { id, raw, meta })?;
+        let format: String = row.get(7).map_err(|e| store.error(e))?;
+        let format = crate::source::DocFormat::from_name(&format);
+        each(ArchivedDocument {
+            id,
+            raw,
+            format,
+            meta,
+        })?;
     }
     Ok(())
 }
@@ -389,6 +398,22 @@ pub fn article_of(store: &Store, document: &ContentHash) -> Result<Option<i64>> 
         .prepare_cached(ARTICLE)
         .and_then(|mut s| s.query_row([document.hex()], |r| r.get(0)).optional())
         .map(Option::flatten)
+        .map_err(|e| store.error(e))
+}
+
+/// An article's title and content paragraphs in order, one per line: the text it keeps.
+pub fn kept_text(store: &Store, article: i64) -> Result<String> {
+    const KEPT: &str = "
+        SELECT p.text FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
+        WHERE ap.article_id = ?1 AND ap.role IN ('title', 'content') ORDER BY ap.position";
+    store
+        .conn()
+        .prepare_cached(KEPT)
+        .and_then(|mut s| {
+            s.query_map([article], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()
+        })
+        .map(|lines| lines.join("\n"))
         .map_err(|e| store.error(e))
 }
 

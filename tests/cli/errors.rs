@@ -39,7 +39,7 @@ fn folder_without_articles() {
         &env,
         &["ingest", "tests/fixtures/no-articles"],
         "created a new archive at {db}\n\
-         error: tests/fixtures/no-articles: no articles found (looked for .txt, .md, .jsonl, .ndjson and .json files; skipped 1 file dossier does not read (1 .csv))\n\
+         error: tests/fixtures/no-articles: no articles found (looked for .txt, .md, .html, .htm, .jsonl, .ndjson and .json files; skipped 1 file dossier does not read (1 .csv))\n\
          ingested 1 input into {db}: 0 new articles, 0 duplicates, 1 failed\n",
     );
 }
@@ -76,7 +76,7 @@ fn malformed_json_lines_name_the_line() {
         &["ingest", "tests/fixtures/bad/records.jsonl"],
         "created a new archive at {db}\n\
          error: tests/fixtures/bad/records.jsonl:2: malformed JSON at column 30: EOF while parsing a string\n\
-         error: tests/fixtures/bad/records.jsonl:3: no `text` field\n\
+         error: tests/fixtures/bad/records.jsonl:3: no `text` (or `html`) field\n\
          ingested 4 inputs into {db}: 2 new articles, 0 duplicates, 2 failed\n",
     );
     assert_eq!(

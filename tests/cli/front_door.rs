@@ -14,43 +14,27 @@ const PAGE: &str = "<!DOCTYPE html>\n<html><head><title>Talks</title></head>\n\
                     <body><p>Seoul and Tokyo met.</p></body></html>\n";
 
 #[test]
-fn issue_26_an_html_page_named_on_the_command_line_is_refused_with_a_reason() {
+fn an_html_page_is_read_as_a_page_by_its_extension_or_its_opening() {
     let env = Env::new();
     let page = env.file("page.html", PAGE);
-    let out = env.dossier().arg("ingest").arg(&page).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(
-        stderr.contains(&format!(
-            "error: {}: an HTML page; dossier does not read HTML yet",
-            page.display()
-        )),
-        "{stderr}"
+    env.dossier().arg("ingest").arg(&page).assert().success();
+    assert_eq!(
+        env.count("SELECT count(*) FROM documents WHERE format = 'html' AND encoding = 'UTF-8'"),
+        1
     );
-    assert_eq!(env.count("SELECT count(*) FROM documents"), 0);
 
     // A page saved under another name is recognised by what it holds.
     let disguised = env.file("page.txt", format!("\u{feff}  {PAGE}"));
-    let out = env
-        .dossier()
-        .arg("ingest")
-        .arg(&disguised)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        String::from_utf8(out.stderr)
-            .unwrap()
-            .contains("an HTML page; dossier does not read HTML yet"),
-    );
+    env.dossier().arg("ingest").arg(&disguised).assert().success();
+    assert_eq!(env.count("SELECT count(*) FROM documents WHERE format = 'html'"), 2);
 
-    // Asked for as text, the markup is archived as given.
+    // Asked for as text, the markup is archived as text.
     env.dossier()
         .args(["ingest", "--format", "text"])
-        .arg(&page)
+        .arg(env.file("other.html", PAGE.replace("Talks", "Other talks")))
         .assert()
         .success();
-    assert_eq!(env.count("SELECT count(*) FROM documents"), 1);
+    assert_eq!(env.count("SELECT count(*) FROM documents WHERE format = 'text'"), 1);
 }
 
 #[test]
@@ -60,7 +44,7 @@ fn issue_26_a_folder_walk_says_what_it_passed_over() {
     std::fs::create_dir(&folder).unwrap();
     std::fs::write(folder.join("a.txt"), wire()).unwrap();
     std::fs::write(folder.join("b.html"), PAGE).unwrap();
-    std::fs::write(folder.join("c.HTM"), PAGE).unwrap();
+    std::fs::write(folder.join("c.HTM"), PAGE.replace("met", "met again")).unwrap();
     std::fs::write(folder.join("d.pdf"), "%PDF-1.4").unwrap();
     std::fs::write(folder.join("README"), "notes").unwrap();
     env.dossier()
@@ -69,25 +53,24 @@ fn issue_26_a_folder_walk_says_what_it_passed_over() {
         .assert()
         .success()
         .stderr(predicate::str::contains(format!(
-            "note: {}: skipped 4 files dossier does not read (1 without an extension, 1 .htm, \
-             1 .html, 1 .pdf); HTML pages are not read yet\n",
+            "note: {}: skipped 2 files dossier does not read (1 without an extension, 1 .pdf)\n",
             folder.display()
         )));
-    assert_eq!(env.count("SELECT count(*) FROM articles"), 1);
+    assert_eq!(env.count("SELECT count(*) FROM articles"), 3);
 
-    // A folder of pages only: no articles, and why.
-    let pages = env.dir.path().join("pages");
-    std::fs::create_dir(&pages).unwrap();
-    std::fs::write(pages.join("b.html"), PAGE).unwrap();
+    // A folder of files dossier does not read: no articles, and why.
+    let other = env.dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("d.pdf"), "%PDF-1.4").unwrap();
     env.dossier()
         .arg("ingest")
-        .arg(&pages)
+        .arg(&other)
         .assert()
         .code(1)
         .stderr(predicate::str::contains(format!(
-            "error: {}: no articles found (looked for .txt, .md, .jsonl, .ndjson and .json \
-             files; skipped 1 file dossier does not read (1 .html); HTML pages are not read yet)",
-            pages.display()
+            "error: {}: no articles found (looked for .txt, .md, .html, .htm, .jsonl, .ndjson and \
+             .json files; skipped 1 file dossier does not read (1 .pdf))",
+            other.display()
         )));
 }
 

@@ -9,20 +9,21 @@ use super::events::insert_events;
 use super::{ArticleContext, Outcome, inserted_id, int};
 use crate::clean::boilerplate::Role;
 use crate::pipeline::Prepared;
-use crate::source::{Meta, RawInput};
+use crate::source::RawInput;
 use crate::text::hashing::ContentHash;
 
 /// A new document names its article at once: the foreign key is checked at commit (V11), by
-/// when the article it names has been written too. Its raw text is stored as given (V17).
+/// when the article it names has been written too. Its raw text is stored as given (V17), and a
+/// page not in UTF-8 keeps its bytes as given beside their decoding (V18).
 pub(super) const INSERT_DOCUMENT: &str = "
-    INSERT INTO documents (sha256, raw, bytes, article_id)
-    VALUES (:sha256, :raw, :bytes, :article_id)";
+    INSERT INTO documents (sha256, raw, bytes, article_id, format, encoding, raw_bytes)
+    VALUES (:sha256, :raw, :bytes, :article_id, :format, :encoding, :raw_bytes)";
 /// An article's id is chosen before it is written (see [`article_for`]).
 pub(super) const INSERT_ARTICLE: &str = "
     INSERT INTO articles (id, sha256, document_id, title, url, outlet, published, published_source,
-                          words, content_paragraphs, boilerplate_paragraphs)
+                          words, content_paragraphs, boilerplate_paragraphs, byline, metadata_sources)
     VALUES (:id, :sha256, :document_id, :title, :url, :outlet, :published, :published_source,
-            :words, :content_paragraphs, :boilerplate_paragraphs)";
+            :words, :content_paragraphs, :boilerplate_paragraphs, :byline, :metadata_sources)";
 pub(super) const SELECT_ARTICLE: &str = "SELECT id FROM articles WHERE sha256 = ?1";
 /// The id SQLite would give the next article: one past the largest (a lookup at the end of the
 /// table's b-tree), so ids stay what they were when SQLite chose them.
@@ -34,7 +35,8 @@ pub(super) const FILL_ARTICLE: &str = "
         url = coalesce(url, :url),
         outlet = coalesce(outlet, :outlet),
         published_source = CASE WHEN published IS NULL THEN :published_source ELSE published_source END,
-        published = coalesce(published, :published)
+        published = coalesce(published, :published),
+        byline = coalesce(byline, :byline)
     WHERE id = :id";
 pub(super) const LINK_DOCUMENT: &str =
     "UPDATE documents SET article_id = :article_id WHERE id = :id";
@@ -70,10 +72,12 @@ pub(super) fn write_article(
             conn.prepare_cached(INSERT_DOCUMENT)?
                 .execute(named_params! {
                     ":sha256": document_sha.hex(), ":raw": input.raw,
-                    ":bytes": int(input.raw.len()), ":article_id": target.id(),
+                    ":bytes": int(input.given_bytes().len()), ":article_id": target.id(),
+                    ":format": input.format.as_str(), ":encoding": input.encoding,
+                    ":raw_bytes": input.bytes,
                 })?;
             let document_id = conn.last_insert_rowid();
-            let outcome = store_article(conn, target, document_id, &input.meta, article, ctx)?;
+            let outcome = store_article(conn, target, document_id, article, ctx)?;
             (document_id, outcome)
         }
         (None, None) => return Err(rusqlite::Error::InvalidQuery),
@@ -127,15 +131,15 @@ pub(super) fn store_article(
     conn: &Connection,
     target: ArticleFor,
     document_id: i64,
-    meta: &Meta,
     article: &Prepared,
     ctx: &mut ArticleContext<'_>,
 ) -> rusqlite::Result<Outcome> {
     let id = match target {
         ArticleFor::Archived(id) => {
             conn.prepare_cached(FILL_ARTICLE)?.execute(named_params! {
-                ":id": id, ":title": article.title, ":url": meta.url, ":outlet": meta.outlet,
+                ":id": id, ":title": article.title, ":url": article.url, ":outlet": article.outlet,
                 ":published": article.published, ":published_source": article.published_source,
+                ":byline": article.byline,
             })?;
             return Ok(Outcome::NewDocument);
         }
@@ -145,8 +149,9 @@ pub(super) fn store_article(
     conn.prepare_cached(INSERT_ARTICLE)?
         .execute(named_params! {
             ":id": id, ":sha256": article.sha256.hex(), ":document_id": document_id,
-            ":title": article.title, ":url": meta.url, ":outlet": meta.outlet,
+            ":title": article.title, ":url": article.url, ":outlet": article.outlet,
             ":published": article.published, ":published_source": article.published_source,
+            ":byline": article.byline, ":metadata_sources": metadata_sources(article),
             ":words": int(article.words),
             ":content_paragraphs": with_role(Role::Content),
             ":boilerplate_paragraphs": with_role(Role::Boilerplate),
@@ -161,6 +166,18 @@ pub(super) fn store_article(
     insert_mentions(conn, id, &paragraph_ids, article, &ids, ctx.summaries)?;
     ctx.near_duplicates.add(id, article);
     Ok(Outcome::NewArticle { paragraphs_new })
+}
+
+/// `articles.metadata_sources`: a JSON object of where each field came from, or NULL.
+fn metadata_sources(article: &Prepared) -> Option<String> {
+    (!article.sources.is_empty()).then(|| {
+        let map: serde_json::Map<String, serde_json::Value> = article
+            .sources
+            .iter()
+            .map(|(field, from)| ((*field).to_string(), (*from).into()))
+            .collect();
+        serde_json::Value::Object(map).to_string()
+    })
 }
 
 /// Paragraph ids by hash, for the paragraphs a run met most recently: two generations of at

@@ -486,7 +486,7 @@ impl<'s> Batch<'s> {
         let conn = self.store.conn();
         let mut ctx = self.context();
         let outcome = article_for(conn, prepared).and_then(|target| {
-            let outcome = store_article(conn, target, document_id, meta, prepared, &mut ctx)?;
+            let outcome = store_article(conn, target, document_id, prepared, &mut ctx)?;
             conn.prepare_cached(LINK_DOCUMENT)?
                 .execute(named_params! {":article_id": target.id(), ":id": document_id})?;
             Ok(outcome)

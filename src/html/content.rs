@@ -1,0 +1,570 @@
+//! Which blocks of a page are the article: the main-content extractor.
+//!
+//! The method draws on readability (a container scored by the prose it holds), jusText (blocks
+//! classed by length and link density, short ones judged by their neighbours) and trafilatura
+//! (markup hints first, furniture pruned by its class names), and uses only what any language's
+//! pages share: the DOM, the amount of text, links and punctuation.
+//!
+//! 1. **Furniture by markup.** `nav`, `aside`, `footer`, `header`, `form`, ARIA landmarks for
+//!    navigation, banners and complementary content, and elements whose `class` or `id` names a
+//!    kind of furniture (share, related, comments, newsletter, ad, cookie, breadcrumb…) are
+//!    furniture, with everything inside, unless they hold the article's own marked body
+//!    (`<article>`, `<main>`, `itemprop="articleBody"`, a class such as `article-body`): a
+//!    layout wrapper called `has-sidebar` is not a sidebar.
+//! 2. **Blocks by shape.** A block is `good` when it is long, ends sentences and is mostly not
+//!    links; `near-good` when shorter but still sentence-like; `links` when most of it is link
+//!    text; `short` otherwise.
+//! 3. **The container.** Every element scores the characters of the good blocks inside it, half
+//!    those of near-good ones, minus those of link-heavy and furniture blocks and a third of the
+//!    short ones; a marked article body scores a quarter more. The best-scoring element is the
+//!    article's container: the smallest one that takes in the article's prose without taking in
+//!    more furniture than prose.
+//! 4. **Blocks in the container.** Prose is content; short blocks between the first and last
+//!    prose block are content too (subheads, short paragraphs, list items), those before or
+//!    after are furniture (bylines, dates, share labels). Furniture inside stays furniture;
+//!    captions are furniture. Prose right next to the container, with nothing but short blocks
+//!    between, joins it (a lead paragraph set apart above the body).
+//!
+//! Nothing is dropped: every block comes out, labelled, with the rule that decided it.
+
+use super::blocks::{self, Block, Kind};
+use super::dom::{Dom, NodeId};
+
+/// A block's role and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// Whether the block is the article's text (else furniture or the headline).
+    pub content: bool,
+    /// The rule.
+    pub rule: &'static str,
+}
+
+/// Class or id words that name furniture. An attribute's words are split at anything but
+/// letters and digits and at lower-to-upper case changes (`RelatedLinks-list` is `related`,
+/// `links`, `list`), and each word and each pair of neighbours (`read more` is `readmore`) is
+/// looked up, lower case.
+const FURNITURE_WORDS: &[&str] = &[
+    "comment",
+    "comments",
+    "commentlist",
+    "disqus",
+    "share",
+    "shares",
+    "sharing",
+    "sharebar",
+    "sharetools",
+    "socialshare",
+    "related",
+    "relatedlinks",
+    "recommended",
+    "recommendations",
+    "recirc",
+    "recirculation",
+    "outbrain",
+    "taboola",
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "subscription",
+    "subscriptions",
+    "signup",
+    "promo",
+    "promos",
+    "promotion",
+    "promoted",
+    "advert",
+    "adverts",
+    "advertisement",
+    "advertising",
+    "ad",
+    "ads",
+    "adv",
+    "adslot",
+    "adunit",
+    "dfp",
+    "gpt",
+    "sponsor",
+    "sponsored",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "popup",
+    "modal",
+    "breadcrumb",
+    "breadcrumbs",
+    "crumbs",
+    "sidebar",
+    "widget",
+    "widgets",
+    "footer",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "masthead",
+    "toolbar",
+    "pagination",
+    "pager",
+    "trending",
+    "popular",
+    "mostread",
+    "mostpopular",
+    "morestories",
+    "readmore",
+    "readnext",
+    "upnext",
+    "byline",
+    "bylines",
+    "dateline",
+    "timestamp",
+    "caption",
+    "credit",
+    "credits",
+    "banner",
+    "paywall",
+    "login",
+    "signin",
+    "author",
+    "authors",
+    "bio",
+    "tags",
+    "tagcloud",
+    "taglist",
+    "keywords",
+    "topics",
+    "print",
+    "skip",
+    "ticker",
+    "rating",
+    "ratings",
+    "reaction",
+    "reactions",
+    "follow",
+    "donate",
+    "sronly",
+    "visuallyhidden",
+    "screenreader",
+    "offscreen",
+    "rail",
+    "header",
+    "meta",
+    "teaser",
+    "teasers",
+    "cta",
+    "toc",
+    "aside",
+    "disclaimer",
+    "feedback",
+    "overlay",
+    "lightbox",
+    "carousel",
+    "slideshow",
+    "image",
+    "img",
+    "photo",
+    "photos",
+    "picture",
+    "figure",
+    "gallery",
+    "thumbnail",
+    "thumb",
+];
+
+/// Class or id words (and neighbour pairs, as for [`FURNITURE_WORDS`]) that mark the article's
+/// body.
+const BODY_WORDS: &[&str] = &[
+    "articlebody",
+    "articletext",
+    "articlecontent",
+    "storybody",
+    "storycontent",
+    "storytext",
+    "entrycontent",
+    "entrybody",
+    "postcontent",
+    "postbody",
+    "posttext",
+    "postentry",
+    "bodytext",
+    "contentbody",
+    "maincontent",
+    "richtext",
+    "articlemain",
+    "textbody",
+    "newsbody",
+    "blogcontent",
+    "blogpost",
+    "singlecontent",
+    "fieldbody",
+    "articledetail",
+    "detailbody",
+    "articlecopy",
+    "storycopy",
+    "bodycopy",
+];
+
+/// Landmark roles that are furniture.
+const FURNITURE_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "menu",
+    "menubar",
+    "search",
+    "dialog",
+    "alertdialog",
+    "toolbar",
+    "tablist",
+];
+/// Tags that are furniture.
+const FURNITURE_TAGS: &[&str] = &["nav", "aside", "footer", "header", "form", "menu"];
+
+/// What a block is by its shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Good,
+    NearGood,
+    Links,
+    Short,
+}
+
+/// The size of a text in characters, where a Chinese, Japanese or Korean character counts three
+/// (it carries about as much as a short word).
+fn size(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x11FF | 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF => 3,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// Whether the text reads as sentences: it has a sentence-ending mark and enough words.
+fn sentence_like(text: &str) -> bool {
+    let enders = text
+        .chars()
+        .filter(|c| {
+            matches!(
+                c,
+                '.' | '!' | '?' | '。' | '！' | '？' | '…' | ':' | ';' | '"' | '”' | '»' | '」'
+            )
+        })
+        .count();
+    enders > 0 && (text.split_whitespace().count() >= 8 || size(text) >= 60)
+}
+
+fn shape(block: &Block) -> Shape {
+    let chars = block.chars().max(1);
+    #[allow(clippy::cast_precision_loss)]
+    let link_density = block.link_chars as f64 / chars as f64;
+    let size = size(&block.text);
+    if link_density > 0.5 || (link_density > 0.3 && size < 150) {
+        Shape::Links
+    } else if size >= 150 && sentence_like(&block.text) || size >= 300 {
+        Shape::Good
+    } else if size >= 50 && sentence_like(&block.text) {
+        Shape::NearGood
+    } else {
+        Shape::Short
+    }
+}
+
+/// The words of a class or id attribute and each pair of neighbours joined, lower case.
+fn words(value: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in value.chars() {
+        if !c.is_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && previous_lower && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        previous_lower = c.is_lowercase() || c.is_numeric();
+        word.extend(c.to_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let pairs: Vec<String> = words
+        .windows(2)
+        .map(|w| format!("{}{}", w[0], w[1]))
+        .collect();
+    words.extend(pairs);
+    words
+}
+
+fn attr_has_word(dom: &Dom, id: NodeId, list: &[&str]) -> bool {
+    ["class", "id"].iter().any(|a| {
+        dom.attr(id, a)
+            .is_some_and(|v| words(v).iter().any(|w| list.contains(&w.as_str())))
+    })
+}
+
+/// Whether an element's class, id or itemprop marks the article's body.
+fn marks_body(dom: &Dom, id: NodeId) -> bool {
+    if matches!(dom.tag(id), Some("article" | "main")) {
+        return true;
+    }
+    if dom
+        .attr(id, "itemprop")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("articlebody"))
+    {
+        return true;
+    }
+    attr_has_word(dom, id, BODY_WORDS)
+}
+
+/// The furniture rule an element's own markup gives, if any.
+fn furniture(dom: &Dom, id: NodeId) -> Option<&'static str> {
+    let tag = dom.tag(id)?;
+    if FURNITURE_TAGS.contains(&tag) {
+        return Some(match tag {
+            "nav" | "menu" => "html:nav",
+            "aside" => "html:aside",
+            "footer" => "html:footer",
+            "header" => "html:header",
+            _ => "html:form",
+        });
+    }
+    if dom
+        .attr(id, "role")
+        .is_some_and(|r| FURNITURE_ROLES.contains(&r.trim().to_ascii_lowercase().as_str()))
+    {
+        return Some("html:landmark");
+    }
+    attr_has_word(dom, id, FURNITURE_WORDS).then_some("html:furniture-class")
+}
+
+/// Per element: the furniture rule it is under (its own or an ancestor's), in a walk from
+/// `root`. An element that holds a marked article body, or half the page's prose, is not
+/// furniture by its class name: page builders call every box a `widget`, and layouts put the
+/// article in a `has-sidebar` wrapper.
+fn furniture_map(
+    dom: &Dom,
+    root: NodeId,
+    blocks: &[Block],
+    shapes: &[Shape],
+) -> Vec<Option<&'static str>> {
+    let order: Vec<NodeId> = dom.descendants(root).collect();
+    let mut holds_body = vec![false; dom.nodes.len()];
+    let mut prose = vec![0usize; dom.nodes.len()];
+    for (block, shape) in blocks.iter().zip(shapes) {
+        if *shape == Shape::Good {
+            prose[block.owner] += size(&block.text);
+        }
+    }
+    for &id in order.iter().rev() {
+        if marks_body(dom, id) {
+            holds_body[id] = true;
+        }
+        if id != root
+            && let Some(parent) = dom.nodes[id].parent
+        {
+            holds_body[parent] |= holds_body[id];
+            prose[parent] += prose[id];
+        }
+    }
+    let total = prose[root];
+    let mut map = vec![None; dom.nodes.len()];
+    for &id in &order {
+        let inherited = dom.nodes[id].parent.and_then(|p| map[p]);
+        map[id] = inherited.or_else(|| {
+            if id == root || matches!(dom.tag(id), Some("html" | "body")) {
+                return None;
+            }
+            let rule = furniture(dom, id)?;
+            let by_class = rule == "html:furniture-class";
+            let holds_article = holds_body[id] || (total > 0 && prose[id] * 2 >= total);
+            // Markup (`nav`, `header`, `form`…) around the marked body is layout, not
+            // furniture; an `aside` is furniture even so.
+            let layout = !by_class && holds_body[id] && dom.tag(id) != Some("aside");
+            let named_around_article = by_class && holds_article;
+            (!layout && !named_around_article).then_some(rule)
+        });
+    }
+    map
+}
+
+/// Label every block of `blocks` (from [`blocks::blocks`] over `root`).
+#[must_use]
+pub fn decide(dom: &Dom, root: NodeId, blocks: &[Block]) -> Vec<Decision> {
+    let shapes: Vec<Shape> = blocks.iter().map(shape).collect();
+    let furniture = furniture_map(dom, root, blocks, &shapes);
+    let container = container(dom, root, blocks, &shapes, &furniture);
+    let inside: Vec<bool> = blocks
+        .iter()
+        .map(|b| is_within(dom, b.owner, container))
+        .collect();
+    let prose = |i: usize| {
+        inside[i]
+            && furniture[blocks[i].owner].is_none()
+            && blocks[i].kind != Kind::Caption
+            && matches!(shapes[i], Shape::Good | Shape::NearGood)
+    };
+    let first = (0..blocks.len()).find(|&i| prose(i));
+    let last = (0..blocks.len()).rev().find(|&i| prose(i));
+    let mut out: Vec<Decision> = (0..blocks.len())
+        .map(|i| {
+            let block = &blocks[i];
+            let no = |rule| Decision {
+                content: false,
+                rule,
+            };
+            let yes = |rule| Decision {
+                content: true,
+                rule,
+            };
+            if !inside[i] {
+                return no("html:outside");
+            }
+            if let Some(rule) = furniture[block.owner] {
+                return no(rule);
+            }
+            if block.kind == Kind::Caption {
+                return no("html:caption");
+            }
+            if shapes[i] != Shape::Good
+                && let Some(rule) = crate::clean::boilerplate::furniture_pattern(&block.text)
+            {
+                return no(rule);
+            }
+            match shapes[i] {
+                Shape::Links => no("html:links"),
+                Shape::Good | Shape::NearGood => yes("html:prose"),
+                Shape::Short if block.kind == Kind::Row => yes("html:table"),
+                Shape::Short => match (first, last) {
+                    (Some(f), Some(l)) if i > f && i < l => yes("html:between-prose"),
+                    _ => no("html:short-edge"),
+                },
+            }
+        })
+        .collect();
+    adjacent_prose(blocks, &shapes, &furniture, &mut out);
+    out
+}
+
+/// Good prose just outside the container, with only short blocks between, joins it.
+fn adjacent_prose(
+    blocks: &[Block],
+    shapes: &[Shape],
+    furniture: &[Option<&'static str>],
+    out: &mut [Decision],
+) {
+    let Some(first) = out.iter().position(|d| d.content) else {
+        return;
+    };
+    let Some(last) = out.iter().rposition(|d| d.content) else {
+        return;
+    };
+    let joinable = |i: usize, out: &[Decision]| {
+        shapes[i] == Shape::Good
+            && furniture[blocks[i].owner].is_none()
+            && blocks[i].kind != Kind::Caption
+            && out[i].rule == "html:outside"
+    };
+    let mut i = first;
+    while i > 0 {
+        i -= 1;
+        if joinable(i, out) {
+            out[i] = Decision {
+                content: true,
+                rule: "html:adjacent-prose",
+            };
+        } else if shapes[i] != Shape::Short {
+            break;
+        }
+    }
+    let mut i = last + 1;
+    while i < blocks.len() {
+        if joinable(i, out) {
+            out[i] = Decision {
+                content: true,
+                rule: "html:adjacent-prose",
+            };
+        } else if shapes[i] != Shape::Short {
+            break;
+        }
+        i += 1;
+    }
+}
+
+fn is_within(dom: &Dom, mut id: NodeId, ancestor: NodeId) -> bool {
+    loop {
+        if id == ancestor {
+            return true;
+        }
+        match dom.nodes[id].parent {
+            Some(p) => id = p,
+            None => return false,
+        }
+    }
+}
+
+/// The element whose blocks weigh most: prose in, furniture and links out (see the module docs).
+fn container(
+    dom: &Dom,
+    root: NodeId,
+    blocks: &[Block],
+    shapes: &[Shape],
+    furniture: &[Option<&'static str>],
+) -> NodeId {
+    let mut score = vec![0.0f64; dom.nodes.len()];
+    for (block, shape) in blocks.iter().zip(shapes) {
+        #[allow(clippy::cast_precision_loss)]
+        let size = size(&block.text) as f64;
+        let weight = if furniture[block.owner].is_some() || block.kind == Kind::Caption {
+            -size
+        } else {
+            match shape {
+                Shape::Good => size,
+                Shape::NearGood => size / 2.0,
+                Shape::Links => -size,
+                Shape::Short if block.kind == Kind::Row => 0.0,
+                Shape::Short => -size / 3.0,
+            }
+        };
+        score[block.owner] += weight;
+    }
+    // Sum up the tree, children before parents (a reversed pre-order), without recursion.
+    let order: Vec<NodeId> = dom.descendants(root).collect();
+    for &id in order.iter().rev() {
+        if id != root
+            && let Some(parent) = dom.nodes[id].parent
+        {
+            score[parent] += score[id];
+        }
+    }
+    let mut best = root;
+    let mut best_score = f64::MIN;
+    for &id in &order {
+        if dom.tag(id).is_none() && id != root {
+            continue;
+        }
+        let mut s = score[id];
+        if s > 0.0 && marks_body(dom, id) {
+            s *= 1.25;
+        }
+        // Ties go to the inner element.
+        if s >= best_score {
+            best = id;
+            best_score = s;
+        }
+    }
+    best
+}
+
+/// The blocks of a page and their decisions, for tests and the extractor.
+#[must_use]
+pub fn extract(dom: &Dom, root: NodeId) -> (Vec<Block>, Vec<Decision>) {
+    let blocks = blocks::blocks(dom, root);
+    let decisions = decide(dom, root, &blocks);
+    (blocks, decisions)
+}
