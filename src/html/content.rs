@@ -204,6 +204,45 @@ const BODY_WORDS: &[&str] = &[
     "bodycopy",
 ];
 
+/// Elements that hold text, not blocks: never the article's container.
+const TEXT_ELEMENTS: &[&str] = &[
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "dt",
+    "dd",
+    "tr",
+    "td",
+    "th",
+    "span",
+    "a",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "font",
+    "blockquote",
+    "pre",
+    "figcaption",
+    "caption",
+    "label",
+    "small",
+    "time",
+    "code",
+    "q",
+    "cite",
+    "sup",
+    "sub",
+    "abbr",
+    "mark",
+];
+
 /// Landmark roles that are furniture.
 const FURNITURE_ROLES: &[&str] = &[
     "navigation",
@@ -527,7 +566,8 @@ fn container(
                 Shape::Good => size,
                 Shape::NearGood => size / 2.0,
                 Shape::Links => -size,
-                Shape::Short if block.kind == Kind::Row => 0.0,
+                // A data table's rows are short but the article's own.
+                Shape::Short if block.kind == Kind::Row => size / 4.0,
                 Shape::Short => -size / 3.0,
             }
         };
@@ -545,7 +585,10 @@ fn container(
     let mut best = root;
     let mut best_score = f64::MIN;
     for &id in &order {
-        if dom.tag(id).is_none() && id != root {
+        // A container holds blocks: a paragraph, heading or table row is never one (as in
+        // readability, which scores the parents of paragraphs).
+        let holder = dom.tag(id).is_some_and(|t| !TEXT_ELEMENTS.contains(&t));
+        if !holder && id != root {
             continue;
         }
         let mut s = score[id];

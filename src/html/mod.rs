@@ -163,16 +163,16 @@ fn why_empty(dom: &dom::Dom) -> String {
             .and(dom.attr(m, "content"))
     });
     if let Some(content) = refresh {
-        let target = content
-            .split_once(';')
-            .map(|(_, rest)| rest.trim())
-            .map(|rest| {
-                let rest = rest.trim_start_matches(|c: char| {
-                    c.is_ascii_alphabetic() || c == '=' || c.is_whitespace()
-                });
-                rest.trim_matches(['\'', '"'])
-            })
-            .filter(|t| !t.is_empty());
+        let target = content.split_once(';').and_then(|(_, rest)| {
+            let rest = rest.trim_start();
+            let rest = match rest.get(..3) {
+                Some(url) if url.eq_ignore_ascii_case("url") => rest[3..].trim_start(),
+                _ => rest,
+            };
+            let rest = rest.strip_prefix('=').unwrap_or(rest).trim();
+            let rest = rest.trim_matches(['\'', '"']).trim();
+            (!rest.is_empty()).then_some(rest)
+        });
         return match target {
             Some(url) => {
                 format!("a redirect to {url} with no text of its own; read that page instead")

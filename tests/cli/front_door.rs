@@ -25,8 +25,15 @@ fn an_html_page_is_read_as_a_page_by_its_extension_or_its_opening() {
 
     // A page saved under another name is recognised by what it holds.
     let disguised = env.file("page.txt", format!("\u{feff}  {PAGE}"));
-    env.dossier().arg("ingest").arg(&disguised).assert().success();
-    assert_eq!(env.count("SELECT count(*) FROM documents WHERE format = 'html'"), 2);
+    env.dossier()
+        .arg("ingest")
+        .arg(&disguised)
+        .assert()
+        .success();
+    assert_eq!(
+        env.count("SELECT count(*) FROM documents WHERE format = 'html'"),
+        2
+    );
 
     // Asked for as text, the markup is archived as text.
     env.dossier()
@@ -34,7 +41,10 @@ fn an_html_page_is_read_as_a_page_by_its_extension_or_its_opening() {
         .arg(env.file("other.html", PAGE.replace("Talks", "Other talks")))
         .assert()
         .success();
-    assert_eq!(env.count("SELECT count(*) FROM documents WHERE format = 'text'"), 1);
+    assert_eq!(
+        env.count("SELECT count(*) FROM documents WHERE format = 'text'"),
+        1
+    );
 }
 
 #[test]

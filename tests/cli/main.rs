@@ -11,6 +11,7 @@ mod errors;
 mod eval;
 mod events;
 mod front_door;
+mod html;
 mod ingest;
 mod migrate;
 mod query;
