@@ -91,8 +91,8 @@ fn write_pages(out: &mut impl Write, report: &pages::PagesReport) -> std::io::Re
     )?;
     writeln!(
         out,
-        "\n{} pages; extraction alone: {:.0} pages per second",
-        s.pages, report.pages_per_second
+        "\n{} pages; extraction alone: {:.0} pages per second on one thread, {:.0} on {}",
+        s.pages, report.pages_per_second, report.pages_per_second_parallel, report.threads
     )
 }
 

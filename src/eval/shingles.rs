@@ -49,9 +49,14 @@ fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
-/// Word tokens: runs of letters, digits and underscores.
+/// Word tokens: runs of letters, digits and underscores, as Python's `\w` matches them
+/// (`evaluate.py` uses it): combining marks (Arabic vowel signs, say) are not word characters
+/// there, although Unicode counts many as alphabetic.
 fn tokens(text: &str) -> Vec<&str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+    let word = |c: char| {
+        c == '_' || (c.is_alphanumeric() && !unicode_normalization::char::is_combining_mark(c))
+    };
+    text.split(|c: char| !word(c))
         .filter(|t| !t.is_empty())
         .collect()
 }
@@ -137,6 +142,8 @@ mod tests {
         assert!((s.precision() - 0.5).abs() < 1e-9);
         let same = score("Hello, world! It's here.", "Hello world It s here");
         assert_eq!((same.tp, same.fp, same.fn_), (2, 0, 0));
+        // A combining mark splits a word, as in Python's regular expressions.
+        assert_eq!(tokens("كَتَبَ x_1"), ["ك", "ت", "ب", "x_1"]);
     }
 
     #[test]

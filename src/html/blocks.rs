@@ -273,8 +273,11 @@ pub fn blocks(dom: &Dom, root: NodeId) -> Vec<Block> {
                     open.space = true;
                 }
                 stack.push(Step::Exit(id));
-                let children: Vec<NodeId> = dom.children(id).collect();
-                stack.extend(children.into_iter().rev().map(Step::Enter));
+                let mut child = dom.nodes[id].last_child;
+                while let Some(c) = child {
+                    stack.push(Step::Enter(c));
+                    child = dom.nodes[c].prev;
+                }
             }
             Step::Exit(id) => {
                 let tag = dom.tag(id).unwrap_or("");

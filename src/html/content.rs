@@ -27,6 +27,8 @@
 //!
 //! Nothing is dropped: every block comes out, labelled, with the rule that decided it.
 
+use std::sync::LazyLock;
+
 use super::blocks::{self, Block, Kind};
 use super::dom::{Dom, NodeId};
 
@@ -310,76 +312,101 @@ fn shape(block: &Block) -> Shape {
     }
 }
 
-/// The words of a class or id attribute and each pair of neighbours joined, lower case.
-fn words(value: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    let mut word = String::new();
+/// A word list as a set: every class and id of a page is looked up in both lists.
+type WordSet = foldhash::HashSet<&'static str>;
+
+static BODY_SET: LazyLock<WordSet> = LazyLock::new(|| BODY_WORDS.iter().copied().collect());
+static FURNITURE_SET: LazyLock<WordSet> =
+    LazyLock::new(|| FURNITURE_WORDS.iter().copied().collect());
+
+/// What an element's own markup says: whether it marks the article's body, and the furniture
+/// rule it names, if any.
+#[derive(Debug, Clone, Copy, Default)]
+struct Hint {
+    body: bool,
+    furniture: Option<&'static str>,
+}
+
+/// Which of `lists` a class or id attribute names: its words (split at anything but letters
+/// and digits and at lower-to-upper case changes, lower case) and each pair of neighbours
+/// joined are looked up. `found[i]` is set when `lists[i]` holds one.
+fn attribute_words(value: &str, lists: [&WordSet; 2], found: &mut [bool; 2]) {
+    let mut lower = String::with_capacity(value.len());
+    // (start, end) of each word in `lower`.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
     let mut previous_lower = false;
     for c in value.chars() {
         if !c.is_alphanumeric() {
-            if !word.is_empty() {
-                words.push(std::mem::take(&mut word));
+            if let Some(s) = start.take() {
+                spans.push((s, lower.len()));
             }
             previous_lower = false;
             continue;
         }
-        if c.is_uppercase() && previous_lower && !word.is_empty() {
-            words.push(std::mem::take(&mut word));
+        if c.is_uppercase()
+            && previous_lower
+            && let Some(s) = start.take()
+        {
+            spans.push((s, lower.len()));
         }
         previous_lower = c.is_lowercase() || c.is_numeric();
-        word.extend(c.to_lowercase());
+        start.get_or_insert(lower.len());
+        lower.extend(c.to_lowercase());
     }
-    if !word.is_empty() {
-        words.push(word);
+    if let Some(s) = start {
+        spans.push((s, lower.len()));
     }
-    let pairs: Vec<String> = words
-        .windows(2)
-        .map(|w| format!("{}{}", w[0], w[1]))
-        .collect();
-    words.extend(pairs);
-    words
+    let mut look = |word: &str| {
+        for (list, hit) in lists.iter().zip(found.iter_mut()) {
+            *hit |= list.contains(&word);
+        }
+    };
+    let mut pair = String::new();
+    for (i, &(s, e)) in spans.iter().enumerate() {
+        look(&lower[s..e]);
+        if let Some(&(s2, e2)) = spans.get(i + 1) {
+            pair.clear();
+            pair.push_str(&lower[s..e]);
+            pair.push_str(&lower[s2..e2]);
+            look(&pair);
+        }
+    }
 }
 
-fn attr_has_word(dom: &Dom, id: NodeId, list: &[&str]) -> bool {
-    ["class", "id"].iter().any(|a| {
-        dom.attr(id, a)
-            .is_some_and(|v| words(v).iter().any(|w| list.contains(&w.as_str())))
-    })
-}
-
-/// Whether an element's class, id or itemprop marks the article's body.
-fn marks_body(dom: &Dom, id: NodeId) -> bool {
-    if matches!(dom.tag(id), Some("article" | "main")) {
-        return true;
+/// What an element's tag, role, itemprop, class and id say about it.
+fn hint(dom: &Dom, id: NodeId) -> Hint {
+    let Some(tag) = dom.tag(id) else {
+        return Hint::default();
+    };
+    let mut found = [false; 2];
+    for attr in ["class", "id"] {
+        if let Some(value) = dom.attr(id, attr) {
+            attribute_words(value, [&BODY_SET, &FURNITURE_SET], &mut found);
+        }
     }
-    if dom
-        .attr(id, "itemprop")
-        .is_some_and(|v| v.to_ascii_lowercase().contains("articlebody"))
-    {
-        return true;
-    }
-    attr_has_word(dom, id, BODY_WORDS)
-}
-
-/// The furniture rule an element's own markup gives, if any.
-fn furniture(dom: &Dom, id: NodeId) -> Option<&'static str> {
-    let tag = dom.tag(id)?;
-    if FURNITURE_TAGS.contains(&tag) {
-        return Some(match tag {
+    let body = matches!(tag, "article" | "main")
+        || found[0]
+        || dom
+            .attr(id, "itemprop")
+            .is_some_and(|v| v.to_ascii_lowercase().contains("articlebody"));
+    let furniture = if FURNITURE_TAGS.contains(&tag) {
+        Some(match tag {
             "nav" | "menu" => "html:nav",
             "aside" => "html:aside",
             "footer" => "html:footer",
             "header" => "html:header",
             _ => "html:form",
-        });
-    }
-    if dom
+        })
+    } else if dom
         .attr(id, "role")
         .is_some_and(|r| FURNITURE_ROLES.contains(&r.trim().to_ascii_lowercase().as_str()))
     {
-        return Some("html:landmark");
-    }
-    attr_has_word(dom, id, FURNITURE_WORDS).then_some("html:furniture-class")
+        Some("html:landmark")
+    } else {
+        found[1].then_some("html:furniture-class")
+    };
+    Hint { body, furniture }
 }
 
 /// Per element: the furniture rule it is under (its own or an ancestor's), in a walk from
@@ -389,10 +416,11 @@ fn furniture(dom: &Dom, id: NodeId) -> Option<&'static str> {
 fn furniture_map(
     dom: &Dom,
     root: NodeId,
+    order: &[NodeId],
+    hints: &[Hint],
     blocks: &[Block],
     shapes: &[Shape],
 ) -> Vec<Option<&'static str>> {
-    let order: Vec<NodeId> = dom.descendants(root).collect();
     let mut holds_body = vec![false; dom.nodes.len()];
     let mut prose = vec![0usize; dom.nodes.len()];
     for (block, shape) in blocks.iter().zip(shapes) {
@@ -401,7 +429,7 @@ fn furniture_map(
         }
     }
     for &id in order.iter().rev() {
-        if marks_body(dom, id) {
+        if hints[id].body {
             holds_body[id] = true;
         }
         if id != root
@@ -413,13 +441,13 @@ fn furniture_map(
     }
     let total = prose[root];
     let mut map = vec![None; dom.nodes.len()];
-    for &id in &order {
+    for &id in order {
         let inherited = dom.nodes[id].parent.and_then(|p| map[p]);
         map[id] = inherited.or_else(|| {
             if id == root || matches!(dom.tag(id), Some("html" | "body")) {
                 return None;
             }
-            let rule = furniture(dom, id)?;
+            let rule = hints[id].furniture?;
             let by_class = rule == "html:furniture-class";
             let holds_article = holds_body[id] || (total > 0 && prose[id] * 2 >= total);
             // Markup (`nav`, `header`, `form`…) around the marked body is layout, not
@@ -436,8 +464,13 @@ fn furniture_map(
 #[must_use]
 pub fn decide(dom: &Dom, root: NodeId, blocks: &[Block]) -> Vec<Decision> {
     let shapes: Vec<Shape> = blocks.iter().map(shape).collect();
-    let furniture = furniture_map(dom, root, blocks, &shapes);
-    let container = container(dom, root, blocks, &shapes, &furniture);
+    let order: Vec<NodeId> = dom.descendants(root).collect();
+    let mut hints = vec![Hint::default(); dom.nodes.len()];
+    for &id in &order {
+        hints[id] = hint(dom, id);
+    }
+    let furniture = furniture_map(dom, root, &order, &hints, blocks, &shapes);
+    let container = container(dom, root, &order, &hints, blocks, &shapes, &furniture);
     let inside: Vec<bool> = blocks
         .iter()
         .map(|b| is_within(dom, b.owner, container))
@@ -551,6 +584,8 @@ fn is_within(dom: &Dom, mut id: NodeId, ancestor: NodeId) -> bool {
 fn container(
     dom: &Dom,
     root: NodeId,
+    order: &[NodeId],
+    hints: &[Hint],
     blocks: &[Block],
     shapes: &[Shape],
     furniture: &[Option<&'static str>],
@@ -574,7 +609,6 @@ fn container(
         score[block.owner] += weight;
     }
     // Sum up the tree, children before parents (a reversed pre-order), without recursion.
-    let order: Vec<NodeId> = dom.descendants(root).collect();
     for &id in order.iter().rev() {
         if id != root
             && let Some(parent) = dom.nodes[id].parent
@@ -584,7 +618,7 @@ fn container(
     }
     let mut best = root;
     let mut best_score = f64::MIN;
-    for &id in &order {
+    for &id in order {
         // A container holds blocks: a paragraph, heading or table row is never one (as in
         // readability, which scores the parents of paragraphs).
         let holder = dom.tag(id).is_some_and(|t| !TEXT_ELEMENTS.contains(&t));
@@ -592,7 +626,7 @@ fn container(
             continue;
         }
         let mut s = score[id];
-        if s > 0.0 && marks_body(dom, id) {
+        if s > 0.0 && hints[id].body {
             s *= 1.25;
         }
         // Ties go to the inner element.

@@ -257,7 +257,11 @@ impl TokenSink for DepthCap {
 
 /// A handle to a node that is not an element.
 fn handle(id: NodeId) -> Handle {
-    Handle { id, name: None }
+    Handle {
+        id,
+        name: None,
+        opaque: false,
+    }
 }
 
 /// Builds a [`Dom`] from html5ever's tree-builder calls.
@@ -273,6 +277,20 @@ struct Sink {
 struct Handle {
     id: NodeId,
     name: Option<Rc<QualName>>,
+    /// Whether its text is never read: a style sheet, or a script other than JSON-LD data.
+    opaque: bool,
+}
+
+/// Whether an element's text is never read (see [`Handle::opaque`]). Not keeping it saves
+/// copying what is often most of a page's bytes.
+fn opaque(name: &LocalName, script_type: Option<&str>) -> bool {
+    match &**name {
+        "style" => true,
+        "script" => {
+            !script_type.is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+        }
+        _ => false,
+    }
 }
 
 impl Sink {
@@ -426,6 +444,7 @@ impl TreeSink for Sink {
         }
         Handle {
             id,
+            opaque: opaque(&name.local, self.dom.borrow().attr(id, "type")),
             name: Some(Rc::new(name)),
         }
     }
@@ -439,6 +458,9 @@ impl TreeSink for Sink {
     }
 
     fn append(&self, parent: &Handle, child: NodeOrText<Handle>) {
+        if parent.opaque && matches!(child, NodeOrText::AppendText(_)) {
+            return;
+        }
         let before = self.dom.borrow().nodes[parent.id].last_child;
         self.place(child, before, |dom, id| {
             Self::append_child(dom, parent.id, id);

@@ -35,10 +35,44 @@ pub struct PageMeta {
     pub article_body: Option<String>,
 }
 
+/// The elements metadata is read from, found in one walk of the page.
+#[derive(Default)]
+struct Found {
+    meta: Vec<NodeId>,
+    link: Vec<NodeId>,
+    script: Vec<NodeId>,
+    title: Option<NodeId>,
+    h1: Option<NodeId>,
+    time: Vec<NodeId>,
+}
+
+impl Found {
+    fn of(dom: &Dom) -> Self {
+        let mut found = Self::default();
+        for id in dom.descendants(DOCUMENT) {
+            match dom.tag(id) {
+                Some("meta") => found.meta.push(id),
+                Some("link") => found.link.push(id),
+                Some("script") => found.script.push(id),
+                Some("title") => {
+                    found.title.get_or_insert(id);
+                }
+                Some("h1") => {
+                    found.h1.get_or_insert(id);
+                }
+                Some("time") => found.time.push(id),
+                _ => {}
+            }
+        }
+        found
+    }
+}
+
 /// Read a page's metadata.
 #[must_use]
 pub fn read(dom: &Dom) -> PageMeta {
-    let metas = meta_tags(dom);
+    let found = Found::of(dom);
+    let metas = meta_tags(dom, &found.meta);
     let meta = |keys: &[&str]| {
         keys.iter().find_map(|k| {
             metas
@@ -48,7 +82,7 @@ pub fn read(dom: &Dom) -> PageMeta {
                 .filter(|v| !v.is_empty())
         })
     };
-    let ld = json_ld(dom);
+    let ld = json_ld(dom, &found.script);
     let outlet = meta(&["og:site_name"])
         .map(|v| (v, "og:site_name"))
         .or_else(|| ld_publisher(&ld).map(|v| (v, "json-ld publisher")))
@@ -56,7 +90,7 @@ pub fn read(dom: &Dom) -> PageMeta {
     let title = meta(&["og:title", "twitter:title"])
         .map(|v| (v, "og:title"))
         .or_else(|| {
-            let title = dom.elements("title").next().map(|t| clean(&dom.text(t)))?;
+            let title = found.title.map(|t| clean(&dom.text(t)))?;
             let site = outlet.as_ref().map(|(o, _)| o.as_str());
             Some((without_site_name(&title, site), "title"))
         })
@@ -91,11 +125,13 @@ pub fn read(dom: &Dom) -> PageMeta {
             .map(|v| (v, "json-ld datePublished"))
     })
     .or_else(|| {
-        dom.elements("time")
-            .find_map(|t| dom.attr(t, "datetime").and_then(date_of))
+        found
+            .time
+            .iter()
+            .find_map(|&t| dom.attr(t, "datetime").and_then(date_of))
             .map(|v| (v, "time"))
     });
-    let url = link_canonical(dom)
+    let url = link_canonical(dom, &found.link)
         .map(|v| (v, "canonical"))
         .or_else(|| meta(&["og:url"]).map(|v| (v, "og:url")));
     let byline = ld_authors(&ld).map(|v| (v, "json-ld author")).or_else(|| {
@@ -124,9 +160,10 @@ fn clean(text: &str) -> String {
 }
 
 /// `<meta>` tags as (lowercase property or name or itemprop, content).
-fn meta_tags(dom: &Dom) -> Vec<(String, String)> {
-    dom.elements("meta")
-        .filter_map(|m| {
+fn meta_tags(dom: &Dom, metas: &[NodeId]) -> Vec<(String, String)> {
+    metas
+        .iter()
+        .filter_map(|&m| {
             let name = dom
                 .attr(m, "property")
                 .or_else(|| dom.attr(m, "name"))
@@ -137,8 +174,8 @@ fn meta_tags(dom: &Dom) -> Vec<(String, String)> {
         .collect()
 }
 
-fn link_canonical(dom: &Dom) -> Option<String> {
-    dom.elements("link").find_map(|l| {
+fn link_canonical(dom: &Dom, links: &[NodeId]) -> Option<String> {
+    links.iter().find_map(|&l| {
         let rel = dom.attr(l, "rel")?;
         rel.split_whitespace()
             .any(|r| r.eq_ignore_ascii_case("canonical"))
@@ -195,9 +232,9 @@ fn date_of(value: &str) -> Option<String> {
 }
 
 /// Every JSON-LD object on the page, `@graph` members included, flattened.
-fn json_ld(dom: &Dom) -> Vec<Value> {
+fn json_ld(dom: &Dom, scripts: &[NodeId]) -> Vec<Value> {
     let mut out = Vec::new();
-    for script in dom.elements("script") {
+    for &script in scripts {
         let is_ld = dom
             .attr(script, "type")
             .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
