@@ -483,6 +483,7 @@ pub fn decide(dom: &Dom, root: NodeId, blocks: &[Block]) -> Vec<Decision> {
     };
     let first = (0..blocks.len()).find(|&i| prose(i));
     let last = (0..blocks.len()).rev().find(|&i| prose(i));
+    let between = |i: usize| first.is_some_and(|f| i > f) && last.is_some_and(|l| i < l);
     let mut out: Vec<Decision> = (0..blocks.len())
         .map(|i| {
             let block = &blocks[i];
@@ -509,13 +510,20 @@ pub fn decide(dom: &Dom, root: NodeId, blocks: &[Block]) -> Vec<Decision> {
                 return no(rule);
             }
             match shapes[i] {
+                // A long sentence inside the article stays prose however much of it is linked.
+                Shape::Links
+                    if between(i)
+                        && size(&block.text) >= 100
+                        && sentence_like(&block.text)
+                        && block.kind != Kind::Item =>
+                {
+                    yes("html:linked-prose")
+                }
                 Shape::Links => no("html:links"),
                 Shape::Good | Shape::NearGood => yes("html:prose"),
                 Shape::Short if block.kind == Kind::Row => yes("html:table"),
-                Shape::Short => match (first, last) {
-                    (Some(f), Some(l)) if i > f && i < l => yes("html:between-prose"),
-                    _ => no("html:short-edge"),
-                },
+                Shape::Short if between(i) => yes("html:between-prose"),
+                Shape::Short => no("html:short-edge"),
             }
         })
         .collect();
@@ -523,7 +531,8 @@ pub fn decide(dom: &Dom, root: NodeId, blocks: &[Block]) -> Vec<Decision> {
     out
 }
 
-/// Good prose just outside the container, with only short blocks between, joins it.
+/// Good prose just outside the container, with only short blocks and captions between, joins
+/// it (a summary or lead set apart above the body, a last paragraph below a box).
 fn adjacent_prose(
     blocks: &[Block],
     shapes: &[Shape],
@@ -542,6 +551,8 @@ fn adjacent_prose(
             && blocks[i].kind != Kind::Caption
             && out[i].rule == "html:outside"
     };
+    // Short blocks and captions (a photo between a summary and the body) do not separate.
+    let passable = |i: usize| shapes[i] == Shape::Short || blocks[i].kind == Kind::Caption;
     let mut i = first;
     while i > 0 {
         i -= 1;
@@ -550,7 +561,7 @@ fn adjacent_prose(
                 content: true,
                 rule: "html:adjacent-prose",
             };
-        } else if shapes[i] != Shape::Short {
+        } else if !passable(i) {
             break;
         }
     }
@@ -561,7 +572,7 @@ fn adjacent_prose(
                 content: true,
                 rule: "html:adjacent-prose",
             };
-        } else if shapes[i] != Shape::Short {
+        } else if !passable(i) {
             break;
         }
         i += 1;
