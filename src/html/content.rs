@@ -13,7 +13,9 @@
 //!    layout wrapper called `has-sidebar` is not a sidebar.
 //! 2. **Blocks by shape.** A block is `good` when it is long, ends sentences and is mostly not
 //!    links; `near-good` when shorter but still sentence-like; `links` when most of it is link
-//!    text; `short` otherwise.
+//!    text; `short` otherwise. A block the page's JSON-LD `articleBody` holds word for word is
+//!    `good` whatever its shape: the site says it is the article (and when that body is whole,
+//!    prose it does not hold counts against its container).
 //! 3. **The container.** Every element scores the characters of the good blocks inside it, half
 //!    those of near-good ones, minus those of link-heavy and furniture blocks and a third of the
 //!    short ones; a marked article body scores a quarter more. The best-scoring element is the
@@ -31,6 +33,7 @@ use std::sync::LazyLock;
 
 use super::blocks::{self, Block, Kind};
 use super::dom::{Dom, NodeId};
+use crate::text::normalize;
 
 /// A block's role and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -460,17 +463,40 @@ fn furniture_map(
     map
 }
 
+/// What the container search weighs, per node (in a walk's order) and per block.
+#[derive(Clone, Copy)]
+struct Evidence<'a> {
+    order: &'a [NodeId],
+    hints: &'a [Hint],
+    blocks: &'a [Block],
+    shapes: &'a [Shape],
+    furniture: &'a [Option<&'static str>],
+    unclaimed: &'a [bool],
+}
+
 /// Label every block of `blocks` (from [`blocks::blocks`] over `root`).
 #[must_use]
-pub fn decide(dom: &Dom, root: NodeId, blocks: &[Block]) -> Vec<Decision> {
-    let shapes: Vec<Shape> = blocks.iter().map(shape).collect();
+pub fn decide(dom: &Dom, root: NodeId, blocks: &[Block], body_hint: Option<&str>) -> Vec<Decision> {
+    let mut shapes: Vec<Shape> = blocks.iter().map(shape).collect();
+    let unclaimed = claimed_by_page(blocks, &mut shapes, body_hint);
     let order: Vec<NodeId> = dom.descendants(root).collect();
     let mut hints = vec![Hint::default(); dom.nodes.len()];
     for &id in &order {
         hints[id] = hint(dom, id);
     }
     let furniture = furniture_map(dom, root, &order, &hints, blocks, &shapes);
-    let container = container(dom, root, &order, &hints, blocks, &shapes, &furniture);
+    let container = container(
+        dom,
+        root,
+        &Evidence {
+            order: &order,
+            hints: &hints,
+            blocks,
+            shapes: &shapes,
+            furniture: &furniture,
+            unclaimed: &unclaimed,
+        },
+    );
     let inside: Vec<bool> = blocks
         .iter()
         .map(|b| is_within(dom, b.owner, container))
@@ -592,21 +618,23 @@ fn is_within(dom: &Dom, mut id: NodeId, ancestor: NodeId) -> bool {
 }
 
 /// The element whose blocks weigh most: prose in, furniture and links out (see the module docs).
-fn container(
-    dom: &Dom,
-    root: NodeId,
-    order: &[NodeId],
-    hints: &[Hint],
-    blocks: &[Block],
-    shapes: &[Shape],
-    furniture: &[Option<&'static str>],
-) -> NodeId {
+fn container(dom: &Dom, root: NodeId, page: &Evidence<'_>) -> NodeId {
+    let Evidence {
+        order,
+        hints,
+        blocks,
+        shapes,
+        furniture,
+        unclaimed,
+    } = *page;
     let mut score = vec![0.0f64; dom.nodes.len()];
-    for (block, shape) in blocks.iter().zip(shapes) {
+    for ((block, shape), &unclaimed) in blocks.iter().zip(shapes).zip(unclaimed) {
         #[allow(clippy::cast_precision_loss)]
         let size = size(&block.text) as f64;
         let weight = if furniture[block.owner].is_some() || block.kind == Kind::Caption {
             -size
+        } else if unclaimed {
+            -size / 2.0
         } else {
             match shape {
                 Shape::Good => size,
@@ -649,10 +677,41 @@ fn container(
     best
 }
 
-/// The blocks of a page and their decisions, for tests and the extractor.
+/// The page's own account of its body (JSON-LD `articleBody`), applied to the blocks: a block
+/// it holds word for word (quotes and dashes aside) is prose, whatever its shape. When the
+/// blocks it holds make up nearly all of it (it is the whole body, not a summary), the prose it
+/// does not hold is marked in the returned vector: the container search counts it against the
+/// element that holds it.
+fn claimed_by_page(blocks: &[Block], shapes: &mut [Shape], body_hint: Option<&str>) -> Vec<bool> {
+    let mut unclaimed = vec![false; blocks.len()];
+    let Some(body) = body_hint
+        .map(|b| normalize::key(&normalize::display(b)))
+        .filter(|b| b.len() >= 150)
+    else {
+        return unclaimed;
+    };
+    let mut claimed_bytes = 0;
+    let mut claimed = vec![false; blocks.len()];
+    for (i, block) in blocks.iter().enumerate() {
+        if block.text.len() >= 20 && body.contains(normalize::key(&block.text).as_str()) {
+            claimed[i] = true;
+            claimed_bytes += block.text.len();
+            shapes[i] = Shape::Good;
+        }
+    }
+    if claimed_bytes * 10 >= body.len() * 8 {
+        for (i, shape) in shapes.iter().enumerate() {
+            unclaimed[i] = !claimed[i] && matches!(shape, Shape::Good | Shape::NearGood);
+        }
+    }
+    unclaimed
+}
+
+/// The blocks of a page and their decisions. `body_hint` is the page's JSON-LD `articleBody`,
+/// if it has one.
 #[must_use]
-pub fn extract(dom: &Dom, root: NodeId) -> (Vec<Block>, Vec<Decision>) {
+pub fn extract(dom: &Dom, root: NodeId, body_hint: Option<&str>) -> (Vec<Block>, Vec<Decision>) {
     let blocks = blocks::blocks(dom, root);
-    let decisions = decide(dom, root, &blocks);
+    let decisions = decide(dom, root, &blocks, body_hint);
     (blocks, decisions)
 }

@@ -105,7 +105,7 @@ pub fn read(html: &str) -> Page {
     let dom = dom::Dom::parse(html);
     let meta = meta::read(&dom);
     let root = meta::body(&dom);
-    let (blocks, decisions) = content::extract(&dom, root);
+    let (blocks, decisions) = content::extract(&dom, root, meta.article_body.as_deref());
     let title_key = meta.title.as_ref().map(|(t, _)| normalize::key(t));
     let mut headline = headline(&blocks, &decisions, title_key.as_deref());
     let blocks = blocks
@@ -281,5 +281,39 @@ lasting harm to the bay's fish stocks.</p>
             .find(|b| b.text.starts_with("The two"))
             .unwrap();
         assert_eq!((first.line_start, first.line_end), (13, 14));
+    }
+
+    #[test]
+    fn the_pages_own_json_ld_body_marks_short_paragraphs_as_the_article() {
+        let short = [
+            "Rain closed the mountain pass on Monday.",
+            "Road crews cleared it by noon.",
+            "Buses ran late for the rest of the day.",
+            "Schools in the valley stayed open.",
+            "More snow is due on Thursday night.",
+        ];
+        let body: String = short.join(" ");
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{{"@type": "NewsArticle",
+            "articleBody": "{body}"}}</script></head>
+            <body><div id="a">{}</div>
+            <div id="b"><p>Our newsletter brings the week's mountain news to your inbox every
+            Friday morning, with trail reports, weather warnings and a photo from a reader.</p></div>
+            </body></html>"#,
+            short.iter().fold(String::new(), |mut html, p| {
+                html.push_str("<p>");
+                html.push_str(p);
+                html.push_str("</p>");
+                html
+            })
+        );
+        let page = read(&page);
+        let content: Vec<&str> = page
+            .blocks
+            .iter()
+            .filter(|b| b.role == Role::Content)
+            .map(|b| b.text.as_str())
+            .collect();
+        assert_eq!(content, short);
     }
 }

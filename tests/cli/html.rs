@@ -296,6 +296,39 @@ fn the_same_article_as_text_and_as_a_page_is_one_article() {
 }
 
 #[test]
+fn an_edited_text_copy_of_a_page_is_its_near_duplicate() {
+    let env = Env::new();
+    let page = env.file("pact.html", PAGE);
+    // The article's text as another site re-posted it, one sentence edited.
+    let text = "Ministers agree on fisheries pact\n\n\
+        Fisheries ministers from South Korea and Japan agreed on Tuesday to share catch data in the \
+        waters between the two countries, ending a dispute that had kept their fleets in port for a month.\n\n\
+        The agreement, reached after two days of talks in Busan, sets joint quotas for squid and \
+        mackerel and creates a hotline between the two coast guards.\n\n\
+        Quotas for three years\n\n\
+        Officials said the quotas would be reviewed every year and would run for three years unless \
+        either side withdrew with six months' notice.\n\n\
+        Fishing unions in both countries welcomed the deal but said they would watch how the rules \
+        were enforced.\n";
+    let copy = env.file("repost.txt", text);
+    env.dossier()
+        .arg("ingest")
+        .arg(&page)
+        .arg(&copy)
+        .assert()
+        .success();
+    assert_eq!(env.count("SELECT count(*) FROM articles"), 2);
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM near_duplicates n
+             JOIN documents a ON a.article_id = n.article_id AND a.format = 'text'
+             JOIN documents b ON b.article_id = n.duplicate_of AND b.format = 'html'"
+        ),
+        1
+    );
+}
+
+#[test]
 fn json_lines_records_may_carry_a_page_and_their_fields_win() {
     let env = Env::new();
     let records = [
