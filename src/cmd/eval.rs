@@ -24,13 +24,24 @@ pub fn run(args: &EvalArgs, resources: &Resources) -> Result<ExitCode> {
         crate::cmd::say(note);
     }
     let report = archive::evaluate(&docs, resources, args.explain)?;
+    print(&report, args.json, |out| {
+        write_table(out, &report).and_then(|()| write_explanations(out, &report))
+    })
+}
+
+/// Print a report to stdout as JSON or with `table`; a closed pipe is not an error.
+fn print(
+    report: &impl serde::Serialize,
+    json: bool,
+    table: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>,
+) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
-    let written = if args.json {
-        serde_json::to_writer_pretty(&mut out, &report)
+    let written = if json {
+        serde_json::to_writer_pretty(&mut out, report)
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out))
     } else {
-        write_table(&mut out, &report).and_then(|()| write_explanations(&mut out, &report))
+        table(&mut out)
     };
     match written {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("stdout", e)),
@@ -44,18 +55,7 @@ fn run_pages(args: &EvalArgs, truth: &std::path::Path, resources: &Resources) ->
     for note in &notes {
         crate::cmd::say(note);
     }
-    let mut out = std::io::stdout().lock();
-    let written = if args.json {
-        serde_json::to_writer_pretty(&mut out, &report)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out))
-    } else {
-        write_pages(&mut out, &report)
-    };
-    match written {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("stdout", e)),
-        _ => Ok(ExitCode::SUCCESS),
-    }
+    print(&report, args.json, |out| write_pages(out, &report))
 }
 
 fn write_pages(out: &mut impl Write, report: &pages::PagesReport) -> std::io::Result<()> {

@@ -579,29 +579,20 @@ fn adjacent_prose(
     };
     // Short blocks and captions (a photo between a summary and the body) do not separate.
     let passable = |i: usize| shapes[i] == Shape::Short || blocks[i].kind == Kind::Caption;
-    let mut i = first;
-    while i > 0 {
-        i -= 1;
-        if joinable(i, out) {
-            out[i] = Decision {
-                content: true,
-                rule: "html:adjacent-prose",
-            };
-        } else if !passable(i) {
-            break;
+    // Outward from the container's first and last content block, each way until a barrier.
+    let upward: Vec<usize> = (0..first).rev().collect();
+    let downward: Vec<usize> = (last + 1..blocks.len()).collect();
+    for run in [upward, downward] {
+        for i in run {
+            if joinable(i, out) {
+                out[i] = Decision {
+                    content: true,
+                    rule: "html:adjacent-prose",
+                };
+            } else if !passable(i) {
+                break;
+            }
         }
-    }
-    let mut i = last + 1;
-    while i < blocks.len() {
-        if joinable(i, out) {
-            out[i] = Decision {
-                content: true,
-                rule: "html:adjacent-prose",
-            };
-        } else if !passable(i) {
-            break;
-        }
-        i += 1;
     }
 }
 
