@@ -87,19 +87,19 @@ pub fn read(dom: &Dom) -> PageMeta {
         .map(|v| (v, "og:site_name"))
         .or_else(|| ld_publisher(&ld).map(|v| (v, "json-ld publisher")))
         .or_else(|| meta(&["application-name"]).map(|v| (v, "application-name")));
+    let site = outlet.as_ref().map(|(o, _)| o.as_str());
+    let h1 = found
+        .h1
+        .map(|h| clean(&dom.text(h)))
+        .filter(|h| !h.is_empty());
     let title = meta(&["og:title", "twitter:title"])
-        .map(|v| (v, "og:title"))
+        .map(|v| (headline_of(&v, site, h1.as_deref()), "og:title"))
         .or_else(|| {
             let title = found.title.map(|t| clean(&dom.text(t)))?;
-            let site = outlet.as_ref().map(|(o, _)| o.as_str());
-            Some((without_site_name(&title, site), "title"))
+            Some((headline_of(&title, site, h1.as_deref()), "title"))
         })
         .or_else(|| ld_field(&ld, "headline").map(|v| (v, "json-ld headline")))
-        .or_else(|| {
-            dom.elements("h1")
-                .next()
-                .map(|h| (clean(&dom.text(h)), "h1"))
-        })
+        .or_else(|| h1.clone().map(|h| (h, "h1")))
         .filter(|(t, _)| !t.is_empty());
     let published = meta(&[
         "article:published_time",
@@ -183,6 +183,19 @@ fn link_canonical(dom: &Dom, links: &[NodeId]) -> Option<String> {
             .flatten()
             .filter(|h| h.starts_with("http"))
     })
+}
+
+/// A page title without the site's name: the page's `<h1>` when the title holds it whole
+/// ("Gazette - World - Pact signed" with an `<h1>` "Pact signed"), else [`without_site_name`].
+fn headline_of(title: &str, site: Option<&str>, h1: Option<&str>) -> String {
+    if let Some(h1) = h1
+        && h1.split_whitespace().count() >= 3
+        && h1.len() < title.len()
+        && title.to_lowercase().contains(&h1.to_lowercase())
+    {
+        return h1.to_string();
+    }
+    without_site_name(title, site)
 }
 
 /// A `<title>` without the site name: of the parts around ` | `, ` - `, ` – `, ` — ` or ` :: `,
@@ -363,6 +376,20 @@ mod tests {
         );
         let meta = read(&dom);
         assert_eq!(meta.title, Some(("Ministers meet".into(), "title")));
+        // The site's name goes from an Open Graph title too, and a title that holds the
+        // page's headline whole gives the headline.
+        assert_eq!(
+            headline_of("Talks resume | Daily Ledger", Some("Daily Ledger"), None),
+            "Talks resume"
+        );
+        assert_eq!(
+            headline_of(
+                "Gazette Online - World - Island nations sign pact",
+                None,
+                Some("Island nations sign pact")
+            ),
+            "Island nations sign pact"
+        );
         assert_eq!(
             meta.published,
             Some(("2023-11-02".into(), "json-ld datePublished"))
