@@ -50,6 +50,10 @@ pub enum Command {
     /// Score the pipeline against gold annotations, in a temporary archive (`--db` is not
     /// touched). Example: dossier eval --gold tests/fixtures/gold/seeds seeds/
     Eval(EvalArgs),
+    /// Print Datasette metadata (JSON) for the archive: every named query as a canned query,
+    /// full-text search on paragraphs, table titles. Example: dossier datasette-metadata >
+    /// meta.json && datasette serve data/dossier.sqlite --metadata meta.json
+    DatasetteMetadata,
 }
 
 /// Arguments of `dossier query`.

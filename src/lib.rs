@@ -44,5 +44,6 @@ pub fn run(cli: &cli::Cli) -> Result<ExitCode> {
             cmd::reprocess::run(args, &cli.db, cli.quiet, &resources()?)
         }
         cli::Command::Eval(args) => cmd::eval::run(args, &resources()?),
+        cli::Command::DatasetteMetadata => cmd::datasette::run(&cli.db),
     }
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand: wiring of sources, stages, store and output. Only these modules
 //! (and `main`) print.
 
+pub mod datasette;
 pub mod eval;
 pub mod ingest;
 pub mod query;

@@ -22,6 +22,8 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+pub mod datasette;
+
 use rusqlite::types::Value;
 
 use crate::error::{Error, Result};

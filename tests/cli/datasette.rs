@@ -32,6 +32,14 @@ struct Server {
 
 impl Server {
     fn start(program: &PathBuf, archive: &std::path::Path) -> Self {
+        Self::start_with(program, archive, &[])
+    }
+
+    fn start_with(
+        program: &PathBuf,
+        archive: &std::path::Path,
+        extra: &[&std::ffi::OsStr],
+    ) -> Self {
         // A free port: the OS picks one for a listener we close again at once.
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -42,6 +50,7 @@ impl Server {
             .arg("serve")
             .arg(archive)
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -122,5 +131,97 @@ fn issue_26_datasette_searches_paragraphs_with_the_archive_index() {
     for view in ["v_timeline", "v_entity_names", "documents", "mentions"] {
         let (status, body) = server.get(&format!("/test/{view}.json?_size=1"));
         assert_eq!(status, 200, "{view}: {body}");
+    }
+}
+
+/// Numbers as f64, so Datasette's `1.0` and dossier's `1.0` or `1` compare equal.
+fn numbers_as_floats(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => n
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+        Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_floats).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, numbers_as_floats(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+#[test]
+fn issue_31_every_canned_query_returns_what_dossier_query_returns() {
+    let Some(program) = datasette() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "datasette is missing under CI; .ci/run installs it"
+        );
+        eprintln!("skipped: datasette is not installed (set DATASETTE or put it on PATH)");
+        return;
+    };
+    let env = Env::new();
+    env.dossier().args(["ingest", "seeds/"]).assert().success();
+    let out = env.dossier().arg("datasette-metadata").output().unwrap();
+    assert!(out.status.success());
+    let metadata = env.file("meta.json", &out.stdout);
+    let server = Server::start_with(
+        &program,
+        &env.db,
+        &["--metadata".as_ref(), metadata.as_os_str()],
+    );
+
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let queries = meta["databases"]["test"]["queries"].as_object().unwrap();
+    assert_eq!(queries.len(), 12);
+    // Parameters for the queries that need some; the rest run on their defaults.
+    let given: &[(&str, &[(&str, &str)])] = &[
+        ("article", &[("id", "2")]),
+        ("dyad", &[("a", "Japan"), ("b", "South Korea")]),
+        ("search", &[("q", "Kishida")]),
+        ("timeline", &[("entity", "Japan"), ("limit", "20")]),
+        ("quotes", &[("speaker", "Yoon Suk Yeol")]),
+    ];
+    for name in queries.keys() {
+        let params = given
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(&[][..], |(_, p)| *p);
+        let mut cmd = env.dossier();
+        cmd.args(["query", name, "-f", "json"]);
+        for (k, v) in params {
+            cmd.args(["-p", &format!("{k}={v}")]);
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let want: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let query = params.iter().fold(String::new(), |mut q, (k, v)| {
+            q.push('&');
+            q.push_str(k);
+            q.push('=');
+            q.push_str(&v.replace(' ', "+"));
+            q
+        });
+        let (status, body) =
+            server.get(&format!("/test/{name}.json?_shape=array&_size=max{query}"));
+        assert_eq!(status, 200, "{name}: {body}");
+        let got: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(
+            !want.as_array().unwrap().is_empty()
+                || name == "near-duplicates"
+                || name == "reused-paragraphs",
+            "{name}: a comparison of empty tables proves little"
+        );
+        assert_eq!(
+            numbers_as_floats(got),
+            numbers_as_floats(want),
+            "{name}: Datasette and dossier query differ"
+        );
     }
 }
