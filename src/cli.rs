@@ -54,6 +54,33 @@ pub enum Command {
     /// full-text search on paragraphs, table titles. Example: dossier datasette-metadata >
     /// meta.json && datasette serve data/dossier.sqlite --metadata meta.json
     DatasetteMetadata,
+    /// Write one self-contained HTML report (charts and tables, no network needed) of the
+    /// archive. Example: dossier report -o report.html --from 2019 --entity Japan
+    Report(ReportArgs),
+}
+
+/// Arguments of `dossier report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The file to write.
+    #[arg(short, long, value_name = "FILE", default_value = "report.html")]
+    pub output: PathBuf,
+
+    /// Events (chart, dyad, timeline) from this date: YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+
+    /// Events up to this date.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+
+    /// Events involving this entity (name or alias); repeatable, one chart and timeline each.
+    #[arg(long, value_name = "NAME")]
+    pub entity: Vec<String>,
+
+    /// The dyad to follow: `-p a=Japan -p b="South Korea"` (default: the busiest pair).
+    #[arg(short = 'p', long = "param", value_name = "a=X|b=Y")]
+    pub params: Vec<String>,
 }
 
 /// Arguments of `dossier query`.

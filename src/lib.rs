@@ -23,6 +23,7 @@ pub mod html;
 pub mod output;
 pub mod pipeline;
 pub mod queries;
+pub mod report;
 pub mod source;
 pub mod store;
 pub mod text;
@@ -45,5 +46,6 @@ pub fn run(cli: &cli::Cli) -> Result<ExitCode> {
         }
         cli::Command::Eval(args) => cmd::eval::run(args, &resources()?),
         cli::Command::DatasetteMetadata => cmd::datasette::run(&cli.db),
+        cli::Command::Report(args) => cmd::report::run(args, &cli.db, cli.quiet),
     }
 }

@@ -5,6 +5,7 @@ pub mod datasette;
 pub mod eval;
 pub mod ingest;
 pub mod query;
+pub mod report;
 pub mod reprocess;
 
 use std::path::Path;

@@ -15,6 +15,7 @@ mod html;
 mod ingest;
 mod migrate;
 mod query;
+mod report;
 mod reprocess;
 mod summaries;
 mod terminal;
