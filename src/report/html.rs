@@ -355,7 +355,7 @@ fn quotes(out: &mut String, data: &Data) {
                 ("speaker", "speaker", false),
                 ("quotes", "quotes", true),
                 ("articles", "articles", true),
-                ("sample", "their longest quotation", false),
+                ("sample", "a quotation (their first)", false),
             ],
             "speakers",
         );
