@@ -50,6 +50,21 @@ a { color: var(--accent); }
   h2 { break-after: avoid; } .scroll { overflow: visible; } }
 ";
 
+/// A table column: the query's key, its heading, whether it is a number.
+type Column = (&'static str, &'static str, bool);
+
+/// The columns of `dyad` and `dyads` rows they share: who acted on whom, how, on average.
+const PAIR_COLUMNS: &[Column] = &[
+    ("source", "source", false),
+    ("target", "target", false),
+    ("events", "events", true),
+    ("verbal_cooperation", "verbal coop.", true),
+    ("material_cooperation", "material coop.", true),
+    ("verbal_conflict", "verbal conflict", true),
+    ("material_conflict", "material conflict", true),
+    ("goldstein_mean", "mean Goldstein", true),
+];
+
 /// The whole page.
 pub fn page(data: &Data, options: &Options) -> String {
     let mut out = String::with_capacity(64 * 1024);
@@ -106,7 +121,7 @@ fn empty(out: &mut String, what: &str) {
 }
 
 /// A table of `columns` (key, heading, numeric) of `rows`.
-fn table(out: &mut String, rows: &Rows, columns: &[(&str, &str, bool)], id: &str) {
+fn table(out: &mut String, rows: &Rows, columns: &[Column], id: &str) {
     let _ = write!(out, "<div class=\"scroll\"><table id=\"{id}\"><thead><tr>");
     for (_, heading, numeric) in columns {
         let class = if *numeric { " class=\"n\"" } else { "" };
@@ -226,17 +241,7 @@ fn dyad(out: &mut String, data: &Data) {
         table(
             out,
             rows,
-            &[
-                ("year", "year", false),
-                ("source", "source", false),
-                ("target", "target", false),
-                ("events", "events", true),
-                ("verbal_cooperation", "verbal coop.", true),
-                ("material_cooperation", "material coop.", true),
-                ("verbal_conflict", "verbal conflict", true),
-                ("material_conflict", "material conflict", true),
-                ("goldstein_mean", "mean Goldstein", true),
-            ],
+            &[&[("year", "year", false)], PAIR_COLUMNS].concat(),
             "dyad-table",
         );
     }
@@ -279,17 +284,10 @@ fn busiest(out: &mut String, data: &Data) {
             out,
             &data.dyads,
             &[
-                ("source", "source", false),
-                ("target", "target", false),
-                ("events", "events", true),
-                ("verbal_cooperation", "verbal coop.", true),
-                ("material_cooperation", "material coop.", true),
-                ("verbal_conflict", "verbal conflict", true),
-                ("material_conflict", "material conflict", true),
-                ("goldstein_mean", "mean Goldstein", true),
-                ("first_year", "first", false),
-                ("last_year", "last", false),
-            ],
+                PAIR_COLUMNS,
+                &[("first_year", "first", false), ("last_year", "last", false)],
+            ]
+            .concat(),
             "dyads-table",
         );
     }

@@ -24,6 +24,20 @@ fn datasette() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The `datasette` program; without it, `None` after saying the test is skipped, or a failure
+/// under CI, which must run it.
+fn datasette_or_skip() -> Option<PathBuf> {
+    let program = datasette();
+    if program.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "datasette is missing under CI; .ci/run installs it"
+        );
+        eprintln!("skipped: datasette is not installed (set DATASETTE or put it on PATH)");
+    }
+    program
+}
+
 /// A Datasette server on a loopback port, stopped when dropped.
 struct Server {
     child: Child,
@@ -93,12 +107,7 @@ impl Drop for Server {
 
 #[test]
 fn issue_26_datasette_searches_paragraphs_with_the_archive_index() {
-    let Some(program) = datasette() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "datasette is missing under CI; .ci/run installs it"
-        );
-        eprintln!("skipped: datasette is not installed (set DATASETTE or put it on PATH)");
+    let Some(program) = datasette_or_skip() else {
         return;
     };
     let env = Env::new();
@@ -154,12 +163,7 @@ fn numbers_as_floats(value: serde_json::Value) -> serde_json::Value {
 
 #[test]
 fn issue_31_every_canned_query_returns_what_dossier_query_returns() {
-    let Some(program) = datasette() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "datasette is missing under CI; .ci/run installs it"
-        );
-        eprintln!("skipped: datasette is not installed (set DATASETTE or put it on PATH)");
+    let Some(program) = datasette_or_skip() else {
         return;
     };
     let env = Env::new();
