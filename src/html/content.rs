@@ -24,8 +24,8 @@
 //! 4. **Blocks in the container.** Prose is content; short blocks between the first and last
 //!    prose block are content too (subheads, short paragraphs, list items), those before or
 //!    after are furniture (bylines, dates, share labels). Furniture inside stays furniture;
-//!    captions are furniture. Prose right next to the container, with nothing but short blocks
-//!    between, joins it (a lead paragraph set apart above the body).
+//!    captions are furniture. Prose right above the container, with nothing but short blocks
+//!    and captions between, joins it (a lead paragraph set apart above the body).
 //!
 //! Nothing is dropped: every block comes out, labelled, with the rule that decided it.
 
@@ -557,8 +557,10 @@ pub fn decide(dom: &Dom, root: NodeId, blocks: &[Block], body_hint: Option<&str>
     out
 }
 
-/// Good prose just outside the container, with only short blocks and captions between, joins
-/// it (a summary or lead set apart above the body, a last paragraph below a box).
+/// Good prose just above the container, with only short blocks and captions between, joins it
+/// (a summary or lead set apart above the body). Below the article it does not: what follows an
+/// article's last paragraph is an author's note, a promotion or the comments far more often
+/// than more of the article.
 fn adjacent_prose(
     blocks: &[Block],
     shapes: &[Shape],
@@ -568,30 +570,20 @@ fn adjacent_prose(
     let Some(first) = out.iter().position(|d| d.content) else {
         return;
     };
-    let Some(last) = out.iter().rposition(|d| d.content) else {
-        return;
-    };
-    let joinable = |i: usize, out: &[Decision]| {
-        shapes[i] == Shape::Good
+    for i in (0..first).rev() {
+        let joinable = shapes[i] == Shape::Good
             && furniture[blocks[i].owner].is_none()
             && blocks[i].kind != Kind::Caption
-            && out[i].rule == "html:outside"
-    };
-    // Short blocks and captions (a photo between a summary and the body) do not separate.
-    let passable = |i: usize| shapes[i] == Shape::Short || blocks[i].kind == Kind::Caption;
-    // Outward from the container's first and last content block, each way until a barrier.
-    let upward: Vec<usize> = (0..first).rev().collect();
-    let downward: Vec<usize> = (last + 1..blocks.len()).collect();
-    for run in [upward, downward] {
-        for i in run {
-            if joinable(i, out) {
-                out[i] = Decision {
-                    content: true,
-                    rule: "html:adjacent-prose",
-                };
-            } else if !passable(i) {
-                break;
-            }
+            && out[i].rule == "html:outside";
+        // Short blocks and captions (a photo between a summary and the body) do not separate.
+        let passable = shapes[i] == Shape::Short || blocks[i].kind == Kind::Caption;
+        if joinable {
+            out[i] = Decision {
+                content: true,
+                rule: "html:adjacent-prose",
+            };
+        } else if !passable {
+            break;
         }
     }
 }
