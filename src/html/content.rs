@@ -321,6 +321,22 @@ type WordSet = foldhash::HashSet<&'static str>;
 static BODY_SET: LazyLock<WordSet> = LazyLock::new(|| BODY_WORDS.iter().copied().collect());
 static FURNITURE_SET: LazyLock<WordSet> =
     LazyLock::new(|| FURNITURE_WORDS.iter().copied().collect());
+/// Readers' comments: furniture however much prose they hold (a long thread can outweigh the
+/// article it follows), so the half-the-prose guard of [`furniture_map`], which is for class
+/// names only, does not apply to them.
+static COMMENT_SET: LazyLock<WordSet> = LazyLock::new(|| {
+    [
+        "comment",
+        "comments",
+        "commentlist",
+        "disqus",
+        "respond",
+        "replies",
+        "discussion",
+    ]
+    .into_iter()
+    .collect()
+});
 
 /// What an element's own markup says: whether it marks the article's body, and the furniture
 /// rule it names, if any.
@@ -333,7 +349,7 @@ struct Hint {
 /// Which of `lists` a class or id attribute names: its words (split at anything but letters
 /// and digits and at lower-to-upper case changes, lower case) and each pair of neighbours
 /// joined are looked up. `found[i]` is set when `lists[i]` holds one.
-fn attribute_words(value: &str, lists: [&WordSet; 2], found: &mut [bool; 2]) {
+fn attribute_words(value: &str, lists: &[&WordSet], found: &mut [bool]) {
     let mut lower = String::with_capacity(value.len());
     // (start, end) of each word in `lower`.
     let mut spans: Vec<(usize, usize)> = Vec::new();
@@ -382,10 +398,14 @@ fn hint(dom: &Dom, id: NodeId) -> Hint {
     let Some(tag) = dom.tag(id) else {
         return Hint::default();
     };
-    let mut found = [false; 2];
+    let mut found = [false; 3];
     for attr in ["class", "id"] {
         if let Some(value) = dom.attr(id, attr) {
-            attribute_words(value, [&BODY_SET, &FURNITURE_SET], &mut found);
+            attribute_words(
+                value,
+                &[&BODY_SET, &FURNITURE_SET, &COMMENT_SET],
+                &mut found,
+            );
         }
     }
     let body = matches!(tag, "article" | "main")
@@ -406,6 +426,8 @@ fn hint(dom: &Dom, id: NodeId) -> Hint {
         .is_some_and(|r| FURNITURE_ROLES.contains(&r.trim().to_ascii_lowercase().as_str()))
     {
         Some("html:landmark")
+    } else if found[2] {
+        Some("html:comments")
     } else {
         found[1].then_some("html:furniture-class")
     };

@@ -316,4 +316,27 @@ lasting harm to the bay's fish stocks.</p>
             .collect();
         assert_eq!(content, short);
     }
+
+    #[test]
+    fn a_long_comment_thread_never_outweighs_the_article() {
+        let paragraph = "The council voted on Monday to rebuild the old harbour wall, which storms \
+            breached twice last winter, and to pay for it from the regional flood fund.";
+        let comment = "I have lived by this harbour for forty years and I can tell you that the \
+            wall was never properly maintained, whatever the council says now about the storms.";
+        let page = format!(
+            "<html><body><div class=\"story\">{}</div><section id=\"comments\">{}</section></body></html>",
+            format!("<p>{paragraph}</p>").repeat(2),
+            format!("<div class=\"note\"><p>{comment}</p></div>").repeat(6),
+        );
+        let page = read(&page);
+        let role_of = |text: &str| {
+            page.blocks
+                .iter()
+                .find(|b| b.text.starts_with(text))
+                .unwrap()
+                .role
+        };
+        assert_eq!(role_of("The council voted"), Role::Content);
+        assert_eq!(role_of("I have lived"), Role::Boilerplate);
+    }
 }
