@@ -330,10 +330,12 @@ pub fn classify_keyed<S: AsRef<str>>(
         .zip(keys)
         .map(|(p, key)| Features::new(p.as_ref(), key))
         .collect();
+    let repeats = || repeats.iter().copied().chain(std::iter::repeat(0));
+    let syndicated = is_syndicated_copy(&features, repeats());
     let mut labels: Vec<Option<Label>> = features
         .iter()
-        .zip(repeats.iter().copied().chain(std::iter::repeat(0)))
-        .map(|(f, seen)| hard_rule(f).or_else(|| repeated_across_documents(f, seen)))
+        .zip(repeats())
+        .map(|(f, seen)| hard_rule(f).or_else(|| repeated_across_documents(f, seen, syndicated)))
         .collect();
 
     let title = find_title(&features, &labels, meta_title);
@@ -418,14 +420,35 @@ pub fn repeat_level(seen: u32) -> u8 {
     u8::from(seen >= CORPUS_REPEATS) + u8::from(seen >= CORPUS_REPEATS_SENTENCE)
 }
 
-fn repeated_across_documents(f: &Features<'_>, seen: u32) -> Option<Label> {
+/// A line the outlet repeats is its furniture; a sentence needs more repeats, and in a copy of
+/// a syndicated story (see [`is_syndicated_copy`]) a sentence is never furniture by repetition.
+fn repeated_across_documents(f: &Features<'_>, seen: u32, syndicated: bool) -> Option<Label> {
     let needed = if f.is_sentence(6) {
+        if syndicated {
+            return None;
+        }
         CORPUS_REPEATS_SENTENCE
     } else {
         CORPUS_REPEATS
     };
     (f.chars <= CORPUS_MAX_CHARS && seen >= needed)
         .then_some(Label::new(Role::Boilerplate, "repeated-across-documents"))
+}
+
+/// Whether a document is one more copy of a story the outlet has posted before (a wire story
+/// re-posted with small edits): most of its countable sentences, and at least two, are repeated
+/// in other documents. Its repeated sentences are then the story's own prose, not the site's
+/// furniture. A lone sentence repeated under many different stories (an "about us" line) is
+/// still furniture, because the rest of those documents is not repeated.
+fn is_syndicated_copy(features: &[Features<'_>], repeats: impl Iterator<Item = u32>) -> bool {
+    let (mut sentences, mut repeated) = (0usize, 0usize);
+    for (f, seen) in features.iter().zip(repeats) {
+        if f.chars <= CORPUS_MAX_CHARS && f.is_sentence(6) {
+            sentences += 1;
+            repeated += usize::from(seen >= CORPUS_REPEATS_SENTENCE);
+        }
+    }
+    repeated >= 2 && repeated * 2 >= sentences
 }
 
 /// The name of the `data/boilerplate.tsv` pattern a paragraph matches, if any (each pattern
@@ -974,6 +997,36 @@ mod tests {
         assert_eq!(repeated(&[0, 3, 10, 0]), [false, true, true, false]);
         // Long paragraphs are text even when many documents carry them (syndication).
         assert_eq!(roles(&[50, 0, 0, 50])[0], "prose");
+    }
+
+    #[test]
+    fn a_syndicated_storys_repeated_sentences_stay_content() {
+        let story = [
+            "Floodwaters rose across the delta on Tuesday, officials said.",
+            "Rescue teams moved hundreds of families to schools on higher ground.",
+            "The weather service expects more rain before the weekend.",
+            "Example Wire",
+        ];
+        let paras: Vec<String> = story.iter().map(|p| normalize::display(p)).collect();
+        let rules = |repeats: &[u32]| -> Vec<&str> {
+            classify(&paras, None, repeats)
+                .iter()
+                .map(|l| l.rule)
+                .collect()
+        };
+        // The outlet posted this story 500 times: its sentences are the story, its credit
+        // line is furniture.
+        let copied = rules(&[500, 500, 500, 500]);
+        assert!(
+            copied[..3]
+                .iter()
+                .all(|r| *r != "repeated-across-documents"),
+            "{copied:?}"
+        );
+        assert_eq!(copied[3], "repeated-across-documents");
+        // One sentence repeated under otherwise new stories is the site's.
+        let about = rules(&[0, 0, 40, 0]);
+        assert_eq!(about[2], "repeated-across-documents");
     }
 
     #[test]

@@ -769,3 +769,51 @@ fn issue_27_raw_inputs_survive_the_loss_of_every_derived_row() {
     assert_raw_kept(&env, &refs);
     assert_eq!(crate::reprocess::dump(&env), before);
 }
+
+/// Issue 32: a wire story one outlet re-posts many times with small edits. Its prose is the
+/// story's, however often the outlet repeats it: never `repeated-across-documents`; the
+/// outlet's short credit line under every copy is.
+#[test]
+fn a_syndicated_storys_prose_stays_content_however_often_it_is_reposted() {
+    let env = Env::new();
+    let story = [
+        "Floodwaters rose across the delta on Tuesday after three days of heavy rain, officials said.",
+        "Rescue teams moved hundreds of families to schools on higher ground overnight.",
+        "The weather service expects more rain before the weekend and warned of landslides.",
+        "Farmers said the water had already covered most of the rice planted this season.",
+    ];
+    let records: Vec<String> = (1..=30)
+        .map(|n| {
+            let text = format!(
+                "Delta floods force evacuations\n\n{}\n\nThe count of evacuees stood at {} by noon, update {n}.\n\nRiver Wire Delta Bureau\n",
+                story.join("\n\n"),
+                1000 + n * 37
+            );
+            serde_json::json!({"text": text, "outlet": "River Wire", "id": n}).to_string()
+        })
+        .collect();
+    let feed = env.file("flood.jsonl", records.join("\n") + "\n");
+    env.dossier().arg("ingest").arg(&feed).assert().success();
+    assert_eq!(env.count("SELECT count(*) FROM articles"), 30);
+    let repeated_prose = env.count(
+        "SELECT count(*) FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
+         WHERE ap.rule = 'repeated-across-documents' AND p.text LIKE '%.'",
+    );
+    assert_eq!(
+        repeated_prose, 0,
+        "the story's sentences are content in every copy"
+    );
+    let story_content = env.count(
+        "SELECT count(*) FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
+         WHERE ap.role = 'content' AND p.text LIKE 'Floodwaters rose%'",
+    );
+    assert_eq!(story_content, 30);
+    let credit = env.count(
+        "SELECT count(*) FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
+         WHERE ap.rule = 'repeated-across-documents' AND p.text = 'River Wire Delta Bureau'",
+    );
+    assert!(
+        credit > 20,
+        "the outlet's bureau line is its furniture ({credit} of 30)"
+    );
+}
