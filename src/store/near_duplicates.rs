@@ -1,5 +1,6 @@
 //! Near-duplicate detection in the writer: each new article's LSH buckets are looked up among
-//! the earlier articles', candidates are verified by their exact shingle similarity, and the
+//! the earlier articles', candidates are verified by their exact shingle similarity (at most
+//! [`MAX_VERIFIED`] per article: the earliest and those sharing the most buckets), and the
 //! article's buckets are filed in `article_lsh` for the articles after it.
 //!
 //! The writer does this for a few thousand articles at a time rather than one by one, with the
@@ -31,6 +32,38 @@ const SELECT_CONTENT: &str = "
     WHERE ap.article_id = ?1 AND ap.role = 'content' ORDER BY ap.position";
 const INSERT_NEAR_DUPLICATE: &str = "
     INSERT OR IGNORE INTO near_duplicates (article_id, duplicate_of, similarity) VALUES (?1, ?2, ?3)";
+
+/// Candidates verified per article at most: the earliest (a re-posted story's original) and
+/// those sharing the most LSH buckets. A story re-posted thousands of times shares its buckets
+/// with every earlier copy; verifying each would make a flood's ingest grow with the square of
+/// its copies.
+pub(crate) const MAX_VERIFIED: usize = 8;
+
+/// The candidates worth verifying, from the earlier articles met in `article_id`'s buckets
+/// (one entry per shared bucket): the earliest, then the most often met, the latest first on
+/// ties, [`MAX_VERIFIED`] in all, in id order.
+fn verified(mut met: Vec<i64>, article_id: i64) -> Vec<i64> {
+    met.retain(|&c| c < article_id);
+    met.sort_unstable();
+    let mut shared: Vec<(i64, usize)> = Vec::new();
+    for id in met {
+        match shared.last_mut() {
+            Some((last, n)) if *last == id => *n += 1,
+            _ => shared.push((id, 1)),
+        }
+    }
+    if shared.len() <= MAX_VERIFIED {
+        return shared.into_iter().map(|(id, _)| id).collect();
+    }
+    let earliest = shared[0].0;
+    let mut rest: Vec<(i64, usize)> = shared[1..].to_vec();
+    rest.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+    let mut chosen: Vec<i64> = std::iter::once(earliest)
+        .chain(rest.into_iter().take(MAX_VERIFIED - 1).map(|(id, _)| id))
+        .collect();
+    chosen.sort_unstable();
+    chosen
+}
 
 /// A new article waiting for its near-duplicate check.
 #[derive(Debug)]
@@ -99,9 +132,7 @@ impl PendingNearDuplicates {
                     candidates.extend(earlier);
                 }
             }
-            candidates.sort_unstable();
-            candidates.dedup();
-            for candidate in candidates.into_iter().filter(|&c| c < article.article_id) {
+            for candidate in verified(candidates, article.article_id) {
                 let texts: Vec<String> = conn
                     .prepare_cached(SELECT_CONTENT)?
                     .query_map([candidate], |r| r.get(0))?
@@ -130,5 +161,25 @@ impl PendingNearDuplicates {
             insert.execute([bucket, article_id])?;
         }
         Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_verifies_the_original_and_the_closest_few() {
+        // Article 100 met 1..=99 once each and 90..=92 in three buckets each.
+        let mut met: Vec<i64> = (1..100).collect();
+        met.extend([90, 91, 92, 90, 91, 92, 150]);
+        let chosen = verified(met, 100);
+        assert_eq!(chosen.len(), MAX_VERIFIED);
+        assert_eq!(chosen[0], 1, "the original");
+        for id in [90, 91, 92, 99] {
+            assert!(chosen.contains(&id), "{chosen:?}");
+        }
+        assert!(!chosen.contains(&150), "only earlier articles");
+        assert_eq!(verified(vec![5, 3, 5], 10), [3, 5]);
     }
 }
