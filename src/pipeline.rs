@@ -297,10 +297,9 @@ fn prepare_page(raw: &str, meta: &Meta, resources: &Resources) -> Prepared {
         outlet: given(&meta.outlet).or(page.meta.outlet),
         byline: page.meta.byline,
     };
-    let empty = labelled.is_empty().then_some(
-        page.empty
-            .unwrap_or_else(|| "the page has no visible text (an empty body)".to_string()),
-    );
+    let empty = labelled
+        .is_empty()
+        .then_some(page.empty.unwrap_or_else(|| html::NO_TEXT.to_string()));
     assemble(labelled, &keys, hashes, counted, found, empty, resources)
 }
 

@@ -73,6 +73,9 @@ pub fn is_html_tag(name: &str) -> bool {
     TAGS.contains(&name)
 }
 
+/// What a page with no visible text at all is told it is.
+pub const NO_TEXT: &str = "the page has no visible text (an empty body)";
+
 /// One block of a page's text, labelled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageBlock {
@@ -180,7 +183,7 @@ fn why_empty(dom: &dom::Dom) -> String {
             None => "a page that only refreshes itself, with no text of its own".to_string(),
         };
     }
-    "the page has no visible text (an empty body)".to_string()
+    NO_TEXT.to_string()
 }
 
 /// The block that is the headline: the `<h1>` (or a heading with the page's title) nearest

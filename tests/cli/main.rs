@@ -58,6 +58,27 @@ impl Env {
         self.conn().query_row(sql, [], |r| r.get(0)).unwrap()
     }
 
+    /// The rows `dossier query ARGS -f json` prints, which must succeed.
+    pub(crate) fn query_rows(&self, args: &[&str]) -> Vec<serde_json::Value> {
+        let out = self
+            .dossier()
+            .arg("query")
+            .args(args)
+            .args(["-f", "json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
     /// `text` with `{db}` replaced by this archive's path: what dossier says about it.
     pub(crate) fn said(&self, text: &str) -> String {
         text.replace("{db}", &self.db.display().to_string())

@@ -341,37 +341,17 @@ fn search_filters_by_entity_alias_and_date() {
     );
 }
 
-fn json_rows(env: &Env, args: &[&str]) -> Vec<serde_json::Value> {
-    let out = env
-        .dossier()
-        .args(["query"])
-        .args(args)
-        .args(["-f", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<serde_json::Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
 /// The timeline's filters, and the dyad's two directions, give what the views give.
 #[test]
 fn timeline_filters_and_dyad_directions_agree_with_the_views() {
     let env = seeded();
-    let all = json_rows(&env, &["timeline"]);
+    let all = env.query_rows(&["timeline"]);
     assert_eq!(
         i64::try_from(all.len()).unwrap(),
         env.count("SELECT count(*) FROM v_timeline")
     );
     // By entity (a country matches its people too), by root code, by date.
-    let japan = json_rows(&env, &["timeline", "-p", "entity=Tokyo"]);
+    let japan = env.query_rows(&["timeline", "-p", "entity=Tokyo"]);
     assert_eq!(
         i64::try_from(japan.len()).unwrap(),
         env.count(
@@ -379,21 +359,21 @@ fn timeline_filters_and_dyad_directions_agree_with_the_views() {
         )
     );
     assert!(japan.len() < all.len() && !japan.is_empty());
-    let consult = json_rows(&env, &["timeline", "-p", "root=4"]);
+    let consult = env.query_rows(&["timeline", "-p", "root=4"]);
     assert!(!consult.is_empty());
     assert!(
         consult
             .iter()
             .all(|r| r["code"].as_str().unwrap().starts_with("04"))
     );
-    let recent = json_rows(&env, &["timeline", "-p", "from=2020", "-p", "to=2023-04"]);
+    let recent = env.query_rows(&["timeline", "-p", "from=2020", "-p", "to=2023-04"]);
     assert!(!recent.is_empty());
     for r in &recent {
         let date = r["date"].as_str().unwrap();
         assert!(date >= "2020" && &date[..4] <= "2023", "{date}");
     }
     // Both directions of the Japan–South Korea dyad, summing to the view's events.
-    let dyad = json_rows(&env, &["dyad", "-p", "a=japan", "-p", "b=ROK"]);
+    let dyad = env.query_rows(&["dyad", "-p", "a=japan", "-p", "b=ROK"]);
     let sources: std::collections::HashSet<&str> =
         dyad.iter().map(|r| r["source"].as_str().unwrap()).collect();
     assert_eq!(sources.len(), 2, "{dyad:?}");

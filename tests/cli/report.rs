@@ -12,26 +12,6 @@ use serde_json::Value;
 
 use crate::{Env, repo};
 
-fn query(env: &Env, args: &[&str]) -> Vec<Value> {
-    let out = env
-        .dossier()
-        .arg("query")
-        .args(args)
-        .args(["-f", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
 fn report(env: &Env, args: &[&str]) -> String {
     let path = env.dir.path().join("report.html");
     let out = env
@@ -88,14 +68,14 @@ fn issue_31_the_report_of_the_seeds_shows_what_the_named_queries_return() {
     }
 
     // The events chart has one bar segment per non-zero month and class.
-    let months = query(&env, &["events-by-month"]);
+    let months = env.query_rows(&["events-by-month"]);
     assert!(!months.is_empty());
     let events = section(&html, "events");
     assert_eq!(events.matches("class=\"bar\"").count(), bars(&months));
     assert!(events.contains(&format!("data-marks=\"{}\"", bars(&months))));
 
     // The timeline holds the timeline query's events, in its order.
-    let timeline = query(&env, &["timeline", "-p", "limit=1000"]);
+    let timeline = env.query_rows(&["timeline", "-p", "limit=1000"]);
     let want: Vec<String> = timeline.iter().map(|e| e["event_id"].to_string()).collect();
     let got: Vec<String> = section(&html, "timeline")
         .split("data-event=\"")
@@ -105,27 +85,21 @@ fn issue_31_the_report_of_the_seeds_shows_what_the_named_queries_return() {
     assert_eq!(got, want);
 
     // The dyad followed is the busiest pair, with one point per year and direction.
-    let dyads = query(&env, &["dyads"]);
+    let dyads = env.query_rows(&["dyads"]);
     let (a, b) = (
         dyads[0]["source"].as_str().unwrap(),
         dyads[0]["target"].as_str().unwrap(),
     );
-    let dyad = query(
-        &env,
-        &["dyad", "-p", &format!("a={a}"), "-p", &format!("b={b}")],
-    );
+    let dyad = env.query_rows(&["dyad", "-p", &format!("a={a}"), "-p", &format!("b={b}")]);
     let part = section(&html, "dyad");
     assert!(part.contains(&format!("<h3>{a} and {b}</h3>")), "{part}");
     assert_eq!(part.matches("class=\"point\"").count(), dyad.len());
 
     // Top entities, busiest dyads, speakers: the queries' first rows.
-    let countries = query(
-        &env,
-        &["top-entities", "-p", "type=country", "-p", "limit=10"],
-    );
+    let countries = env.query_rows(&["top-entities", "-p", "type=country", "-p", "limit=10"]);
     let first = countries[0]["name"].as_str().unwrap();
     assert!(section(&html, "entities").contains(&format!("<td>{first}</td>")));
-    let speakers = query(&env, &["speakers", "-p", "limit=15"]);
+    let speakers = env.query_rows(&["speakers", "-p", "limit=15"]);
     let quotes = section(&html, "quotes");
     assert_eq!(quotes.matches("<tr>").count() - 1, speakers.len());
 
@@ -139,7 +113,7 @@ fn issue_31_the_report_of_the_seeds_shows_what_the_named_queries_return() {
     // One chart and timeline per entity asked for.
     let html = report(&env, &["--entity", "Japan", "--entity", "United States"]);
     assert_eq!(section(&html, "events").matches("<h3>Involving").count(), 2);
-    let japan = query(&env, &["events-by-month", "-p", "entity=Japan"]);
+    let japan = env.query_rows(&["events-by-month", "-p", "entity=Japan"]);
     assert!(section(&html, "events").contains(&format!("data-marks=\"{}\"", bars(&japan))));
 }
 
@@ -228,7 +202,7 @@ fn issue_31_the_report_reads_in_a_real_browser() {
         String::from_utf8_lossy(&out.stderr)
     );
     let dom = String::from_utf8(out.stdout).unwrap();
-    let months = query(&env, &["events-by-month"]);
+    let months = env.query_rows(&["events-by-month"]);
     assert_eq!(
         section(&dom, "events").matches("class=\"bar\"").count(),
         bars(&months)
