@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Ingest benchmark: dossier against a bare SQLite load of the same corpus, at several sizes.
+# Ingest benchmark: dossier against a bare SQLite load of the same corpus, at several sizes,
+# on corpora of several shapes.
 #
-#   bench/run.sh                 # 10k and 100k articles
-#   SIZES="2000" bench/run.sh    # a quick run
-#   REPEAT=3 bench/run.sh        # baseline and ingest 3 times each, alternating; medians
+#   bench/run.sh                         # every profile at 10k and 100k articles
+#   SIZES="2000" bench/run.sh            # a quick run
+#   PROFILES="long" bench/run.sh         # one shape (standard, long, flood, mixed)
+#   OUTLETS=8 PROFILES=flood bench/run.sh  # a flood re-posted by eight outlets, not one
+#   REPEAT=3 bench/run.sh                # baseline and ingest 3 times each, alternating; medians
+#   ONCE=1 SIZES=1000000 PROFILES=mixed bench/run.sh  # no re-ingest or reprocess run
+#
+# The profiles are gen-corpus's (examples/gen-corpus.rs): `standard` articles of 2.6 KB, `long`
+# ones of 6.5 KB, a `flood` of one story re-posted with edits, and the `mixed` shape of a real
+# archive (unique articles short and long, exact copies, near-duplicates, floods).
 #
 # This machine's speed drifts over minutes and hours, so a single baseline and ingest may meet it
 # at different speeds. With REPEAT=N the two alternate N times on fresh archives: the table shows
@@ -22,8 +30,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sizes=${SIZES:-"10000 100000"}
+profiles=${PROFILES:-"standard long flood mixed"}
+outlets=${OUTLETS:-1}
 seed=${SEED:-1}
 repeat=${REPEAT:-1}
+once=${ONCE:-0}
 out=bench/out
 mkdir -p "$out"
 
@@ -59,30 +70,40 @@ median() {
 }
 pairs=""
 
+for profile in $profiles; do
+echo "### Profile \`$profile\`$( [ "$profile" = flood ] && echo " ($outlets outlet(s))")"
+echo
 echo "| articles | input MB | baseline s | ingest s | ingest CPU s | articles/s | MB/s | ingest / baseline | peak RSS MiB | db / input | re-ingest s | reprocess s | reprocess RSS MiB |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for n in $sizes; do
-  corpus="$out/corpus-$n-seed$seed.jsonl"
-  "$bin/examples/gen-corpus" --articles "$n" --seed "$seed" > "$corpus"
-  db="$out/dossier-$n.sqlite"
-  base="$out/baseline-$n.sqlite"
+  tag="$profile-$n"
+  corpus="$out/corpus-$tag-seed$seed.jsonl"
+  "$bin/examples/gen-corpus" --profile "$profile" --outlets "$outlets" --articles "$n" \
+    --seed "$seed" > "$corpus"
+  db="$out/dossier-$tag.sqlite"
+  base="$out/baseline-$tag.sqlite"
   bases=() ingests=() cpus=() ratios=() rss=0
   for _ in $(seq "$repeat"); do
     rm -f "$db" "$db"-wal "$db"-shm "$base" "$base"-wal "$base"-shm
     sync
-    run "baseline-$n" "$bin/examples/bare-load" "$corpus" "$base"
-    run "ingest-$n" "$bin/dossier" --quiet --db "$db" ingest "$corpus"
-    bases+=("$(secs "baseline-$n")")
-    ingests+=("$(secs "ingest-$n")")
-    cpus+=("$(cpu_secs "ingest-$n")")
+    run "baseline-$tag" "$bin/examples/bare-load" "$corpus" "$base"
+    run "ingest-$tag" "$bin/dossier" --quiet --db "$db" ingest "$corpus"
+    bases+=("$(secs "baseline-$tag")")
+    ingests+=("$(secs "ingest-$tag")")
+    cpus+=("$(cpu_secs "ingest-$tag")")
     ratios+=("$(awk -v i="${ingests[-1]}" -v b="${bases[-1]}" 'BEGIN {printf "%.2f", i / b}')")
-    this_rss=$(rss_mib "ingest-$n")
+    this_rss=$(rss_mib "ingest-$tag")
     rss=$(( this_rss > rss ? this_rss : rss ))
   done
-  run "reingest-$n" "$bin/dossier" --quiet --db "$db" ingest "$corpus"
-  run "reprocess-$n" "$bin/dossier" --quiet --db "$db" reprocess
+  if [ "$once" = 1 ]; then
+    re=- rep=- reprss=-
+  else
+    run "reingest-$tag" "$bin/dossier" --quiet --db "$db" ingest "$corpus"
+    run "reprocess-$tag" "$bin/dossier" --quiet --db "$db" reprocess
+    re=$(secs "reingest-$tag") rep=$(secs "reprocess-$tag") reprss=$(rss_mib "reprocess-$tag")
+  fi
   if [ "$repeat" -gt 1 ]; then
-    pairs+="$n articles, ingest / baseline of each pair: ${ratios[*]}"$'\n'
+    pairs+="$profile, $n articles, ingest / baseline of each pair: ${ratios[*]}"$'\n'
   fi
 
   input=$(size_of "$corpus")
@@ -90,26 +111,27 @@ for n in $sizes; do
   awk -v n="$n" -v input="$input" -v dbsize="$dbsize" \
       -v base="$(median "${bases[@]}")" -v ingest="$(median "${ingests[@]}")" \
       -v cpu="$(median "${cpus[@]}")" \
-      -v ratio="$(median "${ratios[@]}")" -v rss="$rss" -v re="$(secs "reingest-$n")" \
-      -v rep="$(secs "reprocess-$n")" -v reprss="$(rss_mib "reprocess-$n")" 'BEGIN {
+      -v ratio="$(median "${ratios[@]}")" -v rss="$rss" -v re="$re" \
+      -v rep="$rep" -v reprss="$reprss" 'BEGIN {
     mb = input / 1e6
-    printf "| %d | %.1f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %d | %.2f | %.2f | %.2f | %d |\n",
+    printf "| %d | %.1f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %d | %.2f | %s | %s | %s |\n",
       n, mb, base, ingest, cpu, n / ingest, mb / ingest, ratio, rss, dbsize / input, re, rep, reprss
   }'
 done
 if [ -n "$pairs" ]; then
   echo
   printf '%s' "$pairs"
+  pairs=""
 fi
 echo
-echo "Query latency on the $n-article archive (after reprocess):"
+echo "Query latency on the $n-article \`$profile\` archive$( [ "$once" = 1 ] || echo " (after reprocess)"):"
 echo
 "$bin/examples/query-bench" "$db"
 echo
 # Where the bytes go, by table with its indexes (needs a sqlite3 shell built with dbstat, as
 # Debian's is; skipped otherwise).
 if command -v sqlite3 >/dev/null && sqlite3 "$db" "SELECT 1 FROM dbstat LIMIT 1" >/dev/null 2>&1; then
-  echo "Space on the $n-article archive, by table with its indexes (input $(awk -v b="$input" 'BEGIN {printf "%.1f", b / 1048576}') MiB):"
+  echo "Space on the $n-article \`$profile\` archive, by table with its indexes (input $(awk -v b="$input" 'BEGIN {printf "%.1f", b / 1048576}') MiB):"
   echo
   echo "| table | MiB | share | × input |"
   echo "| --- | ---: | ---: | ---: |"
@@ -125,6 +147,7 @@ if command -v sqlite3 >/dev/null && sqlite3 "$db" "SELECT 1 FROM dbstat LIMIT 1"
   awk -v input="$input" '{printf "| %s | %.1f | %.0f%% | %.2f |\n", $1, $2 / 1048576, 100 * $2 / $3, $2 / input}'
   echo
 fi
+done
 read -r ticks_end steal_end < <(cpu_ticks)
 steal=$(awk -v t=$((ticks_end - ticks_start)) -v s=$((steal_end - steal_start)) \
   'BEGIN {printf "%.0f%%", (t > 0) ? 100 * s / t : 0}')

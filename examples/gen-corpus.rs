@@ -2,14 +2,27 @@
 //!
 //! ```sh
 //! cargo run --release --example gen-corpus -- --articles 100000 --seed 1 > corpus.jsonl
+//! cargo run --release --example gen-corpus -- --profile flood --outlets 8 --articles 20000
 //! ```
 //!
 //! Sentences come from the seeds' content paragraphs (as dossier itself classifies them), with
 //! names, countries, years and dates varied. Each article gets a site header and footer of
-//! boilerplate. About 10% of records are exact duplicates of an earlier one (another URL), about
-//! 5% are near-duplicates (other boilerplate, a few words edited), and about 20% of paragraphs are
-//! drawn from a shared pool, as syndicated copy is. Output depends only on `--articles` and
-//! `--seed`: the random generator is `SplitMix64`, written here so no crate upgrade changes it.
+//! boilerplate. Profiles give the shapes real archives have:
+//!
+//! - `standard` (the default): articles of about 2.6 KB in 4 to 12 paragraphs. About 10% of
+//!   records are exact duplicates of an earlier one (another URL), about 5% are near-duplicates
+//!   (other boilerplate, a few words edited), and about 20% of paragraphs are drawn from a shared
+//!   pool, as syndicated copy is.
+//! - `long`: the same mix in articles of 6 to 7 KB, about 17 paragraphs.
+//! - `flood`: one wire story re-posted N times, each copy with one paragraph edited (a place, a
+//!   counter), by `--outlets` outlets in turn (default 1), each with its own header and footer.
+//! - `mixed`: the real mix: about 70% unique articles (a third of them long), 10% exact copies,
+//!   5% near-duplicates, and 15% copies of a few stories re-posted at once, each of them 10 to
+//!   2,560 times by one outlet or several.
+//!
+//! Output depends only on the options: the random generator is `SplitMix64`, written here so no
+//! crate upgrade changes it. Memory is bounded whatever `--articles` is: copies are drawn from a
+//! window of recent articles and a handful of running floods.
 
 use std::io::{BufWriter, Write};
 
@@ -140,15 +153,27 @@ impl Rng {
     }
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Profile {
+    Standard,
+    Long,
+    Flood,
+    Mixed,
+}
+
 struct Args {
     articles: usize,
     seed: u64,
+    profile: Profile,
+    outlets: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         articles: 10_000,
         seed: 1,
+        profile: Profile::Standard,
+        outlets: 1,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -158,7 +183,30 @@ fn parse_args() -> Result<Args, String> {
                 args.articles = value.parse().map_err(|e| format!("--articles: {e}"))?;
             }
             "--seed" => args.seed = value.parse().map_err(|e| format!("--seed: {e}"))?,
-            other => return Err(format!("unknown option {other}; use --articles N --seed S")),
+            "--profile" => {
+                args.profile = match value.as_str() {
+                    "standard" => Profile::Standard,
+                    "long" => Profile::Long,
+                    "flood" => Profile::Flood,
+                    "mixed" => Profile::Mixed,
+                    other => {
+                        return Err(format!(
+                            "unknown profile {other}; use standard, long, flood or mixed"
+                        ));
+                    }
+                }
+            }
+            "--outlets" => {
+                args.outlets = value.parse().map_err(|e| format!("--outlets: {e}"))?;
+                if !(1..=OUTLETS.len()).contains(&args.outlets) {
+                    return Err(format!("--outlets: 1 to {}", OUTLETS.len()));
+                }
+            }
+            other => {
+                return Err(format!(
+                    "unknown option {other}; use --articles N --seed S --profile P --outlets K"
+                ));
+            }
         }
     }
     Ok(args)
@@ -236,8 +284,9 @@ fn vary(sentence: &str, rng: &mut Rng) -> String {
     out
 }
 
-fn paragraph(pool: &[String], rng: &mut Rng) -> String {
-    let n = 1 + rng.below(3);
+/// A paragraph of `sentences.0` to `sentences.1` sentences.
+fn paragraph(pool: &[String], sentences: (usize, usize), rng: &mut Rng) -> String {
+    let n = sentences.0 + rng.below(sentences.1 + 1 - sentences.0);
     (0..n)
         .map(|_| {
             let sentence = &pool[rng.below(pool.len())];
@@ -248,7 +297,13 @@ fn paragraph(pool: &[String], rng: &mut Rng) -> String {
 }
 
 fn with_boilerplate(body: &[String], title: &str, rng: &mut Rng) -> String {
-    let mut lines: Vec<String> = rng.pick(HEADERS).iter().map(ToString::to_string).collect();
+    let header = rng.pick(HEADERS);
+    let footer = rng.pick(FOOTERS);
+    page(header, body, title, footer)
+}
+
+fn page(header: &[&str], body: &[String], title: &str, footer: &[&str]) -> String {
+    let mut lines: Vec<String> = header.iter().map(ToString::to_string).collect();
     lines.push(String::new());
     lines.push(title.to_string());
     for p in body {
@@ -256,7 +311,7 @@ fn with_boilerplate(body: &[String], title: &str, rng: &mut Rng) -> String {
         lines.push(p.clone());
     }
     lines.push(String::new());
-    lines.extend(rng.pick(FOOTERS).iter().map(ToString::to_string));
+    lines.extend(footer.iter().map(ToString::to_string));
     lines.join("\n")
 }
 
@@ -274,10 +329,194 @@ fn edit(body: &[String], rng: &mut Rng) -> Vec<String> {
     body
 }
 
+/// Sentences per paragraph in the standard articles and in the long ones.
+const SHORT: (usize, usize) = (1, 3);
+const LONG: (usize, usize) = (2, 3);
+
 struct Record {
     body: Vec<String>,
     title: String,
     text: String,
+    outlet: &'static str,
+    published: String,
+}
+
+/// One story re-posted again and again: a wire story, a live update.
+struct Flood {
+    story: Vec<String>,
+    title: String,
+    published: (usize, usize, usize),
+    /// Outlets re-posting it, each with its own header and footer.
+    outlets: Vec<usize>,
+    copies_left: usize,
+    posted: usize,
+}
+
+impl Flood {
+    fn new(pool: &[String], outlets: usize, copies: usize, rng: &mut Rng) -> Flood {
+        let story: Vec<String> = (0..8).map(|_| paragraph(pool, SHORT, rng)).collect();
+        let first = rng.below(OUTLETS.len());
+        Flood {
+            title: title_of(&story),
+            story,
+            published: (2015 + rng.below(11), 1 + rng.below(12), 1 + rng.below(28)),
+            outlets: (0..outlets).map(|k| (first + k) % OUTLETS.len()).collect(),
+            copies_left: copies,
+            posted: 0,
+        }
+    }
+
+    /// The next copy: one paragraph varied (a place, a name, a year) and a running count, under
+    /// the next outlet's own header and footer.
+    fn copy(&mut self, rng: &mut Rng) -> Record {
+        self.posted += 1;
+        self.copies_left = self.copies_left.saturating_sub(1);
+        let mut body = self.story.clone();
+        let i = rng.below(body.len());
+        body[i] = vary(&body[i], rng);
+        body.push(format!(
+            "The count stood at {} in the latest update, number {} of the day.",
+            100 + rng.below(9000),
+            self.posted
+        ));
+        let outlet = self.outlets[self.posted % self.outlets.len()];
+        let text = page(
+            HEADERS[outlet % HEADERS.len()],
+            &body,
+            &self.title,
+            FOOTERS[outlet % FOOTERS.len()],
+        );
+        let (y, m, d) = self.published;
+        Record {
+            body,
+            title: self.title.clone(),
+            text,
+            outlet: OUTLETS[outlet],
+            published: format!("{y}-{m:02}-{:02}", (d + self.posted / 200).min(28)),
+        }
+    }
+}
+
+fn title_of(body: &[String]) -> String {
+    let title: String = body[0].split(' ').take(8).collect::<Vec<_>>().join(" ");
+    title.trim_end_matches(['.', ',']).to_string()
+}
+
+/// A new article of `paragraphs` paragraphs; a fifth of them from the shared pool.
+fn unique(
+    pool: &[String],
+    shared: &[String],
+    paragraphs: usize,
+    sentences: (usize, usize),
+    rng: &mut Rng,
+) -> Record {
+    let body: Vec<String> = (0..paragraphs)
+        .map(|_| {
+            if rng.chance(20) {
+                rng.pick(shared).clone()
+            } else {
+                paragraph(pool, sentences, rng)
+            }
+        })
+        .collect();
+    let title = title_of(&body);
+    let text = with_boilerplate(&body, &title, rng);
+    record(body, title, text, rng)
+}
+
+fn record(body: Vec<String>, title: String, text: String, rng: &mut Rng) -> Record {
+    Record {
+        body,
+        title,
+        text,
+        outlet: OUTLETS[rng.below(OUTLETS.len())],
+        published: format!(
+            "{}-{:02}-{:02}",
+            2015 + rng.below(11),
+            1 + rng.below(12),
+            1 + rng.below(28)
+        ),
+    }
+}
+
+/// A copy of a recent article: exact (the same text at another URL) or lightly edited.
+fn copy_of(recent: &[Record], exact: bool, rng: &mut Rng) -> Record {
+    let r = &recent[rng.below(recent.len())];
+    let (body, text) = if exact {
+        (r.body.clone(), r.text.clone())
+    } else {
+        let body = edit(&r.body, rng);
+        let text = with_boilerplate(&body, &r.title, rng);
+        (body, text)
+    };
+    record(body, r.title.clone(), text, rng)
+}
+
+/// The generator's state: a bounded window of recent articles to copy, and running floods.
+struct Generator {
+    profile: Profile,
+    pool: Vec<String>,
+    shared: Vec<String>,
+    recent: Vec<Record>,
+    floods: Vec<Flood>,
+    rng: Rng,
+}
+
+impl Generator {
+    fn next(&mut self, articles: usize) -> Record {
+        let rng = &mut self.rng;
+        let roll = rng.below(100);
+        let have_recent = !self.recent.is_empty();
+        match self.profile {
+            Profile::Flood => self.floods[0].copy(rng),
+            Profile::Standard | Profile::Long if roll < 15 && have_recent => {
+                copy_of(&self.recent, roll < 10, rng)
+            }
+            Profile::Standard => {
+                let n = 4 + rng.below(9);
+                unique(&self.pool, &self.shared, n, SHORT, rng)
+            }
+            Profile::Long => {
+                let n = 15 + rng.below(5);
+                unique(&self.pool, &self.shared, n, LONG, rng)
+            }
+            Profile::Mixed if roll < 15 && have_recent => copy_of(&self.recent, roll < 10, rng),
+            Profile::Mixed if roll < 30 => {
+                let k = rng.below(8);
+                if k >= self.floods.len() || self.floods[k].copies_left == 0 {
+                    // Sizes 10 to 2,560 copies, each size as likely: most floods are small.
+                    let copies = (10 << rng.below(9)).min(articles.max(10));
+                    let outlets = if rng.chance(50) { 1 } else { 2 + rng.below(7) };
+                    let flood = Flood::new(&self.pool, outlets, copies, rng);
+                    if k >= self.floods.len() {
+                        self.floods.push(flood);
+                    } else {
+                        self.floods[k] = flood;
+                    }
+                }
+                let k = k.min(self.floods.len() - 1);
+                self.floods[k].copy(rng)
+            }
+            Profile::Mixed => {
+                if rng.chance(33) {
+                    let n = 15 + rng.below(5);
+                    unique(&self.pool, &self.shared, n, LONG, rng)
+                } else {
+                    let n = 4 + rng.below(9);
+                    unique(&self.pool, &self.shared, n, SHORT, rng)
+                }
+            }
+        }
+    }
+
+    fn remember(&mut self, record: Record) {
+        if self.recent.len() < 500 {
+            self.recent.push(record);
+        } else {
+            let slot = self.rng.below(self.recent.len());
+            self.recent[slot] = record;
+        }
+    }
 }
 
 fn main() {
@@ -290,61 +529,38 @@ fn main() {
     };
     let pool = sentence_pool();
     let mut rng = Rng(args.seed);
-    let shared: Vec<String> = (0..2000).map(|_| paragraph(&pool, &mut rng)).collect();
-    // A window of recent articles to copy from; bounded, so memory stays flat.
-    let mut recent: Vec<Record> = Vec::new();
+    let shared: Vec<String> = (0..2000)
+        .map(|_| paragraph(&pool, SHORT, &mut rng))
+        .collect();
+    let floods = if args.profile == Profile::Flood {
+        vec![Flood::new(&pool, args.outlets, args.articles, &mut rng)]
+    } else {
+        Vec::new()
+    };
+    let mut generator = Generator {
+        profile: args.profile,
+        pool,
+        shared,
+        recent: Vec::new(),
+        floods,
+        rng,
+    };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for id in 0..args.articles {
-        let roll = rng.below(100);
-        let record = if roll < 10 && !recent.is_empty() {
-            let r = &recent[rng.below(recent.len())];
-            Record {
-                body: r.body.clone(),
-                title: r.title.clone(),
-                text: r.text.clone(),
-            }
-        } else if roll < 15 && !recent.is_empty() {
-            let r = &recent[rng.below(recent.len())];
-            let body = edit(&r.body, &mut rng);
-            let text = with_boilerplate(&body, &r.title, &mut rng);
-            Record {
-                body,
-                title: r.title.clone(),
-                text,
-            }
-        } else {
-            let body: Vec<String> = (0..4 + rng.below(9))
-                .map(|_| {
-                    if rng.chance(20) {
-                        rng.pick(&shared).clone()
-                    } else {
-                        paragraph(&pool, &mut rng)
-                    }
-                })
-                .collect();
-            let title: String = body[0].split(' ').take(8).collect::<Vec<_>>().join(" ");
-            let title = title.trim_end_matches(['.', ',']).to_string();
-            let text = with_boilerplate(&body, &title, &mut rng);
-            Record { body, title, text }
-        };
+        let record = generator.next(args.articles);
         let line = serde_json::json!({
             "id": id,
             "text": record.text,
             "title": record.title,
-            "url": format!("https://example.com/{}/{id}", rng.below(1000)),
-            "outlet": rng.pick(OUTLETS),
-            "published": format!("{}-{:02}-{:02}", 2015 + rng.below(11), 1 + rng.below(12), 1 + rng.below(28)),
+            "url": format!("https://example.com/{}/{id}", generator.rng.below(1000)),
+            "outlet": record.outlet,
+            "published": record.published,
         });
         if writeln!(out, "{line}").is_err() {
             return; // a closed pipe (| head) ends the corpus quietly
         }
-        if recent.len() < 500 {
-            recent.push(record);
-        } else {
-            let slot = rng.below(recent.len());
-            recent[slot] = record;
-        }
+        generator.remember(record);
     }
     let _ = out.flush();
 }
