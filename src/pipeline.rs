@@ -507,10 +507,14 @@ fn find_entities(
         .map(|p| p.role != Role::Boilerplate)
         .collect();
     let (discovered, found) = discover::discover(texts, &read, &claimed);
+    let mut found_in: Vec<Vec<(usize, usize)>> = vec![Vec::new(); texts.len()];
+    for f in &found {
+        found_in[f.paragraph].push((f.char_start, f.char_end));
+    }
     mentions.retain(|m| {
-        !found.iter().any(|f| {
-            f.paragraph == m.paragraph && f.char_start <= m.char_start && m.char_end <= f.char_end
-        })
+        !found_in[m.paragraph]
+            .iter()
+            .any(|&(start, end)| start <= m.char_start && m.char_end <= end)
     });
     mentions.extend(found.into_iter().map(|f| Mention {
         paragraph: f.paragraph,

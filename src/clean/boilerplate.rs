@@ -83,6 +83,10 @@ const REPEAT_MAX_CHARS: usize = 100;
 const PULL_QUOTE_MIN_CHARS: usize = 20;
 /// ... and at most this long.
 const PULL_QUOTE_MAX_CHARS: usize = 200;
+/// How far from a pull quote, in paragraphs either way, the text it repeats is looked for: a
+/// page sets its pull quotes beside the passage they lift, and a bound keeps a transcript of
+/// thousands of paragraphs linear.
+const PULL_QUOTE_WINDOW: usize = 100;
 /// Headline-shaped lines: word range and length bound.
 const HEADLINE_WORDS: std::ops::RangeInclusive<usize> = 3..=30;
 const HEADLINE_MAX_CHARS: usize = 250;
@@ -338,7 +342,7 @@ pub fn classify_keyed<S: AsRef<str>>(
         .map(|(f, seen)| hard_rule(f).or_else(|| repeated_across_documents(f, seen, syndicated)))
         .collect();
 
-    let title = find_title(&features, &labels, meta_title);
+    let title = find_title(&features, &labels, meta_title, syndicated);
     if let Some((index, rule)) = title {
         labels[index] = Some(Label::new(Role::Title, rule));
         let key = &features[index].key;
@@ -488,11 +492,14 @@ fn hard_rule(f: &Features<'_>) -> Option<Label> {
 }
 
 /// The title: the paragraph matching the metadata title; else, among the paragraphs before the
-/// body starts, the first headline-shaped one that the page repeats, or else the first one.
+/// body starts, the first headline-shaped one that the page repeats, or else the first one. In
+/// a copy of a syndicated story the headline is repeated across the outlet's documents as its
+/// prose is, and is still the headline.
 fn find_title(
     features: &[Features<'_>],
     labels: &[Option<Label>],
     meta_title: Option<&str>,
+    syndicated: bool,
 ) -> Option<(usize, &'static str)> {
     if let Some(meta) = meta_title {
         let key = normalize::key(&normalize::display(meta)).to_lowercase();
@@ -500,16 +507,20 @@ fn find_title(
             return Some((i, "title-metadata"));
         }
     }
+    let open = |label: &Option<Label>| match label {
+        None => true,
+        Some(l) => syndicated && l.rule == "repeated-across-documents",
+    };
     let body_start = features
         .iter()
         .zip(labels)
         .position(|(f, l)| {
-            l.is_none() && context_free_class(f) == Class::Good && !f.is_headline_shaped()
+            open(l) && context_free_class(f) == Class::Good && !f.is_headline_shaped()
         })
         .unwrap_or(features.len());
     let candidates: Vec<usize> = (0..body_start)
         .filter(|&i| {
-            let headline = labels[i].is_none() && features[i].is_headline_shaped();
+            let headline = open(&labels[i]) && features[i].is_headline_shaped();
             let suffixed = labels[i].as_ref().is_some_and(|l| l.rule == "breadcrumb")
                 && site_suffixed_headline(features[i].text);
             headline || suffixed
@@ -570,10 +581,11 @@ fn mark_pull_quotes(features: &[Features<'_>], labels: &mut [Option<Label>]) {
             .trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
         // One searcher per needle, not one per paragraph searched.
         let needle = memchr::memmem::Finder::new(needle);
-        let repeated = features
+        let window = i.saturating_sub(PULL_QUOTE_WINDOW)..features.len().min(i + PULL_QUOTE_WINDOW);
+        let repeated = features[window.clone()]
             .iter()
-            .enumerate()
-            .any(|(j, g)| j != i && g.chars > f.chars && needle.find(g.key.as_bytes()).is_some());
+            .zip(window)
+            .any(|(g, j)| j != i && g.chars > f.chars && needle.find(g.key.as_bytes()).is_some());
         if repeated {
             labels[i] = Some(Label::new(Role::Boilerplate, "pull-quote"));
         }

@@ -395,10 +395,12 @@ fn add_family_names(
     entities: &[Discovered],
     found: &mut Vec<Found>,
 ) {
+    // Each person's family name and where the person is first named.
+    let mut seen: HashSet<usize> = HashSet::default();
     let mut first_seen: Vec<(usize, String, (usize, usize))> = Vec::new();
     for f in found.iter() {
         let d = &entities[f.entity];
-        if d.kind == EntityType::Person && !first_seen.iter().any(|(e, _, _)| *e == f.entity) {
+        if d.kind == EntityType::Person && seen.insert(f.entity) {
             first_seen.push((
                 f.entity,
                 family_name(&d.name).to_string(),
@@ -406,51 +408,62 @@ fn add_family_names(
             ));
         }
     }
+    // A family name shared by two discovered people is no one's.
+    let mut people_by_family: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    for d in entities.iter().filter(|d| d.kind == EntityType::Person) {
+        *people_by_family.entry(family_name(&d.name)).or_default() += 1;
+    }
+    first_seen.retain(|(_, family, _)| {
+        !family.is_empty() && people_by_family.get(family.as_str()) == Some(&1)
+    });
+    if first_seen.is_empty() {
+        return;
+    }
+    // One pass over the text for every family name at once, so a long document with many
+    // people costs its length, not its length times its people.
+    let Ok(families) = aho_corasick::AhoCorasick::new(first_seen.iter().map(|(_, f, _)| f)) else {
+        return;
+    };
     let taken: HashSet<(usize, usize)> =
         found.iter().map(|f| (f.paragraph, f.char_start)).collect();
+    let mut found_in: Vec<Vec<(usize, usize)>> = vec![Vec::new(); paragraphs.len()];
+    for f in found.iter() {
+        found_in[f.paragraph].push((f.char_start, f.char_end));
+    }
     let mut extra = Vec::new();
-    for (entity, family, (first_p, first_c)) in first_seen {
-        // A family name shared by two discovered people is no one's.
-        if entities
-            .iter()
-            .filter(|d| d.kind == EntityType::Person && family_name(&d.name) == family)
-            .count()
-            > 1
-        {
+    for (p, text) in paragraphs.iter().enumerate() {
+        if !read.get(p).copied().unwrap_or(false) {
             continue;
         }
-        for (p, text) in paragraphs.iter().enumerate() {
-            if p < first_p || !read.get(p).copied().unwrap_or(false) {
+        for m in families.find_overlapping_iter(*text) {
+            let (entity, family, (first_p, first_c)) = &first_seen[m.pattern().as_usize()];
+            let (start, end) = (m.start(), m.end());
+            if p < *first_p {
                 continue;
             }
-            for (start, _) in text.match_indices(family.as_str()) {
-                let end = start + family.len();
-                let before = text[..start].chars().next_back();
-                let after = text[end..].chars().next();
-                if before.is_some_and(|c| c.is_alphanumeric() || c == '-')
-                    || after.is_some_and(|c| c.is_alphanumeric() || c == '-')
-                {
-                    continue;
-                }
-                let (cs, ce) = (char_offset(text, start), char_offset(text, end));
-                if (p == first_p && cs <= first_c) || taken.contains(&(p, cs)) {
-                    continue;
-                }
-                let inside_found = found
-                    .iter()
-                    .any(|f| f.paragraph == p && f.char_start <= cs && ce <= f.char_end);
-                let claimed_here = claimed
-                    .get(p)
-                    .is_some_and(|c| c.iter().any(|c| c.overlaps(cs, ce)));
-                if !inside_found && !claimed_here {
-                    extra.push(Found {
-                        paragraph: p,
-                        entity,
-                        char_start: cs,
-                        char_end: ce,
-                        surface: family.clone(),
-                    });
-                }
+            let before = text[..start].chars().next_back();
+            let after = text[end..].chars().next();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '-')
+                || after.is_some_and(|c| c.is_alphanumeric() || c == '-')
+            {
+                continue;
+            }
+            let (cs, ce) = (char_offset(text, start), char_offset(text, end));
+            if (p == *first_p && cs <= *first_c) || taken.contains(&(p, cs)) {
+                continue;
+            }
+            let inside_found = found_in[p].iter().any(|&(s, e)| s <= cs && ce <= e);
+            let claimed_here = claimed
+                .get(p)
+                .is_some_and(|c| c.iter().any(|c| c.overlaps(cs, ce)));
+            if !inside_found && !claimed_here {
+                extra.push(Found {
+                    paragraph: p,
+                    entity: *entity,
+                    char_start: cs,
+                    char_end: ce,
+                    surface: family.clone(),
+                });
             }
         }
     }

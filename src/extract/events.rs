@@ -95,6 +95,18 @@ impl Actors for ArticleActors<'_> {
     }
 }
 
+/// Each paragraph's mentions, in their order: one pass, so that an article of many paragraphs
+/// does not read every mention once per paragraph.
+pub(crate) fn by_paragraph(mentions: &[Mention], paragraphs: usize) -> Vec<Vec<&Mention>> {
+    let mut out = vec![Vec::new(); paragraphs];
+    for m in mentions {
+        if let Some(list) = out.get_mut(m.paragraph) {
+            list.push(m);
+        }
+    }
+    out
+}
+
 /// An actor mention in byte offsets of its paragraph.
 #[derive(Debug, Clone, Copy)]
 struct Actor {
@@ -122,16 +134,16 @@ pub fn extract(
     let mut ctx = timex::Context::new(published);
     let mut state = State::default();
     let mut out = Vec::new();
+    let mentions_in = by_paragraph(mentions, paragraphs.len());
+    let demonyms_in = by_paragraph(demonyms, paragraphs.len());
     for (p, text) in paragraphs.iter().enumerate() {
         if !read.get(p).copied().unwrap_or(false) {
             continue;
         }
-        let in_paragraph = |m: &&Mention| m.paragraph == p;
         let byte_of = char_to_byte(text);
         let mut people: Vec<Actor> = Vec::new();
-        let mut list: Vec<Actor> = mentions
+        let mut list: Vec<Actor> = mentions_in[p]
             .iter()
-            .filter(in_paragraph)
             .filter_map(|m| {
                 let kind = actors.kind(m.entity);
                 let (entity, place_only) = match kind {
@@ -156,7 +168,7 @@ pub fn extract(
             .collect();
         // A demonym heads an actor ("a South Korean court") unless a named person or
         // organisation follows it within a few words (a title: "Japanese Prime Minister Abe").
-        for d in demonyms.iter().filter(in_paragraph) {
+        for d in &demonyms_in[p] {
             let (start, end) = (byte_of(d.char_start), byte_of(d.char_end));
             let qualifies = list.iter().any(|a| {
                 !a.place_only

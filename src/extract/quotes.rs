@@ -74,14 +74,16 @@ pub fn extract(
     // What the previous paragraph read leaves for a pronoun: the first person named in its last
     // sentence, and its last quote's speaker.
     let mut before: (Option<EntityRef>, Option<EntityRef>) = (None, None);
+    let mentions_in = super::events::by_paragraph(mentions, paragraphs.len());
     for (p, text) in paragraphs.iter().enumerate() {
         if !read.get(p).copied().unwrap_or(false) {
             continue;
         }
         let chars: Vec<char> = text.chars().collect();
-        let people: Vec<&Mention> = mentions
+        let people: Vec<&Mention> = mentions_in[p]
             .iter()
-            .filter(|m| m.paragraph == p && is_person(m.entity))
+            .copied()
+            .filter(|m| is_person(m.entity))
             .collect();
         let mut speaker_here: Option<EntityRef> = None;
         let sentences: Vec<(usize, usize)> = sentences::split(text)

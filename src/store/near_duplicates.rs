@@ -12,7 +12,7 @@
 //! have through the table.
 
 use foldhash::{HashMap, HashMapExt};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::clean::minhash::{self, Shingles};
 use crate::pipeline::Prepared;
@@ -21,10 +21,13 @@ use crate::pipeline::Prepared;
 /// (each article's shingles, some kilobytes) in a one-transaction rebuild.
 const MAX_PENDING: usize = 2000;
 
-/// One bucket's articles; run once per distinct bucket of a run. One statement with
-/// `bucket IN (...)` and `DISTINCT` built two temporary tables at every run (the list and the
-/// distinct set), which cost more than the index probes.
-pub(crate) const SELECT_CANDIDATES: &str = "SELECT article_id FROM article_lsh WHERE bucket = ?1";
+/// One bucket's first article and its latest [`BUCKET_SAMPLE`]; each runs once per distinct
+/// bucket of a run. One statement with `bucket IN (...)` and `DISTINCT` built two temporary
+/// tables at every run (the list and the distinct set), which cost more than the index probes.
+pub(crate) const SELECT_FIRST_CANDIDATE: &str =
+    "SELECT article_id FROM article_lsh WHERE bucket = ?1 ORDER BY article_id LIMIT 1";
+pub(crate) const SELECT_LATEST_CANDIDATES: &str =
+    "SELECT article_id FROM article_lsh WHERE bucket = ?1 ORDER BY article_id DESC LIMIT ?2";
 pub(crate) const INSERT_BUCKET: &str =
     "INSERT OR IGNORE INTO article_lsh (bucket, article_id) VALUES (?1, ?2)";
 const SELECT_CONTENT: &str = "
@@ -38,6 +41,26 @@ const INSERT_NEAR_DUPLICATE: &str = "
 /// with every earlier copy; verifying each would make a flood's ingest grow with the square of
 /// its copies.
 pub(crate) const MAX_VERIFIED: usize = 8;
+
+/// Articles read from each of a new article's buckets: the bucket's first and its latest this
+/// many. A bucket of a flood holds every copy; reading them all made each copy's work grow with
+/// the copies before it. The latest copies are the ones most alike (a live story's next update
+/// edits the last), and the first is the original.
+pub(crate) const BUCKET_SAMPLE: usize = 64;
+
+/// Shingle sets of archived articles kept between verifications: a flood's original is verified
+/// against every copy, and reading and shingling its text each time was most of the writer's
+/// work on a flood. Cleared when full.
+const CACHED_SHINGLES: usize = 1024;
+
+/// A bucket's articles worth meeting, in id order: the first, and the latest [`BUCKET_SAMPLE`].
+fn sample(ids: &[i64]) -> impl Iterator<Item = i64> + '_ {
+    let latest = ids.len().saturating_sub(BUCKET_SAMPLE).max(1);
+    ids.first()
+        .copied()
+        .into_iter()
+        .chain(ids[latest.min(ids.len())..].iter().copied())
+}
 
 /// The candidates worth verifying, from the earlier articles met in `article_id`'s buckets
 /// (one entry per shared bucket): the earliest, then the most often met, the latest first on
@@ -73,16 +96,20 @@ struct Pending {
     shingles: Shingles,
 }
 
-/// New articles, in input order, whose near-duplicates are not yet looked for.
+/// New articles, in input order, whose near-duplicates are not yet looked for, and the shingles
+/// of archived articles verified lately.
 #[derive(Debug, Default)]
-pub(crate) struct PendingNearDuplicates(Vec<Pending>);
+pub(crate) struct PendingNearDuplicates {
+    pending: Vec<Pending>,
+    cached: HashMap<i64, Shingles>,
+}
 
 impl PendingNearDuplicates {
     /// Queue a stored article for the check (articles too short to shingle have no buckets
     /// and are never near-duplicates).
     pub(crate) fn add(&mut self, article_id: i64, article: &Prepared) {
         if article.buckets.len() == minhash::BANDS {
-            self.0.push(Pending {
+            self.pending.push(Pending {
                 article_id,
                 buckets: article.buckets.clone(),
                 shingles: article.shingles.clone(),
@@ -92,34 +119,52 @@ impl PendingNearDuplicates {
 
     /// Whether enough articles wait that they should be checked now.
     pub(crate) fn is_large(&self) -> bool {
-        self.0.len() >= MAX_PENDING
+        self.pending.len() >= MAX_PENDING
     }
 
-    /// Forget the queued articles (their batch was rolled back).
+    /// Forget the queued articles (their batch was rolled back) and the cached shingles.
     pub(crate) fn clear(&mut self) {
-        self.0.clear();
+        self.pending.clear();
+        self.cached.clear();
     }
 
     /// Check every queued article, in order, against the archive and the articles queued before
     /// it: record in `near_duplicates` each earlier article whose shingle similarity reaches
     /// `threshold`, and file the queued articles' buckets. Returns the pairs recorded.
     pub(crate) fn flush(&mut self, conn: &Connection, threshold: f64) -> rusqlite::Result<u64> {
-        let pending = std::mem::take(&mut self.0);
+        let pending = std::mem::take(&mut self.pending);
         let mut buckets: Vec<i64> = pending
             .iter()
             .flat_map(|a| a.buckets.iter().copied())
             .collect();
         buckets.sort_unstable();
         buckets.dedup();
-        // Most buckets are empty: only those with articles are kept.
+        // Most buckets are empty: only those with articles are kept, each as its first article
+        // and its latest, in id order.
         let mut archived: HashMap<i64, Vec<i64>> = HashMap::new();
-        let mut select = conn.prepare_cached(SELECT_CANDIDATES)?;
+        let mut first = conn.prepare_cached(SELECT_FIRST_CANDIDATE)?;
+        let mut latest = conn.prepare_cached(SELECT_LATEST_CANDIDATES)?;
+        let sample_size = i64::try_from(BUCKET_SAMPLE).unwrap_or(i64::MAX);
         for bucket in buckets {
-            let mut rows = select.query([bucket])?;
-            while let Some(row) = rows.next()? {
-                archived.entry(bucket).or_default().push(row.get(0)?);
+            let Some(earliest) = first
+                .query_row([bucket], |r| r.get::<_, i64>(0))
+                .optional()?
+            else {
+                continue;
+            };
+            let mut ids: Vec<i64> = latest
+                .query_map([bucket, sample_size], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            ids.reverse();
+            if ids.first() != Some(&earliest) {
+                ids.insert(0, earliest);
             }
+            archived.insert(bucket, ids);
         }
+        let queued_shingles: HashMap<i64, &Shingles> = pending
+            .iter()
+            .map(|a| (a.article_id, &a.shingles))
+            .collect();
         let mut queued: HashMap<i64, Vec<i64>> = HashMap::new();
         let mut found = 0;
         for article in &pending {
@@ -129,18 +174,17 @@ impl PendingNearDuplicates {
                     .into_iter()
                     .flatten()
                 {
-                    candidates.extend(earlier);
+                    candidates.extend(sample(earlier));
                 }
             }
             for candidate in verified(candidates, article.article_id) {
-                let texts: Vec<String> = conn
-                    .prepare_cached(SELECT_CONTENT)?
-                    .query_map([candidate], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                let similarity = minhash::jaccard(
-                    &article.shingles,
-                    &minhash::shingles(texts.iter().map(String::as_str)),
-                );
+                let similarity = match queued_shingles.get(&candidate) {
+                    Some(shingles) => minhash::jaccard(&article.shingles, shingles),
+                    None => {
+                        let shingles = self.archived_shingles(conn, candidate)?;
+                        minhash::jaccard(&article.shingles, shingles)
+                    }
+                };
                 if similarity >= threshold {
                     conn.prepare_cached(INSERT_NEAR_DUPLICATE)?
                         .execute(rusqlite::params![article.article_id, candidate, similarity])?;
@@ -161,6 +205,26 @@ impl PendingNearDuplicates {
             insert.execute([bucket, article_id])?;
         }
         Ok(found)
+    }
+
+    /// The shingles of an archived article's content, read once while they stay cached.
+    fn archived_shingles(
+        &mut self,
+        conn: &Connection,
+        article_id: i64,
+    ) -> rusqlite::Result<&Shingles> {
+        if !self.cached.contains_key(&article_id) {
+            if self.cached.len() >= CACHED_SHINGLES {
+                self.cached.clear();
+            }
+            let texts: Vec<String> = conn
+                .prepare_cached(SELECT_CONTENT)?
+                .query_map([article_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let shingles = minhash::shingles(texts.iter().map(String::as_str));
+            self.cached.insert(article_id, shingles);
+        }
+        Ok(&self.cached[&article_id])
     }
 }
 

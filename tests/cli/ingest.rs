@@ -817,3 +817,91 @@ fn a_syndicated_storys_prose_stays_content_however_often_it_is_reposted() {
         "the outlet's bureau line is its furniture ({credit} of 30)"
     );
 }
+
+/// Issue 32: a story re-posted 300 times, each copy with one word of one paragraph edited and
+/// a new running count, in batches of 50. Every later copy is linked, nearly all to the
+/// original, none to more than eight earlier copies; the repeated headline is each copy's
+/// title, not the outlet's furniture; and the writer's work stays linear in the copies: it reads
+/// each archived copy's text at most once to verify it (not once per later copy that meets it),
+/// which `DOSSIER_PROFILE_SQL` counts. No timing: counts do not drift with the machine.
+#[test]
+fn a_flood_of_300_copies_is_linked_to_its_original_in_linear_work() {
+    let env = Env::new();
+    let story = [
+        "Engineers closed the northern bridge on Friday after inspectors found cracks in two of its supports.",
+        "Traffic was sent along the coast road, which added about forty minutes to the morning commute.",
+        "The transport ministry said repairs would take at least three weeks and cost more than expected.",
+        "Shop owners near the bridge said trade had fallen by half since the closure began.",
+        "A temporary ferry service for pedestrians will start on Monday, the city council announced.",
+        "Inspectors will examine the other four bridges of the same design before the end of the month.",
+        "The bridge, opened in 1968, carries about thirty thousand vehicles on an ordinary weekday.",
+        "Its last full inspection, two years ago, had found only minor wear on the deck and railings.",
+        "Opposition councillors asked why the cracks had not been noticed during that inspection.",
+        "The ministry promised to publish the engineers' report once the repairs had been planned.",
+    ];
+    let edits = ["quickly", "partly", "again", "formally", "reportedly"];
+    let copies: i64 = 300;
+    let records: Vec<String> = (0..300_usize)
+        .map(|n| {
+            let mut body: Vec<String> = story.iter().map(ToString::to_string).collect();
+            if n > 0 {
+                let p = n % body.len();
+                let mut words: Vec<&str> = body[p].split(' ').collect();
+                let w = 1 + n % (words.len() - 2);
+                words[w] = edits[n % edits.len()];
+                body[p] = words.join(" ");
+            }
+            body.push(format!(
+                "Update {n}: the ferry has carried {} passengers so far.",
+                100 + n * 7
+            ));
+            let text = format!(
+                "Bridge closed after cracks found\n\n{}\n",
+                body.join("\n\n")
+            );
+            serde_json::json!({"text": text, "outlet": "Harbour Wire", "id": n}).to_string()
+        })
+        .collect();
+    let feed = env.file("flood.jsonl", records.join("\n") + "\n");
+    let out = env
+        .dossier()
+        .env("DOSSIER_PROFILE_SQL", "1")
+        .args(["--quiet", "ingest", "--batch-size", "50"])
+        .arg(&feed)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(env.count("SELECT count(*) FROM articles"), copies);
+    let original = env.count("SELECT min(id) FROM articles");
+    let unlinked = env.count(&format!(
+        "SELECT count(*) FROM articles a WHERE a.id > {original}
+         AND NOT EXISTS (SELECT 1 FROM near_duplicates n WHERE n.article_id = a.id)"
+    ));
+    assert_eq!(unlinked, 0, "every later copy is linked");
+    // LSH finds a pair with a probability: a copy that shares no bucket with the original is
+    // linked to the copies it does share one with.
+    let to_original = env.count(&format!(
+        "SELECT count(*) FROM near_duplicates WHERE duplicate_of = {original}"
+    ));
+    assert!(
+        to_original >= copies - 1 - 6,
+        "{to_original} copies linked to the original"
+    );
+    let most_links = env.count(
+        "SELECT max(n) FROM (SELECT count(*) AS n FROM near_duplicates GROUP BY article_id)",
+    );
+    assert!((1..=8).contains(&most_links), "{most_links}");
+    let titles = env.count("SELECT count(*) FROM article_paragraphs WHERE role = 'title'");
+    assert!(titles >= copies - 10, "{titles} headlines kept as titles");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let content_reads: i64 = stderr
+        .lines()
+        .find(|l| l.contains("SELECT p.text FROM article_paragraphs ap JOIN paragraphs p"))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        content_reads < copies,
+        "{content_reads} reads of archived copies' text for {copies} copies"
+    );
+}

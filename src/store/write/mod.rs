@@ -898,7 +898,8 @@ mod tests {
             COUNT_EVENT,
             SELECT_ENTITY,
             COUNT_LINES,
-            crate::store::near_duplicates::SELECT_CANDIDATES,
+            crate::store::near_duplicates::SELECT_FIRST_CANDIDATE,
+            crate::store::near_duplicates::SELECT_LATEST_CANDIDATES,
             crate::store::near_duplicates::INSERT_BUCKET,
         ];
         for sql in per_row {
