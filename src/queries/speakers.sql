@@ -2,8 +2,9 @@
 -- :limit  integer = 20     rows to return
 --
 -- Counted on the quote spans themselves (a quotation is a slice of its paragraph, as the view
--- `quotes` gives it); the sample, the speaker's first quotation in the archive, is one index
--- lookup, and only its paragraph is read.
+-- `quotes` gives it), from the index `quote_spans_speaker_id (speaker_id, article_id)` alone;
+-- the sample, the speaker's first quotation in the archive, is the first entry of that index
+-- for the speaker, and only its paragraph is read.
 WITH top AS (
          SELECT q.speaker_id, e.name AS speaker, count(*) AS quotes,
                 count(DISTINCT q.article_id) AS articles
@@ -18,6 +19,6 @@ SELECT t.speaker,
        (SELECT substr(p.text, s.char_start + 1, s.char_end - s.char_start)
         FROM quote_spans s JOIN paragraphs p ON p.id = s.paragraph_id
         WHERE s.speaker_id = t.speaker_id
-        ORDER BY s.id LIMIT 1) AS sample
+        ORDER BY s.article_id, s.id LIMIT 1) AS sample
 FROM top t
 ORDER BY t.quotes DESC, t.articles DESC, t.speaker, t.speaker_id;
