@@ -57,6 +57,29 @@ pub enum Command {
     /// Write one self-contained HTML report (charts and tables, no network needed) of the
     /// archive. Example: dossier report -o report.html --from 2019 --entity Japan
     Report(ReportArgs),
+    /// Write the archive's tables as Parquet files for DuckDB, Spark or BigQuery: one folder
+    /// per table, by year where the table has a date. Example: dossier export --format parquet
+    /// export/
+    Export(ExportArgs),
+}
+
+/// Formats `dossier export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Apache Parquet, Snappy-compressed, in Hive's year partitions.
+    Parquet,
+}
+
+/// Arguments of `dossier export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The file format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Parquet)]
+    pub format: ExportFormat,
+
+    /// A new (or empty) folder to write into; it appears only once the export is complete.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 /// Arguments of `dossier report`.

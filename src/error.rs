@@ -238,6 +238,20 @@ pub enum Error {
         "sql: only statements that read are allowed (SELECT, WITH, read-only PRAGMA); the archive is changed only by `dossier ingest` and `reprocess`"
     )]
     WriteRefused,
+    /// The folder `dossier export` was given exists and is not empty.
+    #[error("{}: exists and is not an empty folder; choose a new folder for the export", .path.display())]
+    ExportTargetExists {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// Writing a table's Parquet files failed.
+    #[error("export of `{table}`: {message}")]
+    Export {
+        /// The table or view.
+        table: String,
+        /// What went wrong.
+        message: String,
+    },
     /// Applying the embedded migrations failed.
     #[error("{}: migration failed: {}", .path.display(), .source)]
     Migration {

@@ -18,6 +18,8 @@ pub mod cmd;
 pub mod engine;
 pub mod error;
 pub mod eval;
+#[cfg(feature = "parquet")]
+pub mod export;
 pub mod extract;
 pub mod html;
 pub mod output;
@@ -47,5 +49,6 @@ pub fn run(cli: &cli::Cli) -> Result<ExitCode> {
         cli::Command::Eval(args) => cmd::eval::run(args, &resources()?),
         cli::Command::DatasetteMetadata => cmd::datasette::run(&cli.db),
         cli::Command::Report(args) => cmd::report::run(args, &cli.db, cli.quiet),
+        cli::Command::Export(args) => cmd::export::run(args, &cli.db, cli.quiet),
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod datasette;
 pub mod eval;
+pub mod export;
 pub mod ingest;
 pub mod query;
 pub mod report;

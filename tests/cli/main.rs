@@ -10,6 +10,8 @@ mod environment;
 mod errors;
 mod eval;
 mod events;
+#[cfg(feature = "parquet")]
+mod export;
 mod front_door;
 mod html;
 mod ingest;
