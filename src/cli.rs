@@ -61,6 +61,28 @@ pub enum Command {
     /// per table, by year where the table has a date. Example: dossier export --format parquet
     /// export/
     Export(ExportArgs),
+    /// Combine archives built separately into a new one, as if one ingest had read all their
+    /// inputs: raw inputs, sightings and runs kept, everything else derived again. Example:
+    /// dossier merge team.sqlite laptop-a.sqlite laptop-b.sqlite
+    Merge(MergeArgs),
+}
+
+/// Arguments of `dossier merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The new archive to write (it must not exist).
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+
+    /// The archives to combine, in order; they are only read (an older schema is upgraded in
+    /// a copy).
+    #[arg(value_name = "IN", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Record two articles as near-duplicates when the Jaccard similarity of their 5-word
+    /// shingles is at least this (0 to 1).
+    #[arg(long, value_name = "SIMILARITY", default_value_t = crate::clean::minhash::DEFAULT_THRESHOLD, value_parser = similarity)]
+    pub near_duplicate_threshold: f64,
 }
 
 /// Formats `dossier export` writes.

@@ -244,6 +244,12 @@ pub enum Error {
         /// The folder.
         path: PathBuf,
     },
+    /// The archive `dossier merge` was to write exists already.
+    #[error("{}: exists; `dossier merge` writes a new archive (choose another name)", .path.display())]
+    MergeTargetExists {
+        /// The path.
+        path: PathBuf,
+    },
     /// Writing a table's Parquet files failed.
     #[error("export of `{table}`: {message}")]
     Export {

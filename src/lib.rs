@@ -50,5 +50,6 @@ pub fn run(cli: &cli::Cli) -> Result<ExitCode> {
         cli::Command::DatasetteMetadata => cmd::datasette::run(&cli.db),
         cli::Command::Report(args) => cmd::report::run(args, &cli.db, cli.quiet),
         cli::Command::Export(args) => cmd::export::run(args, &cli.db, cli.quiet),
+        cli::Command::Merge(args) => cmd::merge::run(args, cli.quiet, &resources()?),
     }
 }

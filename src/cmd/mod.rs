@@ -5,6 +5,7 @@ pub mod datasette;
 pub mod eval;
 pub mod export;
 pub mod ingest;
+pub mod merge;
 pub mod query;
 pub mod report;
 pub mod reprocess;

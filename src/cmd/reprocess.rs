@@ -49,6 +49,7 @@ pub fn run(
     let ended = engine::reprocess::run(
         &store,
         db,
+        "reprocess",
         args.near_duplicate_threshold,
         resources,
         &progress,

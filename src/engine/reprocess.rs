@@ -26,17 +26,19 @@ use crate::store::write::{self, Batch, Counts};
 /// Documents in flight between the stages.
 const CHANNEL_DEPTH: usize = 64;
 
-/// Rebuild the archive at `db` (open as `store`) as one run of the run log. When `stop` is set,
+/// Rebuild the archive at `db` (open as `store`) as one run of the run log, recorded as
+/// `command` (`reprocess`, or `merge` for the archive a merge assembled). When `stop` is set,
 /// the rebuild is rolled back and the run marked interrupted.
 pub fn run(
     store: &Store,
     db: &Path,
+    command: &str,
     near_duplicate_threshold: f64,
     resources: &Resources,
     report: &dyn Report,
     stop: &AtomicBool,
 ) -> Result<Ended> {
-    let import_id = write::begin_import(store, "reprocess")?;
+    let import_id = write::begin_import(store, command)?;
     let mut batch = Batch::new(store, import_id, resources);
     batch.near_duplicate_threshold = near_duplicate_threshold;
     batch.clear_derived()?;

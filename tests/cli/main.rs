@@ -15,6 +15,7 @@ mod export;
 mod front_door;
 mod html;
 mod ingest;
+mod merge;
 mod migrate;
 mod query;
 mod report;
