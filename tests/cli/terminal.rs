@@ -286,6 +286,48 @@ fn issue_26_ingest_fits_every_terminal_width() {
     }
 }
 
+/// `export` and `merge` on a terminal: their summaries fit every width.
+#[test]
+fn issue_33_export_and_merge_fit_every_terminal_width() {
+    let env = Env::new();
+    env.dossier().args(["ingest", "seeds/"]).assert().success();
+    for cols in WIDTHS {
+        let mut runs: Vec<(&str, Vec<String>)> = Vec::new();
+        let merged = env.dir.path().join(format!("merged-{cols}.sqlite"));
+        runs.push((
+            "merged 1 archive",
+            vec![
+                "merge".into(),
+                merged.to_string_lossy().into_owned(),
+                env.db.to_string_lossy().into_owned(),
+            ],
+        ));
+        if cfg!(feature = "parquet") {
+            let dir = env.dir.path().join(format!("export-{cols}"));
+            runs.push((
+                "wrote",
+                vec![
+                    "export".into(),
+                    "--format".into(),
+                    "parquet".into(),
+                    dir.to_string_lossy().into_owned(),
+                ],
+            ));
+        }
+        for (said, args) in &runs {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let screen = on_terminal(&env, &args, cols);
+            assert_eq!(screen.code, 0, "{} at {cols}:\n{}", args[0], screen.text);
+            assert_fits(args[0], &screen, cols);
+            assert!(
+                flat(&screen.text).contains(said),
+                "at {cols}:\n{}",
+                screen.text
+            );
+        }
+    }
+}
+
 /// Ctrl-C typed at the terminal during an ingest: the run stops reading, commits what it read,
 /// says so, exits 130 and marks its run `interrupted`; the same command again finishes the job
 /// and the archive ends as one uninterrupted run makes it.
