@@ -310,3 +310,35 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+#[test]
+fn a_table_without_rows_is_one_file_with_its_columns() {
+    let env = Env::new();
+    let note = env.file(
+        "note.txt",
+        "A quiet note\n\nThe garden was calm and nothing of note happened to anyone in the town.\n",
+    );
+    env.dossier()
+        .args(["--quiet", "ingest"])
+        .arg(&note)
+        .assert()
+        .success();
+    assert_eq!(env.count("SELECT count(*) FROM events"), 0);
+    let dir = env.dir.path().join("export");
+    env.dossier()
+        .args(["--quiet", "export", "--format", "parquet"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let file = dir.join("events/part-0.parquet");
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(&bytes[..4], b"PAR1");
+    if let Some(python) = duckdb_python() {
+        let columns = duckdb(
+            &python,
+            &dir,
+            "SELECT count(*), (SELECT count(*) FROM (DESCRIBE SELECT * FROM events)) FROM events",
+        );
+        assert_eq!(columns, [[serde_json::json!(0), serde_json::json!(12)]]);
+    }
+}
