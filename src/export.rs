@@ -265,9 +265,10 @@ pub struct Summary {
 /// Export every table of [`TABLES`] from `conn` into the new folder `dir`.
 ///
 /// # Errors
-/// If `dir` exists and is not an empty folder, if its parent folder is missing, or on a
-/// database or write error; `dir` is then left as it was.
-pub fn parquet(store: &Store, dir: &Path) -> Result<Summary> {
+/// If `dir` exists and is not an empty folder, if its parent folder is missing, on a database
+/// or write error, or when `stop` is set between two tables ([`Error::Interrupted`]); `dir` is
+/// then left as it was.
+pub fn parquet(store: &Store, dir: &Path, stop: &std::sync::atomic::AtomicBool) -> Result<Summary> {
     if dir.exists() {
         let empty = std::fs::read_dir(dir)
             .map_err(|e| Error::io(dir, e))?
@@ -288,11 +289,19 @@ pub fn parquet(store: &Store, dir: &Path) -> Result<Summary> {
         .tempdir_in(&parent)
         .map_err(|e| Error::io(&parent, e))?;
     let mut summary = Summary::default();
+    // One read transaction: every table from the same snapshot, though an ingest commits
+    // meanwhile.
+    let conn = store.conn();
+    conn.execute_batch("BEGIN").map_err(|e| store.error(e))?;
     for table in TABLES {
+        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Error::Interrupted);
+        }
         let (files, rows, bytes) = export_table(store, table, &staging.path().join(table.name))?;
         summary.tables.push((table.name, files, rows));
         summary.bytes += bytes;
     }
+    conn.execute_batch("COMMIT").map_err(|e| store.error(e))?;
     if dir.exists() {
         std::fs::remove_dir(dir).map_err(|e| Error::io(dir, e))?;
     }

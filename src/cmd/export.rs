@@ -13,8 +13,20 @@ pub fn run(args: &ExportArgs, db: &Path, quiet: bool) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let store = Store::open_read_only(db)?;
     store.stream()?;
+    let interrupt = crate::cmd::Interrupt::install(
+        "interrupting: the export is abandoned and nothing is written",
+        "stopped at once: the export's unfinished files may be left in a hidden .dossier-export-* folder",
+    );
     let summary = match args.format {
-        ExportFormat::Parquet => crate::export::parquet(&store, &args.dir)?,
+        ExportFormat::Parquet => {
+            match crate::export::parquet(&store, &args.dir, interrupt.flag()) {
+                Err(crate::error::Error::Interrupted) => {
+                    crate::cmd::say("interrupted: nothing was written");
+                    return Ok(ExitCode::from(crate::cmd::Interrupt::EXIT_CODE));
+                }
+                other => other?,
+            }
+        }
     };
     if !quiet {
         let tables: Vec<String> = summary

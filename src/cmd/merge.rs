@@ -19,8 +19,12 @@ pub fn run(args: &MergeArgs, quiet: bool, resources: &Resources) -> Result<ExitC
         });
     }
     for input in &args.inputs {
-        if !input.exists() {
-            return Err(Error::NotFound {
+        let size = std::fs::metadata(input).map_err(|_| Error::NotFound {
+            path: input.clone(),
+        })?;
+        // SQLite reads an empty file as an empty database: refused here, not merged as nothing.
+        if size.len() == 0 {
+            return Err(Error::Empty {
                 path: input.clone(),
             });
         }
@@ -39,9 +43,17 @@ pub fn run(args: &MergeArgs, quiet: bool, resources: &Resources) -> Result<ExitC
         .tempdir_in(&parent)
         .map_err(|e| Error::io(&parent, e))?;
     let staged = staging.path().join("merged.sqlite");
+    let interrupt = Interrupt::install(
+        "interrupting: the merge is abandoned and nothing is written",
+        "stopped at once: the merge's unfinished copy may be left in a hidden .dossier-merge-* folder",
+    );
     let store = Store::open(&staged)?;
     let mut total = Copied::default();
     for (n, input) in args.inputs.iter().enumerate() {
+        if interrupt.flag().load(std::sync::atomic::Ordering::SeqCst) {
+            crate::cmd::say("interrupted: nothing was written");
+            return Ok(ExitCode::from(Interrupt::EXIT_CODE));
+        }
         let readable = current_schema(input, staging.path(), n)?;
         let copied = merge::copy_inputs(&store, &readable)?;
         total.imports += copied.imports;
@@ -49,10 +61,6 @@ pub fn run(args: &MergeArgs, quiet: bool, resources: &Resources) -> Result<ExitC
         total.documents_known += copied.documents_known;
         total.sightings += copied.sightings;
     }
-    let interrupt = Interrupt::install(
-        "interrupting: the merge is abandoned and nothing is written",
-        "stopped at once: nothing was written",
-    );
     let ended = engine::reprocess::run(
         &store,
         &staged,
@@ -69,8 +77,23 @@ pub fn run(args: &MergeArgs, quiet: bool, resources: &Resources) -> Result<ExitC
             return Ok(ExitCode::from(Interrupt::EXIT_CODE));
         }
     };
-    drop(store); // closes the archive, folding its log into the file
-    std::fs::rename(&staged, &args.out).map_err(|e| Error::io(&args.out, e))?;
+    // The whole archive in its one file before it is moved: leaving WAL mode checkpoints the
+    // log into the file and removes it, or fails, and then nothing is moved. (Opened again,
+    // dossier sets WAL mode back.)
+    let mode: String = store
+        .conn()
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+        .map_err(|e| store.error(e))?;
+    drop(store);
+    let wal = staged.with_extension("sqlite-wal");
+    if !mode.eq_ignore_ascii_case("delete") || wal.exists() {
+        return Err(Error::io(
+            &staged,
+            std::io::Error::other("could not fold the write-ahead log into the archive"),
+        ));
+    }
+    // A link, not a rename: it fails rather than replace an OUT made meanwhile.
+    std::fs::hard_link(&staged, &args.out).map_err(|e| Error::io(&args.out, e))?;
     if !quiet {
         crate::cmd::say(&format!(
             "merged {} into {}: {} ({} also in an earlier archive), {}, {}, {}",

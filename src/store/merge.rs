@@ -52,6 +52,19 @@ pub fn copy_inputs(out: &Store, input: &Path) -> Result<Copied> {
 
 fn copy_attached(conn: &rusqlite::Connection) -> rusqlite::Result<Copied> {
     let tx = conn.unchecked_transaction()?;
+    // Runs are matched by what they were (command, start time to the millisecond, version):
+    // an archive given twice, or one already merged into another input, brings no run twice.
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS merge_runs (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
+         DELETE FROM temp.merge_runs;",
+    )?;
+    tx.execute(
+        "INSERT INTO temp.merge_runs (old, new)
+         SELECT s.id, m.id FROM src.imports s
+         JOIN main.imports m ON m.command = s.command AND m.started_at = s.started_at
+                            AND m.dossier_version = s.dossier_version",
+        [],
+    )?;
     let offset: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM main.imports", [], |r| {
         r.get(0)
     })?;
@@ -60,7 +73,12 @@ fn copy_attached(conn: &rusqlite::Connection) -> rusqlite::Result<Copied> {
              documents_new, articles_new, paragraphs_new, duplicates, failed, near_duplicates, status)
          SELECT id + ?1, command, started_at, finished_at, dossier_version, inputs,
              documents_new, articles_new, paragraphs_new, duplicates, failed, near_duplicates, status
-         FROM src.imports ORDER BY id",
+         FROM src.imports WHERE id NOT IN (SELECT old FROM temp.merge_runs) ORDER BY id",
+        [offset],
+    )?;
+    tx.execute(
+        "INSERT INTO temp.merge_runs (old, new)
+         SELECT id, id + ?1 FROM src.imports WHERE id NOT IN (SELECT old FROM temp.merge_runs)",
         [offset],
     )?;
     let before: i64 = tx.query_row("SELECT count(*) FROM main.documents", [], |r| r.get(0))?;
@@ -76,16 +94,22 @@ fn copy_attached(conn: &rusqlite::Connection) -> rusqlite::Result<Copied> {
     )?;
     let after: i64 = tx.query_row("SELECT count(*) FROM main.documents", [], |r| r.get(0))?;
     let total: i64 = tx.query_row("SELECT count(*) FROM src.documents", [], |r| r.get(0))?;
+    // A sighting already here (the same input, run, place and time) is not copied again.
     let sightings = tx.execute(
         "INSERT INTO main.sightings (document_id, import_id, path, line, external_id, url, outlet,
              title, published, seen_at)
-         SELECT m.id, s.import_id + ?1, s.path, s.line, s.external_id, s.url, s.outlet, s.title,
+         SELECT m.id, r.new, s.path, s.line, s.external_id, s.url, s.outlet, s.title,
              s.published, s.seen_at
          FROM src.sightings s
          JOIN src.documents d ON d.id = s.document_id
          JOIN main.documents m ON m.sha256 = d.sha256
+         JOIN temp.merge_runs r ON r.old = s.import_id
+         WHERE NOT EXISTS (
+             SELECT 1 FROM main.sightings x
+             WHERE x.document_id = m.id AND x.import_id = r.new AND x.path = s.path
+               AND x.line IS s.line AND x.seen_at = s.seen_at)
          ORDER BY s.id",
-        [offset],
+        [],
     )?;
     tx.commit()?;
     let new = u64::try_from(after - before).unwrap_or(0);

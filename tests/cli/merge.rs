@@ -332,3 +332,73 @@ fn an_older_archive_is_merged_through_an_upgraded_copy() {
         .unwrap();
     assert!(mentions > 0);
 }
+
+#[test]
+fn an_archive_given_twice_or_merged_already_brings_no_run_or_sighting_twice() {
+    let env = Env::new();
+    let (a, b) = halves();
+    let (db_a, db_b) = (
+        env.dir.path().join("a.sqlite"),
+        env.dir.path().join("b.sqlite"),
+    );
+    ingest(&env, &db_a, &a);
+    ingest(&env, &db_b, &b);
+    let team = env.dir.path().join("team.sqlite");
+    env.dossier()
+        .args(["--quiet", "merge"])
+        .args([&team, &db_a, &db_a])
+        .assert()
+        .success();
+    let rows = |db: &Path, sql: &str| -> i64 {
+        Connection::open(db)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(
+        rows(
+            &team,
+            "SELECT count(*) FROM imports WHERE command = 'ingest'"
+        ),
+        1
+    );
+    assert_eq!(rows(&team, "SELECT count(*) FROM sightings"), 5);
+    // The team archive (holding a) merged again with a and b: a's run and sightings once.
+    let again = env.dir.path().join("again.sqlite");
+    env.dossier()
+        .args(["--quiet", "merge"])
+        .args([&again, &team, &db_a, &db_b])
+        .assert()
+        .success();
+    assert_eq!(
+        rows(
+            &again,
+            "SELECT count(*) FROM imports WHERE command = 'ingest'"
+        ),
+        2
+    );
+    assert_eq!(rows(&again, "SELECT count(*) FROM sightings"), 10);
+    assert_eq!(dump(&again)[2], dump(&team_of(&env, &db_a, &db_b))[2]);
+
+    // An empty file is no archive to merge.
+    let empty = env.file("empty.sqlite", "");
+    let out = env
+        .dossier()
+        .arg("merge")
+        .args([&env.dir.path().join("x.sqlite"), &db_a, &empty])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty"));
+}
+
+/// A merge of `a` and `b` alone.
+fn team_of(env: &Env, a: &Path, b: &Path) -> PathBuf {
+    let out = env.dir.path().join("a-and-b.sqlite");
+    env.dossier()
+        .args(["--quiet", "merge"])
+        .args([&out, &a.to_path_buf(), &b.to_path_buf()])
+        .assert()
+        .success();
+    out
+}
