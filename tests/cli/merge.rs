@@ -125,6 +125,28 @@ fn halves() -> (Vec<&'static str>, Vec<&'static str>) {
     (a, b)
 }
 
+/// `dossier merge OUT IN...`, which must succeed; what it said.
+fn merge_ok(env: &Env, out: &Path, inputs: &[&Path]) -> String {
+    let run = env
+        .dossier()
+        .arg("merge")
+        .arg(out)
+        .args(inputs)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(run.status.success(), "{said}");
+    said
+}
+
+/// One integer from SQL on the archive at `db`.
+fn count(db: &Path, sql: &str) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
 fn ingest(env: &Env, db: &Path, files: &[&str]) {
     env.dossier()
         .env("DOSSIER_DB", db)
@@ -147,18 +169,7 @@ fn a_merge_equals_one_ingest_of_all_the_inputs() {
     let before = (std::fs::read(&db_a).unwrap(), std::fs::read(&db_b).unwrap());
 
     let merged = env.dir.path().join("merged.sqlite");
-    let out = env
-        .dossier()
-        .arg("merge")
-        .args([&merged, &db_a, &db_b])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let said = String::from_utf8_lossy(&out.stderr);
+    let said = merge_ok(&env, &merged, &[&db_a, &db_b]);
     assert!(said.contains("merged 2 archives"), "{said}");
 
     let one = env.dir.path().join("one.sqlite");
@@ -193,10 +204,11 @@ fn a_merge_equals_one_ingest_of_all_the_inputs() {
         .collect::<rusqlite::Result<_>>()
         .unwrap();
     assert_eq!(runs, ["ingest", "ingest", "merge"]);
-    let sightings: i64 = conn
-        .query_row("SELECT count(*) FROM sightings", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(sightings, 10, "the shared article was seen twice");
+    assert_eq!(
+        count(&merged, "SELECT count(*) FROM sightings"),
+        10,
+        "the shared article was seen twice"
+    );
     // No staging folder is left beside the result.
     assert!(std::fs::read_dir(env.dir.path()).unwrap().all(|e| {
         !e.unwrap()
@@ -303,34 +315,18 @@ fn an_older_archive_is_merged_through_an_upgraded_copy() {
     let db_a = env.dir.path().join("a.sqlite");
     ingest(&env, &db_a, &["seeds/000_eb7c7dcc405d1360.txt"]);
     let merged = env.dir.path().join("merged.sqlite");
-    let out = env
-        .dossier()
-        .arg("merge")
-        .args([&merged, &db_a, &old])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    merge_ok(&env, &merged, &[&db_a, &old]);
     assert_eq!(
         std::fs::read(&old).unwrap(),
         before,
         "the old archive is not written"
     );
-    let conn = Connection::open(&merged).unwrap();
-    let articles: i64 = conn
-        .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
-        .unwrap();
     assert_eq!(
-        articles, 2,
+        count(&merged, "SELECT count(*) FROM articles"),
+        2,
         "the old archive's input is an article of the merge"
     );
-    let mentions: i64 = conn
-        .query_row("SELECT count(*) FROM mentions", [], |r| r.get(0))
-        .unwrap();
-    assert!(mentions > 0);
+    assert!(count(&merged, "SELECT count(*) FROM mentions") > 0);
 }
 
 #[test]
@@ -344,40 +340,26 @@ fn an_archive_given_twice_or_merged_already_brings_no_run_or_sighting_twice() {
     ingest(&env, &db_a, &a);
     ingest(&env, &db_b, &b);
     let team = env.dir.path().join("team.sqlite");
-    env.dossier()
-        .args(["--quiet", "merge"])
-        .args([&team, &db_a, &db_a])
-        .assert()
-        .success();
-    let rows = |db: &Path, sql: &str| -> i64 {
-        Connection::open(db)
-            .unwrap()
-            .query_row(sql, [], |r| r.get(0))
-            .unwrap()
-    };
+    merge_ok(&env, &team, &[&db_a, &db_a]);
     assert_eq!(
-        rows(
+        count(
             &team,
             "SELECT count(*) FROM imports WHERE command = 'ingest'"
         ),
         1
     );
-    assert_eq!(rows(&team, "SELECT count(*) FROM sightings"), 5);
+    assert_eq!(count(&team, "SELECT count(*) FROM sightings"), 5);
     // The team archive (holding a) merged again with a and b: a's run and sightings once.
     let again = env.dir.path().join("again.sqlite");
-    env.dossier()
-        .args(["--quiet", "merge"])
-        .args([&again, &team, &db_a, &db_b])
-        .assert()
-        .success();
+    merge_ok(&env, &again, &[&team, &db_a, &db_b]);
     assert_eq!(
-        rows(
+        count(
             &again,
             "SELECT count(*) FROM imports WHERE command = 'ingest'"
         ),
         2
     );
-    assert_eq!(rows(&again, "SELECT count(*) FROM sightings"), 10);
+    assert_eq!(count(&again, "SELECT count(*) FROM sightings"), 10);
     assert_eq!(dump(&again)[2], dump(&team_of(&env, &db_a, &db_b))[2]);
 
     // An empty file is no archive to merge.
@@ -395,10 +377,6 @@ fn an_archive_given_twice_or_merged_already_brings_no_run_or_sighting_twice() {
 /// A merge of `a` and `b` alone.
 fn team_of(env: &Env, a: &Path, b: &Path) -> PathBuf {
     let out = env.dir.path().join("a-and-b.sqlite");
-    env.dossier()
-        .args(["--quiet", "merge"])
-        .args([&out, &a.to_path_buf(), &b.to_path_buf()])
-        .assert()
-        .success();
+    merge_ok(env, &out, &[a, b]);
     out
 }
