@@ -156,16 +156,23 @@ fn ingest(env: &Env, db: &Path, files: &[&str]) {
         .success();
 }
 
-#[test]
-fn a_merge_equals_one_ingest_of_all_the_inputs() {
-    let env = Env::new();
+/// The two halves, each ingested into an archive of its own: `a.sqlite` and `b.sqlite`.
+fn half_archives(env: &Env) -> (PathBuf, PathBuf) {
     let (a, b) = halves();
     let (db_a, db_b) = (
         env.dir.path().join("a.sqlite"),
         env.dir.path().join("b.sqlite"),
     );
-    ingest(&env, &db_a, &a);
-    ingest(&env, &db_b, &b);
+    ingest(env, &db_a, &a);
+    ingest(env, &db_b, &b);
+    (db_a, db_b)
+}
+
+#[test]
+fn a_merge_equals_one_ingest_of_all_the_inputs() {
+    let env = Env::new();
+    let (a, b) = halves();
+    let (db_a, db_b) = half_archives(&env);
     let before = (std::fs::read(&db_a).unwrap(), std::fs::read(&db_b).unwrap());
 
     let merged = env.dir.path().join("merged.sqlite");
@@ -332,13 +339,7 @@ fn an_older_archive_is_merged_through_an_upgraded_copy() {
 #[test]
 fn an_archive_given_twice_or_merged_already_brings_no_run_or_sighting_twice() {
     let env = Env::new();
-    let (a, b) = halves();
-    let (db_a, db_b) = (
-        env.dir.path().join("a.sqlite"),
-        env.dir.path().join("b.sqlite"),
-    );
-    ingest(&env, &db_a, &a);
-    ingest(&env, &db_b, &b);
+    let (db_a, db_b) = half_archives(&env);
     let team = env.dir.path().join("team.sqlite");
     merge_ok(&env, &team, &[&db_a, &db_a]);
     assert_eq!(
