@@ -35,6 +35,8 @@ const TITLES: &[(&str, &str)] = &[
     ("event_mentions", "Where each event is told"),
     ("entity_stats", "How often each entity is named"),
     ("entity_pairs", "Entities named together"),
+    ("source_stats", "Articles per outlet"),
+    ("speaker_stats", "Quotations per speaker"),
     ("paragraph_reuse", "Paragraphs several articles carry"),
     ("v_article_text", "Article text, boilerplate left out"),
     ("v_timeline", "Timeline of events"),

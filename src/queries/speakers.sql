@@ -1,17 +1,15 @@
 -- speakers: The most-quoted people: their quotes, the articles they are quoted in, and their first quote.
 -- :limit  integer = 20     rows to return
 --
--- Counted on the quote spans themselves (a quotation is a slice of its paragraph, as the view
--- `quotes` gives it), from the index `quote_spans_speaker_id (speaker_id, article_id)` alone;
--- the sample, the speaker's first quotation in the archive, is the first entry of that index
--- for the speaker, and only its paragraph is read.
+-- Ranked from the summary `speaker_stats` (V21), which the writer keeps equal to the counts
+-- over `quote_spans`; the sample, the speaker's first quotation in the archive, is the first
+-- entry of the index `quote_spans_speaker_id (speaker_id, article_id)` for the speaker, and
+-- only its paragraph is read.
 WITH top AS (
-         SELECT q.speaker_id, e.name AS speaker, count(*) AS quotes,
-                count(DISTINCT q.article_id) AS articles
-         FROM quote_spans q
-         JOIN entities e ON e.id = q.speaker_id
-         GROUP BY q.speaker_id
-         ORDER BY quotes DESC, articles DESC, speaker, q.speaker_id
+         SELECT s.speaker_id, e.name AS speaker, s.quotes, s.articles
+         FROM speaker_stats s
+         JOIN entities e ON e.id = s.speaker_id
+         ORDER BY s.quotes DESC, s.articles DESC, e.name, s.speaker_id
          LIMIT :limit)
 SELECT t.speaker,
        t.quotes,

@@ -10,6 +10,7 @@ use super::{ArticleContext, Outcome, inserted_id, int};
 use crate::clean::boilerplate::Role;
 use crate::pipeline::Prepared;
 use crate::source::RawInput;
+use crate::store::summary::Summaries;
 use crate::text::hashing::ContentHash;
 
 /// A new document names its article at once: the foreign key is checked at commit (V11), by
@@ -136,6 +137,9 @@ pub(super) fn store_article(
 ) -> rusqlite::Result<Outcome> {
     let id = match target {
         ArticleFor::Archived(id) => {
+            if article.outlet.is_some() || article.published.is_some() {
+                recount_if_filled(conn, id, article, ctx.summaries)?;
+            }
             conn.prepare_cached(FILL_ARTICLE)?.execute(named_params! {
                 ":id": id, ":title": article.title, ":url": article.url, ":outlet": article.outlet,
                 ":published": article.published, ":published_source": article.published_source,
@@ -156,16 +160,44 @@ pub(super) fn store_article(
             ":content_paragraphs": with_role(Role::Content),
             ":boilerplate_paragraphs": with_role(Role::Boilerplate),
         })?;
+    ctx.summaries.add_source(article);
     let (paragraphs_new, paragraph_ids) =
         insert_paragraphs(conn, id, article, ctx.known_paragraphs, ctx.reuse)?;
     let ids = entity_ids(conn, article, ctx.entity_ids)?;
-    insert_quotes(conn, id, &paragraph_ids, article, &ids)?;
+    insert_quotes(conn, id, &paragraph_ids, article, &ids, ctx.summaries)?;
     insert_events(conn, id, &paragraph_ids, article, ctx.taxonomy, &|e| {
         ids.of(e)
     })?;
     insert_mentions(conn, id, &paragraph_ids, article, &ids, ctx.summaries)?;
     ctx.near_duplicates.add(id, article);
     Ok(Outcome::NewArticle { paragraphs_new })
+}
+
+const SELECT_OUTLET_AND_DATE: &str = "SELECT outlet, published FROM articles WHERE id = ?1";
+
+/// Before [`FILL_ARTICLE`]: if the copy gives archived article `id` the outlet or date it
+/// lacked, its outlet's summary row (and the new outlet's) is counted again.
+fn recount_if_filled(
+    conn: &Connection,
+    id: i64,
+    article: &Prepared,
+    summaries: &mut Summaries,
+) -> rusqlite::Result<()> {
+    let (outlet, published): (Option<String>, Option<String>) = conn
+        .prepare_cached(SELECT_OUTLET_AND_DATE)?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let gains_outlet = outlet.is_none() && article.outlet.is_some();
+    let gains_date = published.is_none() && article.published.is_some();
+    if gains_outlet || gains_date {
+        summaries.recount_source(outlet.as_deref().unwrap_or(""));
+        summaries.recount_source(
+            outlet
+                .or_else(|| article.outlet.clone())
+                .as_deref()
+                .unwrap_or(""),
+        );
+    }
+    Ok(())
 }
 
 /// `articles.metadata_sources`: a JSON object of where each field came from, or NULL.

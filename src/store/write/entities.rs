@@ -61,6 +61,7 @@ pub(super) fn insert_quotes(
     paragraph_ids: &[i64],
     article: &Prepared,
     ids: &EntityIds<'_>,
+    summaries: &mut Summaries,
 ) -> rusqlite::Result<()> {
     let mut quote = conn.prepare_cached(INSERT_QUOTE)?;
     for q in &article.quotes {
@@ -72,6 +73,7 @@ pub(super) fn insert_quotes(
             int(q.char_end),
         ])?;
     }
+    summaries.add_quotes(article.quotes.iter().map(|q| ids.of(q.speaker)));
     Ok(())
 }
 

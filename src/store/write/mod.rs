@@ -579,6 +579,8 @@ const CLEAR_DERIVED: &str = "
     DELETE FROM events;
     DELETE FROM entity_stats;
     DELETE FROM entity_pairs;
+    DELETE FROM source_stats;
+    DELETE FROM speaker_stats;
     DELETE FROM paragraph_reuse;
     UPDATE documents SET article_id = NULL WHERE article_id IS NOT NULL;
     DELETE FROM near_duplicates;
