@@ -127,6 +127,7 @@ pub fn run(
     let mut batch = Batch::new(store, import_id, resources);
     batch.near_duplicate_threshold = options.near_duplicate_threshold;
     batch.commit_every(options.batch_size);
+    batch.checkpoint_in_background()?;
     let pending = batch.line_counts_ahead();
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let (job_tx, job_rx) = sync_channel::<(u64, Job)>(CHANNEL_DEPTH);

@@ -42,6 +42,7 @@
 //! taken up front and a busy database is waited for, not failed on mid-transaction). Any error
 //! rolls back the open batch, so an article is stored whole or not at all (see `write`).
 
+pub mod checkpoint;
 pub mod merge;
 pub(crate) mod near_duplicates;
 pub mod profile;

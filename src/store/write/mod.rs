@@ -39,6 +39,7 @@ use crate::extract::cameo::Taxonomy;
 use crate::pipeline::Prepared;
 use crate::source::{Meta, RawInput};
 use crate::store::Store;
+use crate::store::checkpoint::{self, Checkpointer};
 use crate::store::near_duplicates::PendingNearDuplicates;
 use crate::store::read::{PendingLineCounts, WriterLineCounts};
 use crate::store::summary::Summaries;
@@ -189,6 +190,8 @@ pub struct Batch<'s> {
     /// The open batch's line counts, written to `line_counts` just before it commits, and
     /// shared with the prepare workers (see [`PendingLineCounts`]).
     line_counts: Arc<PendingLineCounts>,
+    /// The thread that checkpoints the WAL after each commit, if the run asked for one.
+    checkpointer: Option<Checkpointer>,
 }
 
 impl<'s> Batch<'s> {
@@ -212,7 +215,22 @@ impl<'s> Batch<'s> {
             known_paragraphs: KnownParagraphs::default(),
             reuse: PendingReuse::default(),
             line_counts: Arc::default(),
+            checkpointer: None,
         }
+    }
+
+    /// Checkpoint the WAL on a thread of its own after each commit (see
+    /// [`crate::store::checkpoint`]), for a run of many commits: `ingest`. The writer's own
+    /// automatic checkpoint stays as a backstop, at a higher mark.
+    pub fn checkpoint_in_background(&mut self) -> Result<()> {
+        self.conn()
+            .execute_batch(&format!(
+                "PRAGMA wal_autocheckpoint = {}",
+                checkpoint::BACKSTOP_PAGES
+            ))
+            .map_err(|e| self.store.error(e))?;
+        self.checkpointer = Some(Checkpointer::start(self.store.path()));
+        Ok(())
     }
 
     /// Commit every `inputs` inputs (at least one) instead of every [`BATCH_SIZE`].
@@ -341,6 +359,9 @@ impl<'s> Batch<'s> {
         self.open = false;
         self.pending = 0;
         self.counts.commits += 1;
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.committed();
+        }
         Ok(())
     }
 
@@ -516,6 +537,8 @@ impl<'s> Batch<'s> {
 
     /// Commit the last batch and record how the run ended.
     fn end(mut self, ending: Ending) -> Result<Counts> {
+        // The last commit and closing the connection fold in the rest of the WAL.
+        self.checkpointer = None;
         self.begin()?;
         self.ensure_transaction()?;
         self.flush_all()?;
