@@ -95,20 +95,17 @@ impl Summaries {
         }
     }
 
-    /// Count one new article under its outlet.
-    pub(crate) fn add_source(&mut self, article: &Prepared) {
+    /// Count one new article under its outlet, with its numbers of content and boilerplate
+    /// paragraphs.
+    pub(crate) fn add_source(&mut self, article: &Prepared, content: i64, boilerplate: i64) {
         let delta = self
             .sources
             .entry(article.outlet.clone().unwrap_or_default())
             .or_default();
-        let with_role = |role| {
-            let n = article.paragraphs.iter().filter(|p| p.role == role).count();
-            i64::try_from(n).unwrap_or(i64::MAX)
-        };
         delta.articles += 1;
         delta.words += i64::try_from(article.words).unwrap_or(i64::MAX);
-        delta.content_paragraphs += with_role(Role::Content);
-        delta.boilerplate_paragraphs += with_role(Role::Boilerplate);
+        delta.content_paragraphs += content;
+        delta.boilerplate_paragraphs += boilerplate;
         if let Some(published) = &article.published {
             if delta.first_published.as_ref().is_none_or(|f| published < f) {
                 delta.first_published = Some(published.clone());

@@ -150,6 +150,7 @@ pub(super) fn store_article(
         ArticleFor::New(id) => id,
     };
     let with_role = |role| int(article.paragraphs.iter().filter(|p| p.role == role).count());
+    let (content, boilerplate) = (with_role(Role::Content), with_role(Role::Boilerplate));
     conn.prepare_cached(INSERT_ARTICLE)?
         .execute(named_params! {
             ":id": id, ":sha256": article.sha256.hex(), ":document_id": document_id,
@@ -157,10 +158,10 @@ pub(super) fn store_article(
             ":published": article.published, ":published_source": article.published_source,
             ":byline": article.byline, ":metadata_sources": metadata_sources(article),
             ":words": int(article.words),
-            ":content_paragraphs": with_role(Role::Content),
-            ":boilerplate_paragraphs": with_role(Role::Boilerplate),
+            ":content_paragraphs": content,
+            ":boilerplate_paragraphs": boilerplate,
         })?;
-    ctx.summaries.add_source(article);
+    ctx.summaries.add_source(article, content, boilerplate);
     let (paragraphs_new, paragraph_ids) =
         insert_paragraphs(conn, id, article, ctx.known_paragraphs, ctx.reuse)?;
     let ids = entity_ids(conn, article, ctx.entity_ids)?;
