@@ -103,16 +103,7 @@ fn export_writes_one_folder_per_table_partitioned_by_year() {
     }
     // One partition per year of the events' start dates.
     let years = env.count("SELECT count(DISTINCT substr(date_start, 1, 4)) FROM events");
-    let partitions = std::fs::read_dir(dir.join("events"))
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .starts_with("year=")
-        })
-        .count();
+    let partitions = crate::entries_starting_with(&dir.join("events"), "year=");
     assert_eq!(i64::try_from(partitions).unwrap(), years);
     assert!(dir.join("paragraphs/part-0.parquet").is_file());
     // No staging folder is left beside the export.

@@ -217,12 +217,10 @@ fn a_merge_equals_one_ingest_of_all_the_inputs() {
         "the shared article was seen twice"
     );
     // No staging folder is left beside the result.
-    assert!(std::fs::read_dir(env.dir.path()).unwrap().all(|e| {
-        !e.unwrap()
-            .file_name()
-            .to_string_lossy()
-            .starts_with(".dossier-merge-")
-    }));
+    assert_eq!(
+        crate::entries_starting_with(env.dir.path(), ".dossier-merge-"),
+        0
+    );
 }
 
 #[test]
@@ -267,16 +265,7 @@ fn merge_refuses_an_existing_target_a_missing_input_and_a_newer_schema() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("newer"), "{said}");
     assert!(!target.exists());
-    let leftovers = std::fs::read_dir(env.dir.path())
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .starts_with(".dossier-merge-")
-        })
-        .count();
+    let leftovers = crate::entries_starting_with(env.dir.path(), ".dossier-merge-");
     assert_eq!(leftovers, 0);
 }
 
