@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
@@ -72,7 +73,7 @@ pub struct Pattern {
     pub rule: String,
     /// How the coder reads it.
     pub flags: Flags,
-    /// The phrase as a regular expression.
+    /// The phrase as a regular expression, anchored at the start of the text it is run on.
     source: String,
     /// It compiled, on first use: most patterns never match a given archive's text, and
     /// compiling all of them would cost every run a tenth of a second.
@@ -80,13 +81,13 @@ pub struct Pattern {
 }
 
 impl Pattern {
-    /// The compiled phrase.
+    /// The compiled phrase, which matches only at the start of a text.
     ///
     /// # Panics
     ///
     /// Never for the built-in patterns (a test compiles every one) nor for any phrase
     /// the pattern language makes: escaped words, fixed gaps and alternations.
-    pub fn regex(&self) -> &Regex {
+    fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| {
             Regex::new(&self.source).unwrap_or_else(|e| panic!("pattern {}: {e}", self.rule))
         })
@@ -199,21 +200,44 @@ impl Taxonomy {
         })
     }
 
-    /// Indices of the patterns whose first word occurs in `text` as a whole word, in order.
+    /// Every match in `text` of every pattern, as (byte range, pattern index), pattern by
+    /// pattern, each pattern's matches left to right and not overlapping (as
+    /// `Regex::find_iter` gives them).
+    ///
+    /// A pattern's match begins with one of its first words, so each pattern is tried only
+    /// where one of those occurs as a whole word, anchored there, rather than scanned over the
+    /// whole text.
     #[must_use]
-    pub fn candidates(&self, text: &str) -> Vec<usize> {
+    pub fn matches(&self, text: &str) -> Vec<(Range<usize>, usize)> {
         let bytes = text.as_bytes();
-        let mut out: Vec<usize> = Vec::new();
+        // The word characters of the patterns' ASCII `\b`.
+        let word_char = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let mut starts: Vec<(usize, usize)> = Vec::new();
         for m in self.triggers.find_overlapping_iter(text) {
             let before = m.start().checked_sub(1).map(|i| bytes[i]);
             let after = bytes.get(m.end()).copied();
-            let word_char = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
             if !word_char(before) && !word_char(after) {
-                out.extend(&self.triggered[m.pattern().as_usize()]);
+                starts.extend(
+                    self.triggered[m.pattern().as_usize()]
+                        .iter()
+                        .map(|&i| (i, m.start())),
+                );
             }
         }
-        out.sort_unstable();
-        out.dedup();
+        starts.sort_unstable();
+        starts.dedup();
+        let mut out = Vec::new();
+        let mut last: Option<(usize, usize)> = None; // (pattern, end of its last match)
+        for (i, start) in starts {
+            if last.is_some_and(|(p, end)| p == i && start < end) {
+                continue; // inside this pattern's previous match
+            }
+            if let Some(m) = self.patterns[i].regex().find(&text[start..]) {
+                let range = start + m.start()..start + m.end();
+                last = Some((i, range.end));
+                out.push((range, i));
+            }
+        }
         out
     }
 
@@ -307,9 +331,11 @@ fn first_words(phrase: &str) -> Vec<String> {
     out
 }
 
-/// Turn a phrase pattern into a regular expression (case-insensitive, whole words).
+/// Turn a phrase pattern into a regular expression (case-insensitive, whole words) that
+/// matches at the start of its text only. Run on the rest of a text from a word that follows a
+/// non-word character, its leading `\b` reads as it would in the whole text.
 fn compile(phrase: &str) -> String {
-    let mut out = String::from(r"(?i)\b");
+    let mut out = String::from(r"^(?i)\b");
     let mut need_space = false;
     for token in phrase.split_whitespace() {
         let gap = match token {
@@ -412,10 +438,48 @@ mod tests {
         assert_eq!(t.root_named("REDUCE RELATIONS").unwrap().code, "16");
     }
 
+    /// A taxonomy of one code and the given phrases, all coded 010.
+    fn taxonomy_of(phrases: &[&str]) -> Taxonomy {
+        let codes =
+            "code\tname\tquad_class\tgoldstein\n01\tStatement\t1\t0.0\n010\tStatement\t1\t0.0\n";
+        let mut patterns = String::from("code\trule\tflags\tpattern\n");
+        for (i, phrase) in phrases.iter().enumerate() {
+            let _ = writeln!(patterns, "010\tp{i}\t-\t{phrase}");
+        }
+        Taxonomy::parse(codes, &patterns).unwrap()
+    }
+
+    /// The first match of `phrase` in `text`.
     #[track_caller]
     fn matches(phrase: &str, text: &str) -> Option<String> {
-        let re = Regex::new(&compile(phrase)).unwrap();
-        re.find(text).map(|m| m.as_str().to_string())
+        let found = taxonomy_of(&[phrase]).matches(text);
+        found.first().map(|(r, _)| text[r.clone()].to_string())
+    }
+
+    /// Each pattern's matches, tried only at its first words, are those a scan of the whole
+    /// text finds: left to right, none inside another, none inside a longer word.
+    #[test]
+    fn matches_are_those_of_a_scan_of_the_whole_text() {
+        let phrases = [
+            "met with?",
+            "talks? with",
+            "agreed|agree to? * deal",
+            "imposed * sanctions",
+        ];
+        let t = taxonomy_of(&phrases);
+        let text = "Ann met with Bo, who met Cy; talks with Dee and more talks, \
+                    then_met unmet _met agreed to a deal, agreed to agree to the deal. \
+                    They imposed sanctions imposed new sanctions (MET again).";
+        let mut want = Vec::new();
+        for (i, phrase) in phrases.iter().enumerate() {
+            let whole = Regex::new(&compile(phrase)[1..]).unwrap();
+            want.extend(whole.find_iter(text).map(|m| (m.range(), i)));
+        }
+        let mut got = t.matches(text);
+        got.sort_by_key(|(r, i)| (*i, r.start));
+        want.sort_by_key(|(r, i)| (*i, r.start));
+        assert_eq!(got, want);
+        assert_eq!(got.len(), 9, "{got:?}");
     }
 
     #[test]

@@ -167,8 +167,37 @@ static AGREEMENT_HEADS: LazyLock<Vec<&str>> = LazyLock::new(|| {
 /// Words between the capitalised words of an organisation's name.
 const ORG_CONNECTORS: &[&str] = &["of", "for", "and", "on", "the", "&", "de"];
 
-static CAPITALISED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\p{Lu}[\p{L}\p{N}.&-]*").unwrap_or_else(|e| panic!("{e}")));
+/// Byte spans of the capitalised words of `text`: an uppercase letter and the letters, digits
+/// and `.&-` after it ("Corp.", "U.S.", "AT&T", "Al-Sisi"), the matches of
+/// `\p{Lu}[\p{L}\p{N}.&-]*`, found by a scan of the characters that asks the regex engine only
+/// about the few that are not ASCII (it is several times faster than the pattern).
+fn capitalised_words(text: &str) -> Vec<(usize, usize)> {
+    static UPPER: LazyLock<Regex> = LazyLock::new(|| regexes::built_in(r"\A\p{Lu}"));
+    static WORD: LazyLock<Regex> = LazyLock::new(|| regexes::built_in(r"\A[\p{L}\p{N}]"));
+    let class = |c: char, at: usize, ascii: fn(&char) -> bool, other: &Regex| {
+        if c.is_ascii() {
+            ascii(&c)
+        } else {
+            other.is_match(&text[at..at + c.len_utf8()])
+        }
+    };
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        if let Some(start) = open {
+            if matches!(c, '.' | '&' | '-') || class(c, i, char::is_ascii_alphanumeric, &WORD) {
+                continue;
+            }
+            out.push((start, i));
+            open = None;
+        }
+        if class(c, i, char::is_ascii_uppercase, &UPPER) {
+            open = Some(i);
+        }
+    }
+    out.extend(open.map(|start| (start, text.len())));
+    out
+}
 
 /// Run discovery over one article. `read[i]` says whether paragraph `i` is read; `claimed[i]`
 /// holds the character spans the gazetteer claimed in it, each with whether that claim was a
@@ -550,18 +579,17 @@ fn plausible(d: &Discovered) -> bool {
 /// a head word) and agreement names (such runs ending in "Treaty", "Agreement", "Accord"…).
 fn organisations(text: &str) -> Vec<(usize, usize, EntityType)> {
     let mut out = Vec::new();
-    let words: Vec<(usize, usize)> = CAPITALISED
-        .find_iter(text)
-        .map(|m| {
+    let words: Vec<(usize, usize)> = capitalised_words(text)
+        .into_iter()
+        .map(|(start, end)| {
             // A full stop after a word ends the sentence, unless the word is an abbreviation
             // ("Corp.", "U.S.").
-            let word = m.as_str();
+            let word = &text[start..end];
             let sentence_end = word.strip_suffix('.').is_some_and(|stem| {
                 // An abbreviation: a listed head ("Corp.") or dotted letters ("U.S.").
                 !ORG_HEADS.contains(&word) && !stem.contains('.')
             });
-            let end = if sentence_end { m.end() - 1 } else { m.end() };
-            (m.start(), end)
+            (start, if sentence_end { end - 1 } else { end })
         })
         .collect();
     let mut i = 0;
@@ -693,6 +721,24 @@ mod tests {
             .map(|(n, k)| ((*n).to_string(), (*k).to_string()))
             .collect();
         assert_eq!(got, want, "{paragraphs:?}");
+    }
+
+    #[test]
+    fn capitalised_words_are_the_matches_of_the_pattern() {
+        let pattern = Regex::new(r"\p{Lu}[\p{L}\p{N}.&-]*").unwrap();
+        for text in [
+            "The U.S. and AT&T met Al-Sisi at Ōsaka Corp. in 2024.",
+            "iPhone maker's CEO Ünal Çelik-Öztürk; ÉCOLE Ⅻ Ⓐbc ǅemal MIT2 x",
+            "Ends in Straße",
+            "Ἀθῆναι and Москва, Ελλάδα; 東京 KBS. \u{301}A\u{301}b",
+            "",
+        ] {
+            let want: Vec<(usize, usize)> = pattern
+                .find_iter(text)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            assert_eq!(capitalised_words(text), want, "{text}");
+        }
     }
 
     #[test]

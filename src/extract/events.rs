@@ -586,12 +586,7 @@ fn without_dates(sentence: &str, dates: &[DateMention]) -> String {
 /// groups without overlaps (each group spans as far as its longest phrase); statements last
 /// (a sentence's statement is coded only if nothing else in it is).
 fn phrases(sentence: &str, taxonomy: &Taxonomy) -> Vec<Vec<(Range<usize>, usize)>> {
-    let mut found: Vec<(Range<usize>, usize)> = Vec::new();
-    for i in taxonomy.candidates(sentence) {
-        for m in taxonomy.patterns[i].regex().find_iter(sentence) {
-            found.push((m.range(), i));
-        }
-    }
+    let mut found = taxonomy.matches(sentence);
     found.sort_by_key(|(r, i)| (r.start, std::cmp::Reverse(r.end), *i));
     let mut groups: Vec<Vec<(Range<usize>, usize)>> = Vec::new();
     for (r, i) in found {

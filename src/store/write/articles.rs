@@ -44,9 +44,9 @@ pub(super) const LINK_DOCUMENT: &str =
 pub(super) const INSERT_PARAGRAPH: &str = "
     INSERT INTO paragraphs (sha256, text, words) VALUES (?1, ?2, ?3)
     ON CONFLICT (sha256) DO NOTHING";
-/// A stored paragraph's id, and its text, which may be another spelling of the same key (other
-/// quotation marks or dashes) if an earlier article stored it first.
-pub(super) const SELECT_PARAGRAPH: &str = "SELECT id, text FROM paragraphs WHERE sha256 = ?1";
+/// A stored paragraph's id, read from the hash's index alone (the index holds the row id, so
+/// the table's row is not visited).
+pub(super) const SELECT_PARAGRAPH: &str = "SELECT id FROM paragraphs WHERE sha256 = ?1";
 /// Positional parameters here and in [`INSERT_PARAGRAPH`], which run once per paragraph: a
 /// named one is looked up by name, among the statement's names, at every bind.
 pub(super) const INSERT_ARTICLE_PARAGRAPH: &str = "
