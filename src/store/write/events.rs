@@ -28,14 +28,20 @@ macro_rules! agreeing_events {
         )
     };
 }
-/// Agreeing events of at most two calendar years start from the year before the mention's
-/// (`?4`) to the end of its last year (`?5`): found by start date through a covering index.
-pub(super) const SELECT_SHORT_EVENTS: &str = agreeing_events!(
-    "substr(date_end, 1, 4) - substr(date_start, 1, 4) <= 1 AND date_start BETWEEN ?4 AND ?5"
+/// Agreeing events within one calendar year start in the mention's first year (`?7`, which it
+/// must end in or after) or later, to the end of its last year (`?5`): found by their length
+/// and start date through a covering index, a year of the dyad's events rather than two.
+pub(super) const SELECT_ONE_YEAR_EVENTS: &str = agreeing_events!(
+    "substr(date_end, 1, 4) - substr(date_start, 1, 4) = 0 AND date_start BETWEEN ?7 AND ?5"
+);
+/// Agreeing events over two calendar years (across a new year) start from the year before the
+/// mention's (`?4`) to the end of its last year (`?5`).
+pub(super) const SELECT_TWO_YEAR_EVENTS: &str = agreeing_events!(
+    "substr(date_end, 1, 4) - substr(date_start, 1, 4) = 1 AND date_start BETWEEN ?4 AND ?5"
 );
 /// Longer ones ("1910-45", "the 1990s") are few: found by their length (`?4` and `?5` are
-/// bound but unused). Two statements rather than one UNION: SQLite re-prepared the UNION for
-/// a third of the mentions (its plan depended on the bound values).
+/// bound but unused). Separate statements rather than one UNION: SQLite re-prepared the UNION
+/// for a third of the mentions (its plan depended on the bound values).
 pub(super) const SELECT_LONG_EVENTS: &str =
     agreeing_events!("substr(date_end, 1, 4) - substr(date_start, 1, 4) > 1");
 pub(super) const INSERT_EVENT: &str = "
@@ -66,7 +72,8 @@ pub(super) fn insert_events(
     taxonomy: &Taxonomy,
     id_of: &dyn Fn(EntityRef) -> i64,
 ) -> rusqlite::Result<()> {
-    let mut short = conn.prepare_cached(SELECT_SHORT_EVENTS)?;
+    let mut one_year = conn.prepare_cached(SELECT_ONE_YEAR_EVENTS)?;
+    let mut two_years = conn.prepare_cached(SELECT_TWO_YEAR_EVENTS)?;
     let mut long = conn.prepare_cached(SELECT_LONG_EVENTS)?;
     for e in &article.events {
         let code = &taxonomy.codes[e.code];
@@ -97,7 +104,7 @@ pub(super) fn insert_events(
                 spans[2].1
             ];
             let mut rows: Vec<(i64, String, String, String)> = Vec::new();
-            for select in [&mut short, &mut long] {
+            for select in [&mut one_year, &mut two_years, &mut long] {
                 let found = select
                     .query_map(params, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
                 for row in found {

@@ -936,4 +936,36 @@ mod tests {
             );
         }
     }
+
+    /// Each statement that looks for the event a mention joins reads a range of one covering
+    /// index: events of one calendar year by start date within a year, of two within two years,
+    /// longer ones by length. A plan that scanned all of a busy dyad's events cost ingest more
+    /// than any other lookup on a large archive.
+    #[test]
+    fn event_lookups_read_a_range_of_the_length_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("a.sqlite")).unwrap();
+        for (sql, range) in [
+            (
+                SELECT_ONE_YEAR_EVENTS,
+                "<expr>=? AND date_start>? AND date_start<?",
+            ),
+            (
+                SELECT_TWO_YEAR_EVENTS,
+                "<expr>=? AND date_start>? AND date_start<?",
+            ),
+            (SELECT_LONG_EVENTS, "<expr>>?"),
+        ] {
+            let mut explain = store
+                .conn()
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let mut rows = explain.raw_query(); // parameters left unbound, as in `opcodes`
+            let plan: String = rows.next().unwrap().unwrap().get(3).unwrap();
+            assert!(
+                plan.contains("COVERING INDEX events_long") && plan.contains(range),
+                "{plan}"
+            );
+        }
+    }
 }
