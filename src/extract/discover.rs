@@ -170,7 +170,8 @@ const ORG_CONNECTORS: &[&str] = &["of", "for", "and", "on", "the", "&", "de"];
 /// Byte spans of the capitalised words of `text`: an uppercase letter and the letters, digits
 /// and `.&-` after it ("Corp.", "U.S.", "AT&T", "Al-Sisi"), the matches of
 /// `\p{Lu}[\p{L}\p{N}.&-]*`, found by a scan of the characters that asks the regex engine only
-/// about the few that are not ASCII (it is several times faster than the pattern).
+/// about the few that are not ASCII (the pattern's own scan was 2.7% of the workers' time on
+/// long articles).
 fn capitalised_words(text: &str) -> Vec<(usize, usize)> {
     static UPPER: LazyLock<Regex> = LazyLock::new(|| regexes::built_in(r"\A\p{Lu}"));
     static WORD: LazyLock<Regex> = LazyLock::new(|| regexes::built_in(r"\A[\p{L}\p{N}]"));
