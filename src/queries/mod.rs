@@ -569,6 +569,56 @@ mod tests {
         assert!(found[10].1 > found[0].1);
     }
 
+    /// An entity named in few paragraphs: only the matches among its paragraphs are scored,
+    /// since the best matches of the whole archive may not name it, and all the others would be
+    /// walked. The same rows as a join of every match, and no walk.
+    #[test]
+    fn search_with_a_rare_entity_scores_only_the_paragraphs_naming_it() {
+        // 3,000 paragraphs match, longer ones scoring worse; the 40 worst of them name Ruritania.
+        let (_dir, mut conn) = search_archive((0..6000).map(|i| {
+            let padding = " and more".repeat(i / 10);
+            let word = if i < 3000 { "alliance" } else { "treaty" };
+            (
+                format!("the {word} held{padding} in Ruritania"),
+                "2010-01-01",
+            )
+        }));
+        conn.execute_batch(
+            "INSERT INTO entities (id, name, type, origin)
+             VALUES (1, 'Ruritania', 'country', 'gazetteer');
+             INSERT INTO mention_spans (article_id, id, entity_id, paragraph_id, char_start, char_end)
+             SELECT ap.article_id, 1, 1, ap.paragraph_id, length(p.text) - 9, length(p.text)
+             FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
+             WHERE ap.article_id BETWEEN 2961 AND 3000 OR ap.article_id > 5900;
+             INSERT INTO entity_stats (entity_id, articles, mentions)
+             SELECT 1, count(*), count(*) FROM mention_spans;",
+        )
+        .unwrap();
+        let every: Vec<(i64, f64)> = conn
+            .prepare(
+                "SELECT a.id, round(bm25(paragraphs_fts), 3) AS score
+                 FROM paragraphs_fts
+                 JOIN article_paragraphs ap ON ap.paragraph_id = paragraphs_fts.rowid
+                 JOIN articles a ON a.id = ap.article_id
+                 JOIN mention_spans m ON m.article_id = a.id AND m.paragraph_id = ap.paragraph_id
+                 WHERE paragraphs_fts MATCH 'alliance'
+                 ORDER BY score, a.id LIMIT 10",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let (found, ran) = search(&mut conn, &["q=alliance", "entity=Ruritania", "limit=10"]);
+        assert_eq!(found.len(), 10);
+        assert_eq!(found, every);
+        assert!(found.iter().all(|&(id, _)| (2961..=3000).contains(&id)));
+        assert!(
+            !ran.iter().any(|sql| sql.contains("_fts' ORDER BY")),
+            "{ran:#?}"
+        );
+    }
+
     #[test]
     fn every_query_prepares_and_declares_exactly_its_parameters() {
         let dir = tempfile::tempdir().unwrap();
