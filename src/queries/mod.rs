@@ -617,6 +617,15 @@ mod tests {
             !ran.iter().any(|sql| sql.contains("_fts' ORDER BY")),
             "{ran:#?}"
         );
+        // Counted as common, the entity is found by the walk of every match: the same rows.
+        conn.execute("UPDATE entity_stats SET mentions = 300000", [])
+            .unwrap();
+        let (walked, ran) = search(&mut conn, &["q=alliance", "entity=Ruritania", "limit=10"]);
+        assert_eq!(walked, every);
+        assert!(
+            ran.iter().any(|sql| sql.contains("_fts' ORDER BY")),
+            "{ran:#?}"
+        );
     }
 
     #[test]
