@@ -38,17 +38,22 @@ best AS MATERIALIZED (
       AND (NOT (SELECT yes FROM rare) OR rowid IN in_rare)
     ORDER BY rank
     LIMIT :limit + 1000),
-found AS MATERIALIZED (
-    SELECT a.id AS article_id, a.published, a.title, ap.position, h.paragraph_id, h.rank
-    FROM best h
-    JOIN article_paragraphs ap ON ap.paragraph_id = h.paragraph_id AND ap.role = 'content'
+-- Content paragraphs of the articles the filters keep, by paragraph: inlined where it is used.
+eligible AS NOT MATERIALIZED (
+    SELECT ap.paragraph_id, a.id AS article_id, a.published, a.title, ap.position
+    FROM article_paragraphs ap
     JOIN articles a ON a.id = ap.article_id
-    WHERE (:from IS NULL OR substr(a.published, 1, length(:from)) >= :from)
+    WHERE ap.role = 'content'
+      AND (:from IS NULL OR substr(a.published, 1, length(:from)) >= :from)
       AND (:to IS NULL OR substr(a.published, 1, length(:to)) <= :to)
       AND (:entity IS NULL OR EXISTS (
             SELECT 1 FROM mention_spans m
             WHERE m.article_id = ap.article_id AND m.paragraph_id = ap.paragraph_id
-              AND m.entity_id IN named))
+              AND m.entity_id IN named))),
+found AS MATERIALIZED (
+    SELECT e.article_id, e.published, e.title, e.position, h.paragraph_id, h.rank
+    FROM best h
+    JOIN eligible e ON e.paragraph_id = h.paragraph_id
     ORDER BY h.rank
     LIMIT :limit),
 enough AS MATERIALIZED (
@@ -63,19 +68,12 @@ FROM (
     WHERE (SELECT yes FROM enough)
     UNION ALL
     SELECT * FROM (
-        SELECT a.id AS article_id, a.published, a.title, ap.position, h.paragraph_id, h.rank
+        SELECT e.article_id, e.published, e.title, e.position, h.paragraph_id, h.rank
         FROM (SELECT rowid AS paragraph_id, rank FROM paragraphs_fts
               WHERE paragraphs_fts MATCH :q
                 AND (NOT (SELECT yes FROM rare) OR rowid IN in_rare)
               ORDER BY rank) h
-        JOIN article_paragraphs ap ON ap.paragraph_id = h.paragraph_id AND ap.role = 'content'
-        JOIN articles a ON a.id = ap.article_id
-        WHERE (:from IS NULL OR substr(a.published, 1, length(:from)) >= :from)
-          AND (:to IS NULL OR substr(a.published, 1, length(:to)) <= :to)
-          AND (:entity IS NULL OR EXISTS (
-                SELECT 1 FROM mention_spans m
-                WHERE m.article_id = ap.article_id AND m.paragraph_id = ap.paragraph_id
-                  AND m.entity_id IN named))
+        JOIN eligible e ON e.paragraph_id = h.paragraph_id
         ORDER BY h.rank
         LIMIT (SELECT CASE WHEN yes THEN 0 ELSE :limit END FROM enough)))
 ORDER BY rank, article_id, position;
