@@ -495,6 +495,12 @@ mod tests {
         (found, ran)
     }
 
+    /// Whether the statements `search` ran include FTS5's ranking of every match: a statement
+    /// over the full-text table itself (its others read the index's shadow tables).
+    fn ranked_every_match(ran: &[String]) -> bool {
+        ran.iter().any(|sql| sql.contains("_fts' ORDER BY"))
+    }
+
     /// Search picks the best-scored matches by a bounded sort of their scores when they hold
     /// its rows: FTS5's own ranking, one of its statements, sorts every match, which took
     /// half of a common word's search on 100k articles. A filter that the best matches do not
@@ -505,14 +511,12 @@ mod tests {
         let (_dir, mut conn) = search_archive(
             (0..4000).map(|i| (format!("the alliance held for {i} years"), "2010-05-01")),
         );
-        // FTS5 ranks with a statement over the table itself (its others read the index).
-        let ranks_all = |ran: &[String]| ran.iter().any(|sql| sql.contains("_fts' ORDER BY"));
         let (best, ran) = search(&mut conn, &["q=alliance"]);
         assert_eq!(best.len(), 20);
-        assert!(!ranks_all(&ran), "{ran:#?}");
+        assert!(!ranked_every_match(&ran), "{ran:#?}");
         let (none, ran) = search(&mut conn, &["q=alliance", "from=2011"]);
         assert!(none.is_empty());
-        assert!(ranks_all(&ran), "{ran:#?}");
+        assert!(ranked_every_match(&ran), "{ran:#?}");
         // The rows kept are shown with the unique tie-breakers applied.
         assert!(
             best.windows(2)
@@ -613,19 +617,13 @@ mod tests {
         assert_eq!(found.len(), 10);
         assert_eq!(found, every);
         assert!(found.iter().all(|&(id, _)| (2961..=3000).contains(&id)));
-        assert!(
-            !ran.iter().any(|sql| sql.contains("_fts' ORDER BY")),
-            "{ran:#?}"
-        );
+        assert!(!ranked_every_match(&ran), "{ran:#?}");
         // Counted as common, the entity is found by the walk of every match: the same rows.
         conn.execute("UPDATE entity_stats SET mentions = 300000", [])
             .unwrap();
         let (walked, ran) = search(&mut conn, &["q=alliance", "entity=Ruritania", "limit=10"]);
         assert_eq!(walked, every);
-        assert!(
-            ran.iter().any(|sql| sql.contains("_fts' ORDER BY")),
-            "{ran:#?}"
-        );
+        assert!(ranked_every_match(&ran), "{ran:#?}");
     }
 
     #[test]
