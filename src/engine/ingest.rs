@@ -11,9 +11,11 @@
 //!   paragraphs and sighting. Input order is kept, so ids and "the earlier article" mean what
 //!   they would sequentially.
 //!
-//! Bounded channels between the stages keep memory flat whatever the input size. Bad inputs are
-//! handed to the [`Report`] as they happen, counted and skipped. When `stop` is set (Ctrl-C),
-//! the reader stops and what was read is stored and committed.
+//! A budget of input bytes in flight ([`IN_FLIGHT_BYTES`]) and bounded queues keep memory flat
+//! whatever the inputs' number and size, while letting the workers run well ahead of the writer
+//! when it stops to end a batch. Bad inputs are handed to the [`Report`] as they happen, counted
+//! and skipped. When `stop` is set (Ctrl-C), the reader stops and what was read is stored and
+//! committed.
 //!
 //! With [`ThreadTimes`], each stage thread's time on a core and time waiting for one (Linux's
 //! `/proc/thread-self/schedstat`) is recorded, which shows how well the stages share the cores:
@@ -25,7 +27,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use super::{Ended, Report};
@@ -47,13 +49,84 @@ pub struct Options {
     pub batch_size: usize,
 }
 
-/// Items in flight between two stages; enough to keep the writer busy, small enough to stay
-/// flat. The reorder buffer holds at most what is in flight. Deeper queues were measured and not
-/// kept: 256 items took 78.8/70.9/81.5/80.6 s for 100k generated articles against 81.6/79.1/
-/// 82.2/78.9 s for 64 (alternating runs; no clear gain) and were slower at 10k in three pairs
-/// of three, with more CPU (perhaps because workers further ahead of the writer classify more
-/// articles with line counts that the writer must then correct; not measured).
-const CHANNEL_DEPTH: usize = 64;
+/// Input bytes that may be in flight at once, read and not yet stored: what keeps memory flat
+/// whatever the inputs' sizes, and what lets the workers run ahead of the writer.
+///
+/// The writer takes no items while it ends a batch (the batch's full-text indexing,
+/// near-duplicate lookups and commit: a quarter to half a second every 2,000 long articles).
+/// With room for only 64 items the workers filled the queue in a fraction of that and then
+/// waited, so a core idled at every batch end: 42 core-seconds of a 100k `long` ingest of 116 s.
+/// With this budget it was 19 and 23 core-seconds in two runs (see docs/performance.md).
+/// A budget in bytes gives the workers that room whatever the articles' size: about 650 long
+/// articles, or one input of up to the 16 MiB cap, which then travels alone. A prepared article
+/// takes about four times its input's size, so the budget holds some 16 MiB of memory.
+const IN_FLIGHT_BYTES: usize = 4 << 20;
+
+/// Items the queues may hold whatever their size, so that many tiny inputs (a feed of
+/// headlines) stay within bounds too. The reader's queue need only keep the workers fed; the
+/// workers' queue holds what they prepare ahead of the writer.
+const JOB_QUEUE: usize = 64;
+const ITEM_QUEUE: usize = 1024;
+
+/// The bytes in flight between the reader, which reserves each input's size before handing it
+/// on, and the writer, which releases it once the input is stored. Inputs are reserved in input
+/// order and the writer stores them in that order, so the input the writer waits for is always
+/// reserved, or is the reader's next and then fits: the stages cannot wait on each other in a
+/// circle.
+#[derive(Default)]
+struct InFlight {
+    state: Mutex<Flight>,
+    freed: Condvar,
+}
+
+#[derive(Default)]
+struct Flight {
+    bytes: usize,
+    /// The writer has stopped: nothing will be released any more.
+    closed: bool,
+}
+
+impl InFlight {
+    /// Wait until `bytes` more fit within [`IN_FLIGHT_BYTES`], or nothing is in flight (an
+    /// input larger than the budget goes alone), and reserve them. False once the writer has
+    /// stopped.
+    fn reserve(&self, bytes: usize) -> bool {
+        let mut flight = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while !flight.closed && flight.bytes > 0 && flight.bytes + bytes > IN_FLIGHT_BYTES {
+            flight = self
+                .freed
+                .wait(flight)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        flight.bytes += bytes;
+        !flight.closed
+    }
+
+    /// An input of `bytes` is stored (or dropped).
+    fn release(&self, bytes: usize) {
+        let mut flight = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        flight.bytes = flight.bytes.saturating_sub(bytes);
+        self.freed.notify_all();
+    }
+
+    /// The writer has stopped, for whatever reason: wake the reader so that it stops too.
+    fn close(&self) {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .closed = true;
+        self.freed.notify_all();
+    }
+}
+
+/// Closes the [`InFlight`] budget when the writer's stage ends, by return or by panic.
+struct CloseOnDrop<'a>(&'a InFlight);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
 
 /// The documents the workers have taken up in this run, by hash, each with the number of the
 /// earliest input that has its bytes. A worker does not prepare an input whose bytes an earlier
@@ -130,16 +203,18 @@ pub fn run(
     batch.checkpoint_in_background()?;
     let pending = batch.line_counts_ahead();
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let (job_tx, job_rx) = sync_channel::<(u64, Job)>(CHANNEL_DEPTH);
-    let (item_tx, item_rx) = sync_channel::<(u64, Item)>(CHANNEL_DEPTH);
+    let (job_tx, job_rx) = sync_channel::<(u64, Job)>(JOB_QUEUE);
+    let (item_tx, item_rx) = sync_channel::<(u64, Item)>(ITEM_QUEUE);
+    let in_flight = InFlight::default();
     // The workers share the job queue; when the last one returns (the writer stopped, or a
     // worker failed), the queue is dropped and the reader's next send fails, so no stage is
     // left waiting on another.
     let jobs = Arc::new(Mutex::new(job_rx));
     let claims = Claims::default();
     let written = std::thread::scope(|scope| {
+        let in_flight = &in_flight;
         let reader = scope.spawn(move || {
-            let read = read_all(sources, &job_tx, stop);
+            let read = read_all(sources, &job_tx, in_flight, stop);
             ThreadTimes::record(thread_times, "reader");
             read
         });
@@ -158,7 +233,10 @@ pub fn run(
             .collect();
         drop(jobs);
         drop(item_tx); // the writer's loop ends when every worker has hung up
-        let written = write_all(&mut batch, &item_rx, report, resources);
+        let written = {
+            let _close = CloseOnDrop(in_flight);
+            write_all(&mut batch, &item_rx, in_flight, report, resources)
+        };
         ThreadTimes::record(thread_times, "writer");
         drop(item_rx); // if the writer stopped early, the workers' next send fails and they return
         let mut result = written;
@@ -250,11 +328,19 @@ fn this_thread_times() -> Option<(Duration, Duration)> {
 fn read_all(
     sources: Vec<Result<Source>>,
     tx: &SyncSender<(u64, Job)>,
+    in_flight: &InFlight,
     stop: &AtomicBool,
 ) -> Result<()> {
     let mut seq = 0u64;
     let mut send = |job: Job| {
         if stop.load(Ordering::SeqCst) {
+            return false;
+        }
+        let bytes = match &job {
+            Job::Input(input) => input.raw.len(),
+            Job::Failed(_) | Job::SourceDone(_) => 0,
+        };
+        if !in_flight.reserve(bytes) {
             return false;
         }
         seq += 1;
@@ -343,6 +429,7 @@ fn work(
 fn write_all(
     batch: &mut Batch<'_>,
     rx: &Receiver<(u64, Item)>,
+    in_flight: &InFlight,
     report: &dyn Report,
     resources: &Resources,
 ) -> Result<()> {
@@ -368,6 +455,7 @@ fn write_all(
                         batch.counts.failed += 1;
                         report.failed(&refused);
                     }
+                    in_flight.release(input.raw.len());
                 }
                 Item::Failed(e) => {
                     batch.counts.inputs += 1;
@@ -496,6 +584,72 @@ mod tests {
         assert!(!claims.earlier(hash(Claims::CAPACITY), u64::MAX - 1));
         assert_eq!(claims.0.lock().unwrap().len(), 1);
         assert!(!claims.earlier(hash(0), u64::MAX));
+    }
+
+    /// `reserve(bytes)` on a thread of its own: its answer arrives on the receiver.
+    fn reserve_on_a_thread(in_flight: &Arc<InFlight>, bytes: usize) -> Receiver<bool> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let in_flight = Arc::clone(in_flight);
+        std::thread::spawn(move || {
+            let _ = tx.send(in_flight.reserve(bytes));
+        });
+        rx
+    }
+
+    /// Whether a reservation is still waiting after a moment.
+    fn waits(reservation: &Receiver<bool>) -> bool {
+        reservation
+            .recv_timeout(Duration::from_millis(200))
+            .is_err()
+    }
+
+    /// The answer of a reservation that must now go through.
+    fn answer(reservation: &Receiver<bool>) -> bool {
+        reservation.recv_timeout(Duration::from_secs(10)).unwrap()
+    }
+
+    #[test]
+    fn in_flight_bytes_wait_for_the_writer_to_store() {
+        let in_flight = Arc::new(InFlight::default());
+        assert!(in_flight.reserve(IN_FLIGHT_BYTES / 2));
+        assert!(in_flight.reserve(IN_FLIGHT_BYTES / 2), "up to the budget");
+        let one_more = reserve_on_a_thread(&in_flight, 1);
+        assert!(waits(&one_more), "one byte past the budget waits");
+        in_flight.release(IN_FLIGHT_BYTES / 2);
+        assert!(answer(&one_more));
+    }
+
+    #[test]
+    fn an_input_larger_than_the_budget_travels_alone() {
+        let in_flight = Arc::new(InFlight::default());
+        assert!(in_flight.reserve(100));
+        let large = reserve_on_a_thread(&in_flight, 2 * IN_FLIGHT_BYTES);
+        assert!(waits(&large), "not beside another input");
+        in_flight.release(100);
+        assert!(answer(&large), "alone");
+        let next = reserve_on_a_thread(&in_flight, 1);
+        assert!(waits(&next), "nothing beside it either");
+        in_flight.release(2 * IN_FLIGHT_BYTES);
+        assert!(answer(&next));
+    }
+
+    #[test]
+    fn a_stopped_writer_releases_a_waiting_reader() {
+        let in_flight = Arc::new(InFlight::default());
+        assert!(in_flight.reserve(IN_FLIGHT_BYTES));
+        let reader = reserve_on_a_thread(&in_flight, 1);
+        assert!(waits(&reader));
+        // The writer's stage ends by a panic, without releasing what it held.
+        let writer = {
+            let in_flight = Arc::clone(&in_flight);
+            std::thread::spawn(move || {
+                let _close = CloseOnDrop(&in_flight);
+                panic!("the writer failed");
+            })
+        };
+        assert!(writer.join().is_err());
+        assert!(!answer(&reader), "the reader is told to stop");
+        assert!(!in_flight.reserve(1), "and so is every later reservation");
     }
 
     fn input(text: &str) -> RawInput {

@@ -243,6 +243,64 @@ fn copies_within_one_run_are_stored_as_sightings_of_the_first() {
     );
 }
 
+/// Inputs larger than what ingest lets be in flight at once (4 MiB, so that memory stays flat)
+/// travel through the stages alone, among small ones that go many at a time: every input is
+/// stored, whole, in input order.
+#[test]
+fn inputs_larger_than_the_in_flight_budget_are_stored_in_order() {
+    let env = Env::new();
+    // A long transcript: 1,200 distinct paragraphs of 4 KB, 4.6 MiB.
+    let transcript = |speaker: &str| -> String {
+        use std::fmt::Write as _;
+        let words = "and went on at length about the budget ".repeat(100);
+        (0..1_200).fold(String::new(), |mut text, i| {
+            let _ = write!(text, "{speaker} answered question {i} {words}\n\n");
+            text
+        })
+    };
+    let seeds = seeds_as_json_lines(&[0, 1, 2, 3, 4]);
+    let seeds: Vec<&str> = seeds.lines().collect();
+    let (first, second) = (transcript("The minister"), transcript("The envoy"));
+    assert!(first.len() > 4 << 20 && second.len() > 4 << 20);
+    let big = |text: &str| serde_json::json!({ "text": text }).to_string();
+    let lines = [
+        seeds[0].to_string(),
+        big(&first),
+        seeds[1].to_string(),
+        seeds[2].to_string(),
+        big(&second),
+        seeds[3].to_string(),
+        seeds[4].to_string(),
+    ];
+    let path = env.file("mixed-sizes.jsonl", lines.join("\n") + "\n");
+    env.dossier()
+        .args(["ingest", "--batch-size", "2"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr(env.said(
+            "created a new archive at {db}\ningested 7 inputs into {db}: 7 new articles, 0 duplicates, 0 failed\n",
+        ));
+    let conn = env.conn();
+    let stored: Vec<(i64, i64)> = conn
+        .prepare(
+            "SELECT s.line, d.bytes FROM documents d JOIN sightings s ON s.document_id = d.id
+             ORDER BY d.article_id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        stored.iter().map(|&(line, _)| line).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5, 6, 7],
+        "articles are numbered in input order"
+    );
+    assert_eq!(stored[1].1, i64::try_from(first.len()).unwrap());
+    assert_eq!(stored[4].1, i64::try_from(second.len()).unwrap());
+}
+
 #[test]
 fn json_lines_and_stdin() {
     let env = Env::new();
