@@ -11,11 +11,10 @@
 //!   paragraphs and sighting. Input order is kept, so ids and "the earlier article" mean what
 //!   they would sequentially.
 //!
-//! A budget of input bytes in flight ([`IN_FLIGHT_BYTES`]) and bounded queues keep memory flat
-//! whatever the inputs' number and size, while letting the workers run well ahead of the writer
-//! when it stops to end a batch. Bad inputs are handed to the [`Report`] as they happen, counted
-//! and skipped. When `stop` is set (Ctrl-C), the reader stops and what was read is stored and
-//! committed.
+//! A budget of inputs and bytes in flight (`InFlight`) keeps memory flat whatever the inputs'
+//! number and size, while letting the workers run well ahead of the writer when it stops to end
+//! a batch. Bad inputs are handed to the [`Report`] as they happen, counted and skipped. When
+//! `stop` is set (Ctrl-C), the reader stops and what was read is stored and committed.
 //!
 //! With [`ThreadTimes`], each stage thread's time on a core and time waiting for one (Linux's
 //! `/proc/thread-self/schedstat`) is recorded, which shows how well the stages share the cores:
@@ -55,7 +54,8 @@ pub struct Options {
 /// near-duplicate lookups and commit: a quarter to half a second every 2,000 long articles).
 /// With room for only 64 items the workers filled the queue in a fraction of that and then
 /// waited, so a core idled at every batch end: 42 core-seconds of a 100k `long` ingest of 116 s.
-/// With this budget it was 19 and 23 core-seconds in two runs (see docs/performance.md).
+/// With this budget it was 18 to 23 core-seconds in four runs, and 11 once the queues no longer
+/// woke a thread under a lock ([`Handoff`]; see docs/performance.md).
 /// A budget in bytes gives the workers that room whatever the articles' size: about 650 long
 /// articles, or one input of up to the 16 MiB cap, which then travels alone. A prepared article
 /// takes about four times its input's size, so the budget holds some 16 MiB of memory.
