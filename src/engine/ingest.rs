@@ -828,26 +828,22 @@ mod tests {
     #[test]
     fn a_stopped_writer_stops_the_reader_and_the_workers() {
         let in_flight = Arc::new(InFlight::default());
-        let jobs = Arc::new(Jobs::default());
-        let handoff = Arc::new(Handoff::new(1));
+        let (jobs, handoff) = (Jobs::default(), Handoff::new(1));
         assert!(in_flight.reserve(IN_FLIGHT_BYTES));
         jobs.push(2, Job::SourceDone(None));
         let reader = reserve_on_a_thread(&in_flight, 1);
         assert!(waits(&reader));
         assert!(handoff.send(1, Item::SourceDone(None)));
         // The writer's stage ends by a panic, without releasing what it held.
-        let writer = {
-            let (in_flight, jobs, handoff) = (
-                Arc::clone(&in_flight),
-                Arc::clone(&jobs),
-                Arc::clone(&handoff),
-            );
-            std::thread::spawn(move || {
-                let _gone = WriterGone(&in_flight, &jobs, &handoff);
-                panic!("the writer failed");
-            })
-        };
-        assert!(writer.join().is_err());
+        let writer = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let _gone = WriterGone(&in_flight, &jobs, &handoff);
+                    panic!("the writer failed");
+                })
+                .join()
+        });
+        assert!(writer.is_err());
         assert!(!answer(&reader), "the reader is told to stop");
         assert!(!in_flight.reserve(1), "and so is every later reservation");
         assert!(
@@ -860,72 +856,65 @@ mod tests {
 
     #[test]
     fn the_writer_takes_what_is_handed_over_until_every_worker_is_gone() {
-        let handoff = Arc::new(Handoff::new(2));
-        let writer = {
-            let handoff = Arc::clone(&handoff);
-            std::thread::spawn(move || {
-                let mut seqs = Vec::new();
-                let mut arrived = Vec::new();
+        let handoff = Handoff::new(2);
+        let mut seqs = std::thread::scope(|scope| {
+            let writer = scope.spawn(|| {
+                let (mut seqs, mut arrived) = (Vec::new(), Vec::new());
                 while handoff.receive(&mut arrived) {
                     seqs.extend(arrived.drain(..).map(|(seq, _)| seq));
                 }
                 seqs
-            })
-        };
-        let workers: Vec<_> = [[1, 3, 5], [2, 4, 6]]
-            .into_iter()
-            .map(|seqs| {
-                let handoff = Arc::clone(&handoff);
-                std::thread::spawn(move || {
-                    let _gone = WorkerGone(&handoff);
+            });
+            for seqs in [[1, 3, 5], [2, 4, 6]] {
+                let handoff = &handoff;
+                scope.spawn(move || {
+                    let _gone = WorkerGone(handoff);
                     for seq in seqs {
                         assert!(handoff.send(seq, Item::SourceDone(None)));
                         std::thread::sleep(Duration::from_millis(5));
                     }
-                })
-            })
-            .collect();
-        for worker in workers {
-            worker.join().unwrap();
-        }
-        let mut seqs = writer.join().unwrap();
+                });
+            }
+            writer.join().unwrap()
+        });
         seqs.sort_unstable();
         assert_eq!(seqs, [1, 2, 3, 4, 5, 6]);
     }
 
     #[test]
     fn workers_take_jobs_in_order_and_stop_when_the_reader_has() {
-        let jobs = Arc::new(Jobs::default());
-        let worker = {
-            let jobs = Arc::clone(&jobs);
-            std::thread::spawn(move || {
+        let jobs = Jobs::default();
+        let taken = std::thread::scope(|scope| {
+            let worker = scope.spawn(|| {
                 let mut seqs = Vec::new();
                 while let Some((seq, _)) = jobs.take() {
                     seqs.push(seq);
                 }
                 seqs
-            })
-        };
-        // The worker waits for the first job, is woken by it, and takes the rest as they come.
-        std::thread::sleep(Duration::from_millis(50));
-        for seq in 1..=3 {
-            jobs.push(seq, Job::SourceDone(None));
-        }
-        drop(ReaderGone(&jobs));
-        assert_eq!(worker.join().unwrap(), [1, 2, 3]);
+            });
+            // The worker waits for the first job, is woken by it, and takes the rest as they come.
+            std::thread::sleep(Duration::from_millis(50));
+            for seq in 1..=3 {
+                jobs.push(seq, Job::SourceDone(None));
+            }
+            drop(ReaderGone(&jobs));
+            worker.join().unwrap()
+        });
+        assert_eq!(taken, [1, 2, 3]);
     }
 
     #[test]
     fn a_worker_that_panics_still_lets_the_writer_finish() {
-        let handoff = Arc::new(Handoff::new(1));
-        let worker = {
-            let handoff = Arc::clone(&handoff);
-            std::thread::spawn(move || {
-                let _gone = WorkerGone(&handoff);
-                panic!("a worker failed");
-            })
-        };
-        assert!(worker.join().is_err());
+        let handoff = Handoff::new(1);
+        let worker = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let _gone = WorkerGone(&handoff);
+                    panic!("a worker failed");
+                })
+                .join()
+        });
+        assert!(worker.is_err());
         assert!(!handoff.receive(&mut Vec::new()));
     }
 
