@@ -33,10 +33,15 @@ pub(crate) fn prepare_db_path(db: &Path) -> Result<()> {
     Ok(())
 }
 
-/// "1 duplicate", "2 duplicates".
+/// "1 duplicate", "2 duplicates", "2 batches".
 pub(crate) fn plural(n: u64, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
+    } else if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|end| word.ends_with(end))
+    {
+        format!("{n} {word}es")
     } else {
         format!("{n} {word}s")
     }
@@ -150,5 +155,18 @@ impl Interrupt {
     /// The flag the engines watch: set once Ctrl-C was pressed.
     pub(crate) fn flag(&self) -> &std::sync::atomic::AtomicBool {
         &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plural;
+
+    #[test]
+    fn plurals_of_the_words_messages_count() {
+        assert_eq!(plural(1, "batch"), "1 batch");
+        assert_eq!(plural(2, "batch"), "2 batches");
+        assert_eq!(plural(0, "new article"), "0 new articles");
+        assert_eq!(plural(3, "input"), "3 inputs");
     }
 }

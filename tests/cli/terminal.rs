@@ -360,6 +360,11 @@ fn issue_26_ctrl_c_commits_what_was_read_and_says_so() {
     assert!(0 < inputs && inputs < 8_000, "{inputs}");
     let said = format!(" ({inputs} inputs) committed; run the same command again to finish");
     assert!(
+        flat(&screen.text).contains("batches (") || flat(&screen.text).contains("1 batch ("),
+        "{}",
+        screen.text
+    );
+    assert!(
         flat(&screen.text).contains(&said),
         "{said}\n{}",
         screen.text
