@@ -85,11 +85,16 @@ struct Flight {
 }
 
 impl InFlight {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Flight> {
+        // A panicked thread's lock is still usable: the counts are whole between operations.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Wait until one more input of `bytes` fits within [`IN_FLIGHT_INPUTS`] and
     /// [`IN_FLIGHT_BYTES`], or nothing is in flight (an input larger than the budget goes
     /// alone), and reserve it. False once the writer has stopped.
     fn reserve(&self, bytes: usize) -> bool {
-        let mut flight = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut flight = self.lock();
         while !flight.closed
             && flight.inputs > 0
             && (flight.inputs >= IN_FLIGHT_INPUTS || flight.bytes + bytes > IN_FLIGHT_BYTES)
@@ -106,7 +111,7 @@ impl InFlight {
 
     /// An input of `bytes` is stored (or dropped).
     fn release(&self, bytes: usize) {
-        let mut flight = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut flight = self.lock();
         flight.inputs = flight.inputs.saturating_sub(1);
         flight.bytes = flight.bytes.saturating_sub(bytes);
         drop(flight);
@@ -115,10 +120,7 @@ impl InFlight {
 
     /// The writer has stopped, for whatever reason: wake the reader so that it stops too.
     fn close(&self) {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .closed = true;
+        self.lock().closed = true;
         self.freed.notify_all();
     }
 }
