@@ -53,3 +53,12 @@ pub fn run(cli: &cli::Cli) -> Result<ExitCode> {
         cli::Command::Merge(args) => cmd::merge::run(args, cli.quiet, &resources()?),
     }
 }
+
+/// The allocator of every program built on this crate (dossier, its examples and tests):
+/// mimalloc rather than the C library's. Ingest allocates from three threads at once, and glibc's
+/// malloc and free were 9% of its CPU samples on long articles (`perf record`, 10,000 `long`
+/// articles): its arenas, chunk coalescing and trimming. Built without transparent huge pages
+/// (`no_thp`), which otherwise round the arenas' resident memory up to 2 MiB pages. Measured
+/// in docs/performance.md ("A fifth pass").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

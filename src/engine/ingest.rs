@@ -569,6 +569,7 @@ fn work(
     resources: &Resources,
 ) -> Result<()> {
     let archive = Store::open_read_only(db)?;
+    archive.lookups()?;
     let counts = read::LineCountsAhead::new(&archive, pending);
     while let Some((seq, job)) = jobs.take() {
         let item = match job {

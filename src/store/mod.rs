@@ -28,7 +28,8 @@
 //!   and a batch while an ingest runs, and is removed when the last connection closes.
 //! - `foreign_keys = ON`, `busy_timeout` of [`BUSY_TIMEOUT`]: a second writer waits its turn
 //!   instead of failing with "database is locked".
-//! - `cache_size` of 256 MiB for a writer, 64 MiB for a reader. The writer's hash-keyed indexes
+//! - `cache_size` of 256 MiB for a writer, 64 MiB for a reader, 16 MiB for an ingest worker's
+//!   reader, which only looks keys up ([`Store::lookups`]). The writer's hash-keyed indexes
 //!   (paragraphs, documents, articles, LSH buckets, line counts) take a new key at a random
 //!   place each time, so once they outgrow the cache nearly every insert reads a page back from
 //!   the OS. SQLite's 2 MiB default collapsed early; 64 MiB held to about 10k articles.
@@ -73,6 +74,9 @@ pub(crate) const WRITER_CACHE_KIB: u32 = 262_144;
 
 /// Page cache of a reader that streams through the archive once ([`Store::stream`]), in KiB.
 const STREAM_CACHE_KIB: u32 = 4096;
+
+/// Page cache of a reader that only looks keys up ([`Store::lookups`]), in KiB.
+const LOOKUP_CACHE_KIB: u32 = 16_384;
 
 /// Prepared statements kept per connection: more than the writer's distinct statements.
 const STATEMENT_CACHE: usize = 64;
@@ -240,6 +244,15 @@ impl Store {
     /// such a reader reads none again.
     pub fn stream(&self) -> Result<()> {
         set_cache_kib(self.conn(), STREAM_CACHE_KIB).map_err(|e| self.error(e))
+    }
+
+    /// Shrink this connection's page cache to 16 MiB, for a reader that only looks keys up
+    /// (an ingest worker asking whether a document or a line is archived): the upper levels of
+    /// the indexes it descends, and the lines that recur, stay cached; the leaves of a hash-keyed
+    /// index are read about once each, and would fill a reader's 64 MiB as the archive grows, once
+    /// per worker.
+    pub fn lookups(&self) -> Result<()> {
+        set_cache_kib(self.conn(), LOOKUP_CACHE_KIB).map_err(|e| self.error(e))
     }
 
     /// Wrap an SQLite error with this archive's path.
@@ -470,6 +483,26 @@ mod tests {
 
     /// Migrations run with enforcement off (see [`migrate`]); the writer gets it back on, and a
     /// document naming a missing article is refused when its transaction commits (V11).
+    #[test]
+    fn each_kind_of_connection_gets_its_page_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.sqlite");
+        let cache_kib = |store: &Store| -> i64 {
+            -store
+                .conn()
+                .query_row("PRAGMA cache_size", [], |r| r.get::<_, i64>(0))
+                .unwrap()
+        };
+        let writer = Store::open(&path).unwrap();
+        assert_eq!(cache_kib(&writer), i64::from(WRITER_CACHE_KIB));
+        let reader = Store::open_read_only(&path).unwrap();
+        assert_eq!(cache_kib(&reader), 65_536);
+        reader.lookups().unwrap();
+        assert_eq!(cache_kib(&reader), i64::from(LOOKUP_CACHE_KIB));
+        reader.stream().unwrap();
+        assert_eq!(cache_kib(&reader), i64::from(STREAM_CACHE_KIB));
+    }
+
     #[test]
     fn foreign_keys_hold_after_migrating_and_documents_are_checked_at_commit() {
         let dir = tempfile::tempdir().unwrap();
