@@ -481,8 +481,6 @@ mod tests {
         Store::open_read_only(&path).unwrap();
     }
 
-    /// Migrations run with enforcement off (see [`migrate`]); the writer gets it back on, and a
-    /// document naming a missing article is refused when its transaction commits (V11).
     #[test]
     fn each_kind_of_connection_gets_its_page_cache() {
         let dir = tempfile::tempdir().unwrap();
@@ -503,6 +501,8 @@ mod tests {
         assert_eq!(cache_kib(&reader), i64::from(STREAM_CACHE_KIB));
     }
 
+    /// Migrations run with enforcement off (see [`migrate`]); the writer gets it back on, and a
+    /// document naming a missing article is refused when its transaction commits (V11).
     #[test]
     fn foreign_keys_hold_after_migrating_and_documents_are_checked_at_commit() {
         let dir = tempfile::tempdir().unwrap();
