@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Condvar, Mutex, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use super::{Ended, Report};
@@ -65,6 +65,17 @@ const IN_FLIGHT_BYTES: usize = 4 << 20;
 /// of headlines) stay within bounds too.
 const IN_FLIGHT_INPUTS: usize = 1024;
 
+/// Lock `mutex`, also after a thread panicked holding it: every state guarded in this module is
+/// whole between operations, and a stage that panics must still let the others finish.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Wait on `condvar` with `guard`, as [`lock`] does after a panic.
+fn wait<'a, T>(condvar: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+    condvar.wait(guard).unwrap_or_else(PoisonError::into_inner)
+}
+
 /// The inputs in flight between the reader, which reserves each one (and its size) before
 /// handing it on, and the writer, which releases it once the input is stored. Inputs are
 /// reserved in input order and the writer stores them in that order, so the input the writer
@@ -85,24 +96,16 @@ struct Flight {
 }
 
 impl InFlight {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Flight> {
-        // A panicked thread's lock is still usable: the counts are whole between operations.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Wait until one more input of `bytes` fits within [`IN_FLIGHT_INPUTS`] and
     /// [`IN_FLIGHT_BYTES`], or nothing is in flight (an input larger than the budget goes
     /// alone), and reserve it. False once the writer has stopped.
     fn reserve(&self, bytes: usize) -> bool {
-        let mut flight = self.lock();
+        let mut flight = lock(&self.state);
         while !flight.closed
             && flight.inputs > 0
             && (flight.inputs >= IN_FLIGHT_INPUTS || flight.bytes + bytes > IN_FLIGHT_BYTES)
         {
-            flight = self
-                .freed
-                .wait(flight)
-                .unwrap_or_else(PoisonError::into_inner);
+            flight = wait(&self.freed, flight);
         }
         flight.inputs += 1;
         flight.bytes += bytes;
@@ -111,7 +114,7 @@ impl InFlight {
 
     /// An input of `bytes` is stored (or dropped).
     fn release(&self, bytes: usize) {
-        let mut flight = self.lock();
+        let mut flight = lock(&self.state);
         flight.inputs = flight.inputs.saturating_sub(1);
         flight.bytes = flight.bytes.saturating_sub(bytes);
         drop(flight);
@@ -120,7 +123,7 @@ impl InFlight {
 
     /// The writer has stopped, for whatever reason: wake the reader so that it stops too.
     fn close(&self) {
-        self.lock().closed = true;
+        lock(&self.state).closed = true;
         self.freed.notify_all();
     }
 }
@@ -145,14 +148,9 @@ struct Queued {
 }
 
 impl Jobs {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Queued> {
-        // A panicked thread's lock is still usable: the queue is whole between operations.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Queue a job, waking a waiting worker.
     fn push(&self, seq: u64, job: Job) {
-        let mut queued = self.lock();
+        let mut queued = lock(&self.state);
         queued.jobs.push_back((seq, job));
         let wake = queued.waiting > 0;
         drop(queued);
@@ -163,7 +161,7 @@ impl Jobs {
 
     /// The next job, waiting for one; `None` once the reader has stopped and none is left.
     fn take(&self) -> Option<(u64, Job)> {
-        let mut queued = self.lock();
+        let mut queued = lock(&self.state);
         loop {
             if let Some(job) = queued.jobs.pop_front() {
                 return Some(job);
@@ -172,23 +170,20 @@ impl Jobs {
                 return None;
             }
             queued.waiting += 1;
-            queued = self
-                .added
-                .wait(queued)
-                .unwrap_or_else(PoisonError::into_inner);
+            queued = wait(&self.added, queued);
             queued.waiting -= 1;
         }
     }
 
     /// The reader has stopped, by return or by panic: the workers finish what is queued.
     fn reader_gone(&self) {
-        self.lock().reader_gone = true;
+        lock(&self.state).reader_gone = true;
         self.added.notify_all();
     }
 
     /// The writer has stopped: drop what is queued, so the workers stop at once.
     fn writer_gone(&self) {
-        let dropped = std::mem::take(&mut self.lock().jobs);
+        let dropped = std::mem::take(&mut lock(&self.state).jobs);
         drop(dropped);
     }
 }
@@ -238,14 +233,9 @@ impl Handoff {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Handed> {
-        // A panicked worker's lock is still usable: the items are whole, each pushed at once.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// Hand an item to the writer. False if the writer has stopped.
     fn send(&self, seq: u64, item: Item) -> bool {
-        let mut handed = self.lock();
+        let mut handed = lock(&self.state);
         if handed.writer_gone {
             return false;
         }
@@ -261,15 +251,12 @@ impl Handoff {
     /// Move everything handed over into `into` (empty), waiting until something is. False
     /// when every worker has stopped and nothing is left.
     fn receive(&self, into: &mut Vec<(u64, Item)>) -> bool {
-        let mut handed = self.lock();
+        let mut handed = lock(&self.state);
         while handed.items.is_empty() {
             if handed.workers == 0 {
                 return false;
             }
-            handed = self
-                .arrived
-                .wait(handed)
-                .unwrap_or_else(PoisonError::into_inner);
+            handed = wait(&self.arrived, handed);
         }
         std::mem::swap(&mut handed.items, into);
         true
@@ -277,7 +264,7 @@ impl Handoff {
 
     /// A worker has stopped, by return or by panic.
     fn worker_gone(&self) {
-        let mut handed = self.lock();
+        let mut handed = lock(&self.state);
         handed.workers = handed.workers.saturating_sub(1);
         drop(handed);
         self.arrived.notify_one();
@@ -285,7 +272,7 @@ impl Handoff {
 
     /// The writer has stopped: workers stop at their next item, and what waits is dropped.
     fn writer_gone(&self) {
-        let mut handed = self.lock();
+        let mut handed = lock(&self.state);
         handed.writer_gone = true;
         let dropped = std::mem::take(&mut handed.items);
         drop(handed);
@@ -334,7 +321,7 @@ impl Claims {
     /// noted as the earliest that has them.
     fn earlier(&self, sha: ContentHash, seq: u64) -> bool {
         // A panicked worker's lock is still usable: the map holds no invariant across entries.
-        let mut claims = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut claims = lock(&self.0);
         if claims.len() >= Self::CAPACITY && !claims.contains_key(&sha) {
             claims.clear();
         }
@@ -459,19 +446,14 @@ impl ThreadTimes {
     /// Record the calling thread's times under `name`, if profiling (and the OS tells them).
     fn record(times: Option<&Self>, name: &'static str) {
         if let (Some(times), Some((ran, waited))) = (times, this_thread_times()) {
-            let mut rows = times.0.lock().unwrap_or_else(PoisonError::into_inner);
-            rows.push((name, ran, waited));
+            lock(&times.0).push((name, ran, waited));
         }
     }
 
     /// One line per stage thread: its time on a core and waiting for one.
     #[must_use]
     pub fn report(&self) -> String {
-        let mut rows = self
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
+        let mut rows = lock(&self.0).clone();
         if rows.is_empty() {
             return String::new();
         }
@@ -853,8 +835,11 @@ mod tests {
             !handoff.send(2, Item::SourceDone(None)),
             "a worker is told to stop"
         );
-        assert!(handoff.lock().items.is_empty(), "what waited is dropped");
-        assert!(jobs.lock().jobs.is_empty(), "and what was queued");
+        assert!(
+            lock(&handoff.state).items.is_empty(),
+            "what waited is dropped"
+        );
+        assert!(lock(&jobs.state).jobs.is_empty(), "and what was queued");
     }
 
     #[test]
