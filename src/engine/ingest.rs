@@ -953,6 +953,50 @@ mod tests {
             .collect()
     }
 
+    /// Rows of `article_lsh` and of `article_lsh_pending`.
+    fn buckets(store: &Store) -> (i64, i64) {
+        let count = |table: &str| {
+            store
+                .conn()
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        (count("article_lsh"), count("article_lsh_pending"))
+    }
+
+    /// A batch files its articles' buckets in `article_lsh_pending`; a run that dies after
+    /// committing (here, its batch dropped without `finish`) leaves them there, where the next
+    /// run still finds the article as a near-duplicate's original, and files them in
+    /// `article_lsh` when it ends.
+    #[test]
+    fn buckets_wait_in_the_pending_table_until_a_run_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("a.sqlite")).unwrap();
+        let resources = Resources::built_in();
+        let seed = include_str!("../../seeds/003_3cde689f60b82d13.txt");
+
+        let killed = write::begin_import(&store, "killed").unwrap();
+        let mut batch = Batch::new(&store, killed, &resources);
+        batch.commit_every(1);
+        ingest_one(&mut batch, &input(seed), &resources).unwrap();
+        drop(batch);
+        assert_eq!(buckets(&store), (0, 16), "committed, not yet filed");
+
+        let next = write::begin_import(&store, "next").unwrap();
+        let mut batch = Batch::new(&store, next, &resources);
+        let edited = seed.replace("bitterly", "deeply");
+        ingest_one(&mut batch, &input(&edited), &resources).unwrap();
+        batch.finish().unwrap();
+        let pairs = all_rows(
+            store.conn(),
+            "SELECT article_id, duplicate_of FROM near_duplicates",
+            [],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+        );
+        assert_eq!(pairs, [(2, 1)]);
+        assert_eq!(buckets(&store), (32, 0), "both articles filed at the end");
+    }
+
     /// An archive of one outlet's five stories sharing a tagline, committed every `every`
     /// inputs: each tagline's rule, the stored line counts, and the writer's view of the
     /// tagline's count before the last commit.

@@ -1,7 +1,7 @@
 //! Near-duplicate detection in the writer: each new article's LSH buckets are looked up among
 //! the earlier articles', candidates are verified by their exact shingle similarity (at most
 //! [`MAX_VERIFIED`] per article: the earliest and those sharing the most buckets), and the
-//! article's buckets are filed in `article_lsh` for the articles after it.
+//! article's buckets are filed for the articles after it.
 //!
 //! The writer does this for a few thousand articles at a time rather than one by one, with the
 //! same result. `article_lsh` is keyed by bucket, a hash, so one article's sixteen lookups and
@@ -10,9 +10,17 @@
 //! inserts walk the index in key order, and consecutive ones share their pages. Articles of
 //! the same run that share a bucket find each other in memory, in input order, as they would
 //! have through the table.
+//!
+//! New buckets are filed in `article_lsh_pending` (schema V22), not in `article_lsh`: once the
+//! archive holds some hundred thousand articles, the 32,000 rows of a batch of 2,000 land on
+//! most of `article_lsh`'s leaf pages, and every page a transaction touches is written to the
+//! WAL and back to the file at its commit. The small table takes them instead, and
+//! [`PendingNearDuplicates::file_pending`] moves them into `article_lsh` in key order, one
+//! pass over it for [`FILE_EVERY_ROWS`] rows, and at the end of every run. Lookups read both
+//! tables, so a bucket's first and latest articles are the same as with one.
 
 use foldhash::{HashMap, HashMapExt};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::clean::minhash::{self, Shingles};
 use crate::pipeline::Prepared;
@@ -21,15 +29,46 @@ use crate::pipeline::Prepared;
 /// (each article's shingles, some kilobytes) in a one-transaction rebuild.
 const MAX_PENDING: usize = 2000;
 
-/// One bucket's first article and its latest [`BUCKET_SAMPLE`]; each runs once per distinct
-/// bucket of a run. One statement with `bucket IN (...)` and `DISTINCT` built two temporary
-/// tables at every run (the list and the distinct set), which cost more than the index probes.
-pub(crate) const SELECT_FIRST_CANDIDATE: &str =
-    "SELECT article_id FROM article_lsh WHERE bucket = ?1 ORDER BY article_id LIMIT 1";
-pub(crate) const SELECT_LATEST_CANDIDATES: &str =
+/// One bucket's first article in each of the two tables, and its latest [`BUCKET_SAMPLE`] in
+/// one; each runs once per distinct bucket of a run (the latest only where the bucket has a
+/// first). Most buckets are empty, so the first articles of both tables come in one statement.
+/// One statement with `bucket IN (...)` and `DISTINCT` built two temporary tables at every run
+/// (the list and the distinct set), which cost more than the index probes.
+pub(crate) const SELECT_FIRST_CANDIDATES: &str = "
+    SELECT (SELECT article_id FROM article_lsh WHERE bucket = ?1 ORDER BY article_id LIMIT 1),
+           (SELECT article_id FROM article_lsh_pending WHERE bucket = ?1
+            ORDER BY article_id LIMIT 1)";
+pub(crate) const SELECT_LATEST_FILED: &str =
     "SELECT article_id FROM article_lsh WHERE bucket = ?1 ORDER BY article_id DESC LIMIT ?2";
-pub(crate) const INSERT_BUCKET: &str =
-    "INSERT OR IGNORE INTO article_lsh (bucket, article_id) VALUES (?1, ?2)";
+pub(crate) const SELECT_LATEST_PENDING: &str = "
+    SELECT article_id FROM article_lsh_pending WHERE bucket = ?1
+    ORDER BY article_id DESC LIMIT ?2";
+pub(crate) const INSERT_PENDING_BUCKET: &str =
+    "INSERT OR IGNORE INTO article_lsh_pending (bucket, article_id) VALUES (?1, ?2)";
+const COUNT_PENDING_BUCKETS: &str = "SELECT count(*) FROM article_lsh_pending";
+/// One range of bucket values moved from the pending table into `article_lsh`: the pending
+/// table's key order is `article_lsh`'s, so the insert walks both in order.
+pub(crate) const FILE_PENDING_RANGE: &str = "
+    INSERT OR IGNORE INTO article_lsh (bucket, article_id)
+        SELECT bucket, article_id FROM article_lsh_pending
+        WHERE bucket >= ?1 AND bucket <= ?2 ORDER BY bucket, article_id";
+const CLEAR_PENDING_BUCKETS: &str = "DELETE FROM article_lsh_pending";
+
+/// Ranges of bucket values [`FILE_PENDING_RANGE`] files one at a time. A statement that writes
+/// many rows and may fail halfway (here, on a row's foreign key) keeps a journal of the original
+/// of every page it changes, to undo just itself, in memory (the writer's `temp_store`); one
+/// statement for all pending rows journaled every page of `article_lsh` it touched, and an
+/// ingest of 40,000 articles into a 700,000-article archive peaked at 850 MiB, not 480. Buckets
+/// are hashes, spread evenly, so each range holds and touches about a sixty-fourth.
+const FILE_PENDING_RANGES: u32 = 64;
+
+/// Pending buckets moved into `article_lsh` at once, at the latest (about 32,000 articles'):
+/// a batch's 32,000 new rows then touch every page of a table of this size (some 900 pages of
+/// 16 KiB), and `article_lsh` is walked once per sixteen batches of 2,000 articles, not at
+/// every batch. Larger saves more passes over `article_lsh` but makes each batch touch more
+/// pending pages; the two balance near this size for an archive of a few hundred thousand to
+/// a million articles.
+pub(crate) const FILE_EVERY_ROWS: usize = 1 << 19;
 const SELECT_CONTENT: &str = "
     SELECT p.text FROM article_paragraphs ap JOIN paragraphs p ON p.id = ap.paragraph_id
     WHERE ap.article_id = ?1 AND ap.role = 'content' ORDER BY ap.position";
@@ -102,6 +141,9 @@ struct Pending {
 pub(crate) struct PendingNearDuplicates {
     pending: Vec<Pending>,
     cached: HashMap<i64, Shingles>,
+    /// Rows in `article_lsh_pending` as this writer last knew them: counted at its first
+    /// check and after a rollback, then kept by adding what it files.
+    pending_rows: Option<usize>,
 }
 
 impl PendingNearDuplicates {
@@ -122,15 +164,34 @@ impl PendingNearDuplicates {
         self.pending.len() >= MAX_PENDING
     }
 
-    /// Forget the queued articles (their batch was rolled back) and the cached shingles.
+    /// Forget the queued articles (their batch was rolled back), the cached shingles, and how
+    /// many buckets are pending (the rollback took the batch's back out).
     pub(crate) fn clear(&mut self) {
         self.pending.clear();
         self.cached.clear();
+        self.pending_rows = None;
+    }
+
+    /// Move every pending bucket into `article_lsh`, in the open transaction: at the end of a
+    /// run, and whenever [`FILE_EVERY_ROWS`] have gathered.
+    pub(crate) fn file_pending(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        let mut file = conn.prepare_cached(FILE_PENDING_RANGE)?;
+        let width = 1_u64 << (u64::BITS - FILE_PENDING_RANGES.trailing_zeros());
+        for range in 0..u64::from(FILE_PENDING_RANGES) {
+            // The ranges in order of signed value: from i64::MIN up, each `width` wide.
+            let low = i64::MIN.wrapping_add_unsigned(range * width);
+            let high = low.wrapping_add_unsigned(width - 1);
+            file.execute([low, high])?;
+        }
+        conn.execute(CLEAR_PENDING_BUCKETS, [])?;
+        self.pending_rows = Some(0);
+        Ok(())
     }
 
     /// Check every queued article, in order, against the archive and the articles queued before
     /// it: record in `near_duplicates` each earlier article whose shingle similarity reaches
-    /// `threshold`, and file the queued articles' buckets. Returns the pairs recorded.
+    /// `threshold`, and file the queued articles' buckets in `article_lsh_pending` (moving them
+    /// all into `article_lsh` once [`FILE_EVERY_ROWS`] wait there). Returns the pairs recorded.
     pub(crate) fn flush(&mut self, conn: &Connection, threshold: f64) -> rusqlite::Result<u64> {
         let pending = std::mem::take(&mut self.pending);
         let mut buckets: Vec<i64> = pending
@@ -140,25 +201,28 @@ impl PendingNearDuplicates {
         buckets.sort_unstable();
         buckets.dedup();
         // Most buckets are empty: only those with articles are kept, each as its first article
-        // and its latest, in id order.
+        // and its latest, in id order, from both tables.
         let mut archived: HashMap<i64, Vec<i64>> = HashMap::new();
-        let mut first = conn.prepare_cached(SELECT_FIRST_CANDIDATE)?;
-        let mut latest = conn.prepare_cached(SELECT_LATEST_CANDIDATES)?;
+        let mut first = conn.prepare_cached(SELECT_FIRST_CANDIDATES)?;
+        let mut latest_filed = conn.prepare_cached(SELECT_LATEST_FILED)?;
+        let mut latest_pending = conn.prepare_cached(SELECT_LATEST_PENDING)?;
         let sample_size = i64::try_from(BUCKET_SAMPLE).unwrap_or(i64::MAX);
         for bucket in buckets {
-            let Some(earliest) = first
-                .query_row([bucket], |r| r.get::<_, i64>(0))
-                .optional()?
-            else {
+            let (filed, pending): (Option<i64>, Option<i64>) =
+                first.query_row([bucket], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            if filed.is_none() && pending.is_none() {
                 continue;
-            };
-            let mut ids: Vec<i64> = latest
-                .query_map([bucket, sample_size], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            ids.reverse();
-            if ids.first() != Some(&earliest) {
-                ids.insert(0, earliest);
             }
+            let mut ids: Vec<i64> = filed.into_iter().chain(pending).collect();
+            for (first, latest) in [(filed, &mut latest_filed), (pending, &mut latest_pending)] {
+                if first.is_some() {
+                    for id in latest.query_map([bucket, sample_size], |r| r.get(0))? {
+                        ids.push(id?);
+                    }
+                }
+            }
+            ids.sort_unstable();
+            ids.dedup();
             archived.insert(bucket, ids);
         }
         let queued_shingles: HashMap<i64, &Shingles> = pending
@@ -200,9 +264,20 @@ impl PendingNearDuplicates {
             .flat_map(|a| a.buckets.iter().map(|&b| (b, a.article_id)))
             .collect();
         filed.sort_unstable();
-        let mut insert = conn.prepare_cached(INSERT_BUCKET)?;
+        let mut rows = match self.pending_rows {
+            Some(rows) => rows,
+            None => {
+                usize::try_from(conn.query_row(COUNT_PENDING_BUCKETS, [], |r| r.get::<_, i64>(0))?)
+                    .unwrap_or(0)
+            }
+        };
+        let mut insert = conn.prepare_cached(INSERT_PENDING_BUCKET)?;
         for (bucket, article_id) in filed {
-            insert.execute([bucket, article_id])?;
+            rows += insert.execute([bucket, article_id])?;
+        }
+        self.pending_rows = Some(rows);
+        if rows >= FILE_EVERY_ROWS {
+            self.file_pending(conn)?;
         }
         Ok(found)
     }
@@ -231,6 +306,58 @@ impl PendingNearDuplicates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Filing walks the bucket values in ranges: every value, the extremes and the ranges'
+    /// edges among them, reaches `article_lsh` once, and the pending table is left empty.
+    #[test]
+    fn filing_moves_every_pending_bucket_whatever_its_value() {
+        let conn = Connection::open_in_memory().unwrap();
+        for table in ["article_lsh", "article_lsh_pending"] {
+            conn.execute_batch(&format!(
+                "CREATE TABLE {table} (bucket INTEGER NOT NULL, article_id INTEGER NOT NULL,
+                 PRIMARY KEY (bucket, article_id)) WITHOUT ROWID"
+            ))
+            .unwrap();
+        }
+        let edge = 1_i64 << 58;
+        let values = [
+            i64::MIN,
+            i64::MIN + 1,
+            -edge - 1,
+            -edge,
+            -1,
+            0,
+            1,
+            edge - 1,
+            edge,
+            i64::MAX - 1,
+            i64::MAX,
+        ];
+        for bucket in values {
+            conn.execute(INSERT_PENDING_BUCKET, [bucket, 7]).unwrap();
+        }
+        // A row in both tables (which ingest never makes) is kept once, not an error.
+        conn.execute(
+            "INSERT INTO article_lsh (bucket, article_id) VALUES (0, 7)",
+            [],
+        )
+        .unwrap();
+        let mut pending = PendingNearDuplicates::default();
+        pending.file_pending(&conn).unwrap();
+        let filed: Vec<i64> = conn
+            .prepare("SELECT bucket FROM article_lsh ORDER BY bucket")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(filed, values);
+        let left: i64 = conn
+            .query_row(COUNT_PENDING_BUCKETS, [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
+        assert_eq!(pending.pending_rows, Some(0));
+    }
 
     #[test]
     fn a_flood_verifies_the_original_and_the_closest_few() {

@@ -38,6 +38,9 @@ pub(crate) fn totals(env: &Env) -> Vec<i64> {
         "mentions",
         "quotes",
         "near_duplicates",
+        "article_lsh",
+        // Empty once a run ends: a killed run's pending buckets are filed by the re-run.
+        "article_lsh_pending",
         "events",
         "event_mentions",
     ]

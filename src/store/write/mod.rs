@@ -542,6 +542,11 @@ impl<'s> Batch<'s> {
         self.begin()?;
         self.ensure_transaction()?;
         self.flush_all()?;
+        // Between runs every bucket is in `article_lsh`, where users' SQL looks for it; the
+        // pending rows of a run killed outright are filed here too.
+        self.near_duplicates
+            .file_pending(self.store.conn())
+            .map_err(|e| self.store.error(e))?;
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| {
                 if self.prune_paragraphs {
@@ -607,6 +612,7 @@ const CLEAR_DERIVED: &str = "
     DELETE FROM paragraph_reuse;
     UPDATE documents SET article_id = NULL WHERE article_id IS NOT NULL;
     DELETE FROM near_duplicates;
+    DELETE FROM article_lsh_pending;
     DELETE FROM article_lsh;
     DELETE FROM article_paragraphs;
     DELETE FROM articles;
@@ -923,9 +929,12 @@ mod tests {
             COUNT_EVENT,
             SELECT_ENTITY,
             COUNT_LINES,
-            crate::store::near_duplicates::SELECT_FIRST_CANDIDATE,
-            crate::store::near_duplicates::SELECT_LATEST_CANDIDATES,
-            crate::store::near_duplicates::INSERT_BUCKET,
+            crate::store::near_duplicates::SELECT_FIRST_CANDIDATES,
+            crate::store::near_duplicates::SELECT_LATEST_FILED,
+            crate::store::near_duplicates::SELECT_LATEST_PENDING,
+            crate::store::near_duplicates::INSERT_PENDING_BUCKET,
+            // Not per row, but it must walk the pending table in its key order, not sort it.
+            crate::store::near_duplicates::FILE_PENDING_RANGE,
         ];
         for sql in per_row {
             let ops = opcodes(store.conn(), sql);
