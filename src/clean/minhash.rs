@@ -21,6 +21,10 @@ pub const PERMUTATIONS: usize = 128;
 /// LSH bands; `PERMUTATIONS / BANDS` rows each.
 pub const BANDS: usize = 16;
 const ROWS: usize = PERMUTATIONS / BANDS;
+/// Permutations [`buckets`] computes in one pass over a shingle set: four minima and their
+/// eight keys fit the registers of x86-64 beside the loop's own.
+const PERMUTATIONS_PER_PASS: usize = 4;
+const _: () = assert!(PERMUTATIONS.is_multiple_of(PERMUTATIONS_PER_PASS));
 
 /// The default similarity at or above which two articles are near-duplicates.
 pub const DEFAULT_THRESHOLD: f64 = 0.8;
@@ -149,17 +153,24 @@ pub fn buckets(shingles: &Shingles) -> Vec<i64> {
     if shingles.is_empty() {
         return Vec::new();
     }
-    // One permutation at a time over the shingles laid out flat: the minimum and the
-    // permutation's keys stay in registers.
+    // A few permutations at a time over the shingles laid out flat: their minima and keys stay
+    // in registers, and the minima are independent, so the CPU overlaps the permutations'
+    // multiplies instead of making each wait for the comparison before it (one permutation
+    // per pass is a chain of dependent minima).
     let hashes = &shingles.0;
     let mut signature = [u64::MAX; PERMUTATIONS];
-    for (slot, &(a, b)) in signature.iter_mut().zip(&*PERMUTATION_KEYS) {
-        // Permutation i: x -> a·x + b (mod 2^64) with `a` odd, a bijection; shingle hashes are
-        // already well mixed, so this is the classic multiply-add MinHash family.
-        *slot = hashes
-            .iter()
-            .map(|&s| s.wrapping_mul(a).wrapping_add(b))
-            .fold(u64::MAX, u64::min);
+    let (passes, _) = signature.as_chunks_mut::<PERMUTATIONS_PER_PASS>();
+    let (keys, _) = PERMUTATION_KEYS.as_chunks::<PERMUTATIONS_PER_PASS>();
+    for (pass, keys) in passes.iter_mut().zip(keys) {
+        let mut minima = [u64::MAX; PERMUTATIONS_PER_PASS];
+        for &s in hashes.iter() {
+            for (min, &(a, b)) in minima.iter_mut().zip(keys) {
+                // Permutation i: x -> a·x + b (mod 2^64) with `a` odd, a bijection; shingle
+                // hashes are already well mixed, so this is the classic multiply-add family.
+                *min = (*min).min(s.wrapping_mul(a).wrapping_add(b));
+            }
+        }
+        *pass = minima;
     }
     signature
         .chunks(ROWS)
