@@ -58,8 +58,8 @@ const CLEAR_PENDING_BUCKETS: &str = "DELETE FROM article_lsh_pending";
 /// many rows and may fail halfway (here, on a row's foreign key) keeps a journal of the original
 /// of every page it changes, to undo just itself, in memory (the writer's `temp_store`); one
 /// statement for all pending rows journaled every page of `article_lsh` it touched, and an
-/// ingest of 40,000 articles into a 700,000-article archive peaked at 850 MiB, not 480. Buckets
-/// are hashes, spread evenly, so each range holds and touches about a sixty-fourth.
+/// ingest of 40,000 articles into a 700,000-article archive peaked at 826-837 MiB, not 470.
+/// Buckets are hashes, spread evenly, so each range holds and touches about a sixty-fourth.
 const FILE_PENDING_RANGES: u32 = 64;
 
 /// Pending buckets moved into `article_lsh` at once, at the latest (about 32,000 articles'):
