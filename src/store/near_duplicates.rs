@@ -141,9 +141,6 @@ struct Pending {
 pub(crate) struct PendingNearDuplicates {
     pending: Vec<Pending>,
     cached: HashMap<i64, Shingles>,
-    /// Rows in `article_lsh_pending` as this writer last knew them: counted at its first
-    /// check and after a rollback, then kept by adding what it files.
-    pending_rows: Option<usize>,
 }
 
 impl PendingNearDuplicates {
@@ -164,17 +161,15 @@ impl PendingNearDuplicates {
         self.pending.len() >= MAX_PENDING
     }
 
-    /// Forget the queued articles (their batch was rolled back), the cached shingles, and how
-    /// many buckets are pending (the rollback took the batch's back out).
+    /// Forget the queued articles (their batch was rolled back) and the cached shingles.
     pub(crate) fn clear(&mut self) {
         self.pending.clear();
         self.cached.clear();
-        self.pending_rows = None;
     }
 
     /// Move every pending bucket into `article_lsh`, in the open transaction: at the end of a
     /// run, and whenever [`FILE_EVERY_ROWS`] have gathered.
-    pub(crate) fn file_pending(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+    pub(crate) fn file_pending(conn: &Connection) -> rusqlite::Result<()> {
         let mut file = conn.prepare_cached(FILE_PENDING_RANGE)?;
         let width = 1_u64 << (u64::BITS - FILE_PENDING_RANGES.trailing_zeros());
         for range in 0..u64::from(FILE_PENDING_RANGES) {
@@ -184,7 +179,6 @@ impl PendingNearDuplicates {
             file.execute([low, high])?;
         }
         conn.execute(CLEAR_PENDING_BUCKETS, [])?;
-        self.pending_rows = Some(0);
         Ok(())
     }
 
@@ -264,20 +258,17 @@ impl PendingNearDuplicates {
             .flat_map(|a| a.buckets.iter().map(|&b| (b, a.article_id)))
             .collect();
         filed.sort_unstable();
-        let mut rows = match self.pending_rows {
-            Some(rows) => rows,
-            None => {
-                usize::try_from(conn.query_row(COUNT_PENDING_BUCKETS, [], |r| r.get::<_, i64>(0))?)
-                    .unwrap_or(0)
-            }
-        };
         let mut insert = conn.prepare_cached(INSERT_PENDING_BUCKET)?;
         for (bucket, article_id) in filed {
-            rows += insert.execute([bucket, article_id])?;
+            insert.execute([bucket, article_id])?;
         }
-        self.pending_rows = Some(rows);
-        if rows >= FILE_EVERY_ROWS {
-            self.file_pending(conn)?;
+        // Counted, not tracked: another run may have filed or added rows meanwhile, and the
+        // table's few hundred cached pages count in about a millisecond.
+        let rows: i64 = conn
+            .prepare_cached(COUNT_PENDING_BUCKETS)?
+            .query_row([], |r| r.get(0))?;
+        if usize::try_from(rows).is_ok_and(|rows| rows >= FILE_EVERY_ROWS) {
+            Self::file_pending(conn)?;
         }
         Ok(found)
     }
@@ -342,8 +333,7 @@ mod tests {
             [],
         )
         .unwrap();
-        let mut pending = PendingNearDuplicates::default();
-        pending.file_pending(&conn).unwrap();
+        PendingNearDuplicates::file_pending(&conn).unwrap();
         let filed: Vec<i64> = conn
             .prepare("SELECT bucket FROM article_lsh ORDER BY bucket")
             .unwrap()
@@ -356,7 +346,6 @@ mod tests {
             .query_row(COUNT_PENDING_BUCKETS, [], |r| r.get(0))
             .unwrap();
         assert_eq!(left, 0);
-        assert_eq!(pending.pending_rows, Some(0));
     }
 
     #[test]

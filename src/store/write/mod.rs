@@ -544,9 +544,7 @@ impl<'s> Batch<'s> {
         self.flush_all()?;
         // Between runs every bucket is in `article_lsh`, where users' SQL looks for it; the
         // pending rows of a run killed outright are filed here too.
-        self.near_duplicates
-            .file_pending(self.store.conn())
-            .map_err(|e| self.store.error(e))?;
+        PendingNearDuplicates::file_pending(self.store.conn()).map_err(|e| self.store.error(e))?;
         index_new_paragraphs(self.conn(), self.indexed_up_to)
             .and_then(|()| {
                 if self.prune_paragraphs {
