@@ -61,6 +61,8 @@ const CLEAR_PENDING_BUCKETS: &str = "DELETE FROM article_lsh_pending";
 /// ingest of 40,000 articles into a 700,000-article archive peaked at 826-837 MiB, not 470.
 /// Buckets are hashes, spread evenly, so each range holds and touches about a sixty-fourth.
 const FILE_PENDING_RANGES: u32 = 64;
+// `file_pending` splits the 64-bit bucket space into equal ranges by a shift.
+const _: () = assert!(FILE_PENDING_RANGES.is_power_of_two());
 
 /// Pending buckets moved into `article_lsh` at once, at the latest (about 32,000 articles'):
 /// a batch's 32,000 new rows then touch every page of a table of this size (some 900 pages of
