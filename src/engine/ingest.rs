@@ -997,6 +997,53 @@ mod tests {
         assert_eq!(buckets(&store), (32, 0), "both articles filed at the end");
     }
 
+    /// The planner's statistics are refreshed where they went stale, not at every run: the
+    /// first run analyses every table, a run that grows `articles` less than tenfold leaves
+    /// its figures as they were, and one that grows it tenfold analyses it again.
+    #[test]
+    fn a_run_analyses_only_the_tables_that_grew_tenfold() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("a.sqlite")).unwrap();
+        let resources = Resources::built_in();
+        let mut next = 0;
+        let mut run = |articles: usize| {
+            let import_id = write::begin_import(&store, "test").unwrap();
+            let mut batch = Batch::new(&store, import_id, &resources);
+            for _ in 0..articles {
+                next += 1;
+                let text = format!(
+                    "Report {next} from the coastal province\n\nFishing crews counted {next} \
+                     boats in the harbour on the morning of the storm, the port office said."
+                );
+                ingest_one(&mut batch, &input(&text), &resources).unwrap();
+            }
+            batch.finish().unwrap();
+        };
+        // The row count sqlite_stat1 gives the articles' date index, as the planner sees it.
+        let analysed = || -> i64 {
+            let stat: String = store
+                .conn()
+                .query_row(
+                    "SELECT stat FROM sqlite_stat1 WHERE idx = 'articles_published'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            stat.split(' ').next().unwrap().parse().unwrap()
+        };
+
+        run(2);
+        assert_eq!(analysed(), 2, "the first run analyses");
+        run(3);
+        assert_eq!(
+            analysed(),
+            2,
+            "five articles: not tenfold, left as they were"
+        );
+        run(40);
+        assert_eq!(analysed(), 45, "tenfold: analysed again");
+    }
+
     /// An archive of one outlet's five stories sharing a tagline, committed every `every`
     /// inputs: each tagline's rule, the stored line counts, and the writer's view of the
     /// tagline's count before the last commit.
