@@ -616,7 +616,7 @@ const CLEAR_DERIVED: &str = "
 /// `PRAGMA optimize` with every table checked (0x10000), analysing (0x02) each table that has
 /// an index without statistics or has grown or shrunk tenfold since it was last analysed, with
 /// a sampling limit (0x10). A plain `ANALYZE`, even with `analysis_limit`, counts every row of
-/// every table and index, which reads the whole archive: 4 to 6 s at the end of any run into a
+/// every table and index, which reads the whole archive: 3 to 7 s at the end of any run into a
 /// million-article archive, ten articles or a million. Analysing at tenfold steps reads the
 /// archive about once more over its life, and the sizes the planner compares stay in
 /// proportion, since the tables grow together.
