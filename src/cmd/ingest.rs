@@ -39,6 +39,7 @@ pub fn run(args: &IngestArgs, db: &Path, quiet: bool, resources: &Resources) -> 
     let options = engine::ingest::Options {
         near_duplicate_threshold: args.near_duplicate_threshold,
         batch_size: args.batch_size,
+        cache_mib: args.cache_mib,
     };
     let ended = engine::ingest::run(
         &store,

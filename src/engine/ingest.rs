@@ -45,6 +45,8 @@ pub struct Options {
     pub near_duplicate_threshold: f64,
     /// Inputs per transaction.
     pub batch_size: usize,
+    /// The writer's page cache, in MiB.
+    pub cache_mib: u32,
 }
 
 /// Input bytes that may be in flight at once, read and not yet stored: what keeps memory flat
@@ -369,6 +371,7 @@ pub fn run(
     stop: &AtomicBool,
     thread_times: Option<&ThreadTimes>,
 ) -> Result<Ended> {
+    store.writer_cache_mib(options.cache_mib)?;
     let import_id = write::begin_import(store, "ingest")?;
     let mut batch = Batch::new(store, import_id, resources);
     batch.near_duplicate_threshold = options.near_duplicate_threshold;

@@ -581,6 +581,43 @@ fn a_user_gazetteer_extends_the_built_in_one() {
         .stderr("error: tests/fixtures/bad/gazetteer.tsv: bad gazetteer: line 2: unknown type \"planet\" (person, country, organization, location, agreement, named_event)\n");
 }
 
+/// The writer's cache is a number of MiB within bounds; a run with a small one stores what a
+/// run with the default stores.
+#[test]
+fn cache_mib_is_checked_and_any_size_gives_the_same_archive() {
+    for (bad, says) in [
+        ("0", "must be at least 1"),
+        ("1048577", "must be at most 1048576"),
+        ("lots", "invalid digit"),
+    ] {
+        let env = Env::new();
+        env.dossier()
+            .args(["ingest", "--cache-mib", bad, "seeds/"])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("--cache-mib").and(predicate::str::contains(says)));
+        assert!(!env.db.exists(), "{bad}: nothing is written");
+    }
+    let small = Env::new();
+    small
+        .dossier()
+        .args(["ingest", "--cache-mib", "1", "seeds/"])
+        .assert()
+        .success();
+    let default = Env::new();
+    default
+        .dossier()
+        .args(["ingest", "seeds/"])
+        .assert()
+        .success();
+    assert_eq!(table_counts(&small), table_counts(&default));
+    for table in ["mentions", "events", "quotes", "article_lsh"] {
+        let sql = format!("SELECT count(*) FROM {table}");
+        assert_eq!(small.count(&sql), default.count(&sql), "{table}");
+    }
+    assert_eq!(small.count("SELECT count(*) FROM articles"), 5);
+}
+
 #[test]
 fn batch_size_is_a_positive_number_and_any_size_gives_the_same_archive() {
     let env = Env::new();
