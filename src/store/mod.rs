@@ -261,7 +261,7 @@ impl Store {
 
     /// Give this writer a page cache of `mib` MiB instead of [`WRITER_CACHE_MIB`]. A cache that
     /// holds the hash-keyed indexes saves reading their pages back at every new key: at a
-    /// million articles they pass a gigabyte, and an ingest with 1,536 MiB took 14.6 minutes
+    /// million articles they pass a gigabyte, and an ingest with 1,536 MiB took 14.3 minutes
     /// against 19.6 (see docs/performance.md). Memory grows by about the difference.
     pub fn writer_cache_mib(&self, mib: u32) -> Result<()> {
         set_cache_kib(self.conn(), mib.saturating_mul(1024)).map_err(|e| self.error(e))
