@@ -610,11 +610,11 @@ fn cache_mib_is_checked_and_any_size_gives_the_same_archive() {
         .args(["ingest", "seeds/"])
         .assert()
         .success();
-    assert_eq!(table_counts(&small), table_counts(&default));
-    for table in ["mentions", "events", "quotes", "article_lsh"] {
-        let sql = format!("SELECT count(*) FROM {table}");
-        assert_eq!(small.count(&sql), default.count(&sql), "{table}");
-    }
+    assert_same_counts(
+        &small,
+        &default,
+        &["mentions", "events", "quotes", "article_lsh"],
+    );
     assert_eq!(small.count("SELECT count(*) FROM articles"), 5);
 }
 
@@ -645,16 +645,25 @@ fn batch_size_is_a_positive_number_and_any_size_gives_the_same_archive() {
         .args(["ingest", "seeds/", "tests/fixtures/eval"])
         .assert()
         .success();
-    assert_eq!(table_counts(&one), table_counts(&all));
-    for table in [
-        "mentions",
-        "events",
-        "event_mentions",
-        "quotes",
-        "near_duplicates",
-    ] {
+    assert_same_counts(
+        &one,
+        &all,
+        &[
+            "mentions",
+            "events",
+            "event_mentions",
+            "quotes",
+            "near_duplicates",
+        ],
+    );
+}
+
+/// Two archives hold as many rows in the core tables ([`table_counts`]) and in `tables`.
+fn assert_same_counts(a: &Env, b: &Env, tables: &[&str]) {
+    assert_eq!(table_counts(a), table_counts(b));
+    for table in tables {
         let sql = format!("SELECT count(*) FROM {table}");
-        assert_eq!(one.count(&sql), all.count(&sql), "{table}");
+        assert_eq!(a.count(&sql), b.count(&sql), "{table}");
     }
 }
 
